@@ -1,0 +1,50 @@
+package dev.courier.producer;
+
+/**
+ * Configuration keys. They are Kafka's own producer keys with Kafka 4.x defaults, so an existing
+ * producer configuration carries over; the README lists each key with its default and meaning.
+ */
+public final class ProducerConfig {
+
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String CLIENT_ID = "client.id";
+    public static final String ACKS = "acks";
+    public static final String LINGER_MS = "linger.ms";
+    public static final String BATCH_SIZE = "batch.size";
+    public static final String BUFFER_MEMORY = "buffer.memory";
+    public static final String COMPRESSION_TYPE = "compression.type";
+    public static final String COMPRESSION_GZIP_LEVEL = "compression.gzip.level";
+    public static final String COMPRESSION_LZ4_LEVEL = "compression.lz4.level";
+    public static final String COMPRESSION_ZSTD_LEVEL = "compression.zstd.level";
+    public static final String MAX_BLOCK_MS = "max.block.ms";
+    public static final String REQUEST_TIMEOUT_MS = "request.timeout.ms";
+    public static final String DELIVERY_TIMEOUT_MS = "delivery.timeout.ms";
+    public static final String RETRIES = "retries";
+    public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
+    public static final String RETRY_BACKOFF_MAX_MS = "retry.backoff.max.ms";
+    public static final String RECONNECT_BACKOFF_MS = "reconnect.backoff.ms";
+    public static final String RECONNECT_BACKOFF_MAX_MS = "reconnect.backoff.max.ms";
+    public static final String SOCKET_CONNECTION_SETUP_TIMEOUT_MS = "socket.connection.setup.timeout.ms";
+    public static final String SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS = "socket.connection.setup.timeout.max.ms";
+    public static final String CONNECTIONS_MAX_IDLE_MS = "connections.max.idle.ms";
+    public static final String SEND_BUFFER_BYTES = "send.buffer.bytes";
+    public static final String RECEIVE_BUFFER_BYTES = "receive.buffer.bytes";
+    public static final String MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION = "max.in.flight.requests.per.connection";
+    public static final String MAX_REQUEST_SIZE = "max.request.size";
+    public static final String METADATA_MAX_AGE_MS = "metadata.max.age.ms";
+    public static final String METADATA_MAX_IDLE_MS = "metadata.max.idle.ms";
+    public static final String ENABLE_IDEMPOTENCE = "enable.idempotence";
+    public static final String ALLOW_AUTO_CREATE_TOPICS = "allow.auto.create.topics";
+    public static final String KEY_SERIALIZER = "key.serializer";
+    public static final String VALUE_SERIALIZER = "value.serializer";
+    public static final String PARTITIONER_CLASS = "partitioner.class";
+    public static final String PARTITIONER_IGNORE_KEYS = "partitioner.ignore.keys";
+    public static final String PARTITIONER_ADAPTIVE_PARTITIONING_ENABLE = "partitioner.adaptive.partitioning.enable";
+    public static final String PARTITIONER_AVAILABILITY_TIMEOUT_MS = "partitioner.availability.timeout.ms";
+    public static final String INTERCEPTOR_CLASSES = "interceptor.classes";
+    public static final String TRANSACTIONAL_ID = "transactional.id";
+    public static final String SECURITY_PROTOCOL = "security.protocol";
+
+    private ProducerConfig() {
+    }
+}
