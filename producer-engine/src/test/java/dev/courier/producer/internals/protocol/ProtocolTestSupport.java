@@ -36,21 +36,6 @@ final class ProtocolTestSupport {
         return out.array();
     }
 
-    /** The frame positioned after the int32 size and the request header, as a broker would read it. */
-    static ByteBuffer requestBody(ByteBuffer[] frame, RequestHeader header) {
-        ByteBuffer buf = ByteBuffer.wrap(concat(frame));
-        buf.getInt();
-        buf.getShort();
-        buf.getShort();
-        buf.getInt();
-        short clientIdLength = buf.getShort();
-        buf.position(buf.position() + Math.max(clientIdLength, 0));
-        if (header.headerVersion() >= 2) {
-            new WireReader(buf, true).skipTaggedFields();
-        }
-        return buf;
-    }
-
     /** A message encoded by kafka-clients at the given version (body only, no header). */
     static ByteBuffer kafkaBytes(Message message, short version) {
         ObjectSerializationCache cache = new ObjectSerializationCache();
