@@ -66,9 +66,10 @@ public final class ProducerSettings {
 
     private static final Logger log = LoggerFactory.getLogger(ProducerSettings.class);
 
-    /** Flipped together with {@link #DEFAULT_ENABLE_IDEMPOTENCE} when the idempotent producer lands. */
-    static final boolean IDEMPOTENCE_SUPPORTED = false;
-    /** Kafka's default is true; it stays false until the idempotent producer exists. */
+    /**
+     * Kafka's default is true. It stays false until the idempotent producer exists, and while it is
+     * false an explicit enable.idempotence=true is refused; the idempotence issue only flips it.
+     */
     static final boolean DEFAULT_ENABLE_IDEMPOTENCE = false;
     /** Kafka refuses idempotence with more in-flight requests than the broker tracks per producer. */
     static final int MAX_IN_FLIGHT_FOR_IDEMPOTENCE = 5;
@@ -186,7 +187,7 @@ public final class ProducerSettings {
         this.securityProtocol = parseSecurityProtocol(v);
         this.transactionalId = parseTransactionalId(v);
         this.enableIdempotence = validateIdempotence(v.explicitBool(ENABLE_IDEMPOTENCE), acks, retries,
-                maxInFlightRequestsPerConnection, IDEMPOTENCE_SUPPORTED);
+                maxInFlightRequestsPerConnection, DEFAULT_ENABLE_IDEMPOTENCE);
     }
 
     /**
@@ -342,15 +343,16 @@ public final class ProducerSettings {
      * conflicts with acks or retries is an error, while idempotence that is only on by default is
      * quietly dropped; more than five requests in flight conflicts either way.
      *
-     * @param explicit  the user's enable.idempotence, or null when not set
-     * @param supported false until the idempotent producer exists: then any request for it is refused
+     * @param explicit      the user's enable.idempotence, or null when not set
+     * @param byDefault     the default ({@link #DEFAULT_ENABLE_IDEMPOTENCE}); false means the idempotent
+     *                      producer does not exist yet, so an explicit request for it is refused
      */
-    static boolean validateIdempotence(Boolean explicit, short acks, int retries, int maxInFlight, boolean supported) {
-        boolean wanted = explicit != null ? explicit : DEFAULT_ENABLE_IDEMPOTENCE;
+    static boolean validateIdempotence(Boolean explicit, short acks, int retries, int maxInFlight, boolean byDefault) {
+        boolean wanted = explicit != null ? explicit : byDefault;
         if (!wanted) {
             return false;
         }
-        if (!supported) {
+        if (!byDefault) {
             throw new ConfigException(ENABLE_IDEMPOTENCE, explicit,
                     "the idempotent producer is not supported yet; set enable.idempotence=false or leave it unset");
         }
