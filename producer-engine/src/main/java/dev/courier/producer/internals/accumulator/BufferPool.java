@@ -1,0 +1,313 @@
+package dev.courier.producer.internals.accumulator;
+
+import dev.courier.producer.errors.BufferExhaustedException;
+import dev.courier.producer.errors.ProducerClosedException;
+import dev.courier.producer.errors.RecordTooLargeException;
+import dev.courier.producer.internals.util.Time;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The memory behind unsent batches, bounded by {@code buffer.memory}.
+ *
+ * <p>Buffers of exactly {@code poolableSize} (batch.size) bytes are kept on a free list when returned
+ * and handed out again without allocating or zero-filling. Other sizes are plain heap buffers whose
+ * bytes are merely counted. Memory the pool has never handed out, or that came back in an odd size,
+ * is "non-pooled"; when a request needs more of it than is there, pooled buffers are dropped from the
+ * free list (left to the garbage collector) and their bytes become non-pooled.
+ *
+ * <p>When memory is short the caller blocks up to its limit. Waiters are served strictly in arrival
+ * order: only the oldest waiter takes memory, collecting it piece by piece as it is returned, and a
+ * new caller queues behind existing waiters even if enough memory happens to be free at that moment.
+ * A large request therefore cannot starve behind a stream of small ones.
+ *
+ * <p>Thread-safe: caller threads allocate, the sender thread deallocates. Everything mutable is guarded
+ * by {@link #lock}; heap arrays are allocated after the lock is released.
+ */
+public final class BufferPool {
+
+    private final long totalMemory;
+    private final int poolableSize;
+    private final Time time;
+
+    private final ReentrantLock lock = new ReentrantLock(true);
+    // lock guards the following
+    /** Cleared buffers of exactly poolableSize, ready to hand out. */
+    private final Deque<ByteBuffer> free = new ArrayDeque<>();
+    /** One condition per blocked caller, oldest first; only the head takes memory. */
+    private final Deque<Condition> waiters = new ArrayDeque<>();
+    /** Bytes not handed out and not on the free list. */
+    private long nonPooledAvailableMemory;
+    private boolean closed;
+    // end of lock-guarded state
+
+    /**
+     * @param totalMemory  buffer.memory: the most the pool hands out at once
+     * @param poolableSize batch.size: buffers of this size are recycled
+     * @param time         clock for the blocking deadline
+     */
+    public BufferPool(long totalMemory, int poolableSize, Time time) {
+        if (totalMemory < 0) {
+            throw new IllegalArgumentException("totalMemory must be >= 0: " + totalMemory);
+        }
+        if (poolableSize < 0) {
+            throw new IllegalArgumentException("poolableSize must be >= 0: " + poolableSize);
+        }
+        this.totalMemory = totalMemory;
+        this.poolableSize = poolableSize;
+        this.time = time;
+        this.nonPooledAvailableMemory = totalMemory;
+    }
+
+    /**
+     * A heap buffer of exactly {@code size} bytes (capacity), position 0. Buffers of poolableSize come
+     * from the free list when one is there; their contents are left over from earlier use.
+     *
+     * @param maxTimeToBlockMs how long to wait for memory; 0 fails at once when it is short
+     * @throws RecordTooLargeException  when size exceeds buffer.memory (it could never fit)
+     * @throws BufferExhaustedException when the memory did not come free in time
+     * @throws ProducerClosedException  when the pool is or gets closed
+     * @throws InterruptedException     when interrupted while waiting; nothing is charged then
+     */
+    public ByteBuffer allocate(int size, long maxTimeToBlockMs) throws InterruptedException {
+        checkSize(size);
+        ByteBuffer pooled = acquire(size, maxTimeToBlockMs, true);
+        if (pooled != null) {
+            return pooled;
+        }
+        try {
+            return ByteBuffer.allocate(size);
+        } catch (OutOfMemoryError e) {
+            release(size);
+            throw e;
+        }
+    }
+
+    /**
+     * Gives back a buffer from {@link #allocate}; charges back its capacity. The caller must not touch
+     * the buffer afterwards.
+     */
+    public void deallocate(ByteBuffer buffer) {
+        deallocate(buffer, buffer.capacity());
+    }
+
+    /**
+     * Gives back {@code size} bytes that were allocated as {@code buffer}. For a batch whose buffer was
+     * replaced by a larger one while writing, pass the size originally allocated: the bytes are then
+     * credited, and the buffer is recycled only when it still has exactly poolableSize capacity.
+     */
+    public void deallocate(ByteBuffer buffer, int size) {
+        lock.lock();
+        try {
+            checkReturn(size);
+            if (size == poolableSize && size > 0 && buffer.capacity() == poolableSize) {
+                buffer.clear();
+                free.addLast(buffer);
+            } else {
+                nonPooledAvailableMemory += size;
+            }
+            signalHeadWaiter();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Charges {@code bytes} that are not a pooled buffer, such as records held back until their
+     * topic's metadata is known. Blocks, orders waiters and fails exactly like {@link #allocate}; give
+     * the bytes back with {@link #release}.
+     */
+    public void reserve(int bytes, long maxTimeToBlockMs) throws InterruptedException {
+        checkSize(bytes);
+        acquire(bytes, maxTimeToBlockMs, false);
+    }
+
+    /** Gives back bytes charged with {@link #reserve} (or by an allocation whose buffer was dropped). */
+    public void release(int bytes) {
+        lock.lock();
+        try {
+            checkReturn(bytes);
+            nonPooledAvailableMemory += bytes;
+            signalHeadWaiter();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Memory that can be handed out now: non-pooled bytes plus the free list. */
+    public long availableMemory() {
+        lock.lock();
+        try {
+            return nonPooledAvailableMemory + freeListBytes();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Memory that is neither handed out nor sitting on the free list. */
+    public long unallocatedMemory() {
+        lock.lock();
+        try {
+            return nonPooledAvailableMemory;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Callers currently blocked waiting for memory. */
+    public int queued() {
+        lock.lock();
+        try {
+            return waiters.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public long totalMemory() {
+        return totalMemory;
+    }
+
+    public int poolableSize() {
+        return poolableSize;
+    }
+
+    /**
+     * Fails every waiting and every later allocation or reservation with {@link ProducerClosedException}
+     * (forced close). Memory can still be given back, so accounting stays balanced.
+     */
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            for (Condition waiter : waiters) {
+                waiter.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Charges {@code size} bytes. Returns a recycled buffer when {@code allowPooled} and one fits;
+     * otherwise null, meaning the bytes are charged and the caller allocates (outside the lock).
+     */
+    private ByteBuffer acquire(int size, long maxTimeToBlockMs, boolean allowPooled) throws InterruptedException {
+        lock.lock();
+        try {
+            if (closed) {
+                throw closedException();
+            }
+            if (size == 0) {
+                return null;
+            }
+            if (waiters.isEmpty()) {
+                if (allowPooled && size == poolableSize && !free.isEmpty()) {
+                    return free.pollFirst();
+                }
+                if (nonPooledAvailableMemory + freeListBytes() >= size) {
+                    freeUp(size);
+                    nonPooledAvailableMemory -= size;
+                    return null;
+                }
+            }
+            return awaitMemory(size, Math.max(0L, maxTimeToBlockMs), allowPooled);
+        } finally {
+            // Memory may be left over for the next waiter: after a partial take, a timeout or a failure.
+            signalHeadWaiter();
+            lock.unlock();
+        }
+    }
+
+    /** Called with the lock held: queues the caller and collects memory once it is at the head. */
+    private ByteBuffer awaitMemory(int size, long maxTimeToBlockMs, boolean allowPooled) throws InterruptedException {
+        Condition me = lock.newCondition();
+        waiters.addLast(me);
+        long start = time.nanoseconds();
+        long maxWaitNs = TimeUnit.MILLISECONDS.toNanos(maxTimeToBlockMs);
+        long accumulated = 0;
+        boolean succeeded = false;
+        try {
+            while (true) {
+                if (closed) {
+                    throw closedException();
+                }
+                if (waiters.peekFirst() == me) {
+                    if (accumulated == 0 && allowPooled && size == poolableSize && !free.isEmpty()) {
+                        succeeded = true;
+                        return free.pollFirst();
+                    }
+                    long missing = size - accumulated;
+                    freeUp(missing);
+                    long got = Math.min(missing, nonPooledAvailableMemory);
+                    nonPooledAvailableMemory -= got;
+                    accumulated += got;
+                    if (accumulated == size) {
+                        succeeded = true;
+                        return null;
+                    }
+                }
+                long remainingNs = maxWaitNs - (time.nanoseconds() - start);
+                if (remainingNs <= 0) {
+                    long available = nonPooledAvailableMemory + freeListBytes() + accumulated;
+                    throw new BufferExhaustedException("Failed to allocate " + size + " bytes within "
+                            + maxTimeToBlockMs + " ms; buffer.memory is " + totalMemory + ", available " + available);
+                }
+                me.awaitNanos(remainingNs);
+            }
+        } finally {
+            waiters.remove(me);
+            if (!succeeded) {
+                nonPooledAvailableMemory += accumulated;
+            }
+        }
+    }
+
+    /** Drops pooled buffers until non-pooled memory covers {@code size} or the free list is empty. */
+    private void freeUp(long size) {
+        while (nonPooledAvailableMemory < size && !free.isEmpty()) {
+            free.pollLast();
+            nonPooledAvailableMemory += poolableSize;
+        }
+    }
+
+    private void signalHeadWaiter() {
+        Condition head = waiters.peekFirst();
+        if (head != null && (closed || nonPooledAvailableMemory > 0 || !free.isEmpty())) {
+            head.signal();
+        }
+    }
+
+    private long freeListBytes() {
+        return (long) free.size() * poolableSize;
+    }
+
+    private void checkSize(int size) {
+        if (size < 0) {
+            throw new IllegalArgumentException("size must be >= 0: " + size);
+        }
+        if (size > totalMemory) {
+            throw new RecordTooLargeException("Attempt to allocate " + size
+                    + " bytes, more than buffer.memory (" + totalMemory + ") can ever provide");
+        }
+    }
+
+    /** Called with the lock held: catches double frees before they corrupt the accounting. */
+    private void checkReturn(int size) {
+        if (size < 0) {
+            throw new IllegalArgumentException("size must be >= 0: " + size);
+        }
+        if (nonPooledAvailableMemory + freeListBytes() + size > totalMemory) {
+            throw new IllegalStateException("Returning " + size + " bytes would exceed buffer.memory ("
+                    + totalMemory + "); was this memory given back twice?");
+        }
+    }
+
+    private static ProducerClosedException closedException() {
+        return new ProducerClosedException("Producer closed while allocating memory");
+    }
+}

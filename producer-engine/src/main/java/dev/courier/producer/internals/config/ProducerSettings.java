@@ -1,0 +1,481 @@
+package dev.courier.producer.internals.config;
+
+import static dev.courier.producer.ProducerConfig.ACKS;
+import static dev.courier.producer.ProducerConfig.ALLOW_AUTO_CREATE_TOPICS;
+import static dev.courier.producer.ProducerConfig.BATCH_SIZE;
+import static dev.courier.producer.ProducerConfig.BOOTSTRAP_SERVERS;
+import static dev.courier.producer.ProducerConfig.BUFFER_MEMORY;
+import static dev.courier.producer.ProducerConfig.CLIENT_ID;
+import static dev.courier.producer.ProducerConfig.COMPRESSION_GZIP_LEVEL;
+import static dev.courier.producer.ProducerConfig.COMPRESSION_LZ4_LEVEL;
+import static dev.courier.producer.ProducerConfig.COMPRESSION_TYPE;
+import static dev.courier.producer.ProducerConfig.COMPRESSION_ZSTD_LEVEL;
+import static dev.courier.producer.ProducerConfig.CONNECTIONS_MAX_IDLE_MS;
+import static dev.courier.producer.ProducerConfig.DELIVERY_TIMEOUT_MS;
+import static dev.courier.producer.ProducerConfig.ENABLE_IDEMPOTENCE;
+import static dev.courier.producer.ProducerConfig.INTERCEPTOR_CLASSES;
+import static dev.courier.producer.ProducerConfig.KEY_SERIALIZER;
+import static dev.courier.producer.ProducerConfig.LINGER_MS;
+import static dev.courier.producer.ProducerConfig.MAX_BLOCK_MS;
+import static dev.courier.producer.ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION;
+import static dev.courier.producer.ProducerConfig.MAX_REQUEST_SIZE;
+import static dev.courier.producer.ProducerConfig.METADATA_MAX_AGE_MS;
+import static dev.courier.producer.ProducerConfig.METADATA_MAX_IDLE_MS;
+import static dev.courier.producer.ProducerConfig.PARTITIONER_ADAPTIVE_PARTITIONING_ENABLE;
+import static dev.courier.producer.ProducerConfig.PARTITIONER_AVAILABILITY_TIMEOUT_MS;
+import static dev.courier.producer.ProducerConfig.PARTITIONER_CLASS;
+import static dev.courier.producer.ProducerConfig.PARTITIONER_IGNORE_KEYS;
+import static dev.courier.producer.ProducerConfig.RECEIVE_BUFFER_BYTES;
+import static dev.courier.producer.ProducerConfig.RECONNECT_BACKOFF_MAX_MS;
+import static dev.courier.producer.ProducerConfig.RECONNECT_BACKOFF_MS;
+import static dev.courier.producer.ProducerConfig.REQUEST_TIMEOUT_MS;
+import static dev.courier.producer.ProducerConfig.RETRIES;
+import static dev.courier.producer.ProducerConfig.RETRY_BACKOFF_MAX_MS;
+import static dev.courier.producer.ProducerConfig.RETRY_BACKOFF_MS;
+import static dev.courier.producer.ProducerConfig.SECURITY_PROTOCOL;
+import static dev.courier.producer.ProducerConfig.SEND_BUFFER_BYTES;
+import static dev.courier.producer.ProducerConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS;
+import static dev.courier.producer.ProducerConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS;
+import static dev.courier.producer.ProducerConfig.TRANSACTIONAL_ID;
+import static dev.courier.producer.ProducerConfig.VALUE_SERIALIZER;
+
+import dev.courier.producer.errors.ConfigException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The producer's configuration, parsed and validated once at construction. Keys, defaults and ranges
+ * are Kafka 4.x's (see {@link dev.courier.producer.ProducerConfig}), so an existing Kafka producer
+ * configuration carries over; the deliberate differences are that idempotence and transactions are
+ * not available yet and that only PLAINTEXT connections are supported.
+ *
+ * <p>Immutable and therefore safe to share between threads.
+ */
+public final class ProducerSettings {
+
+    private static final Logger log = LoggerFactory.getLogger(ProducerSettings.class);
+
+    /**
+     * Kafka's default is true. It stays false until the idempotent producer exists, and while it is
+     * false an explicit enable.idempotence=true is refused; the idempotence issue only flips it.
+     */
+    static final boolean DEFAULT_ENABLE_IDEMPOTENCE = false;
+    /** Kafka refuses idempotence with more in-flight requests than the broker tracks per producer. */
+    static final int MAX_IN_FLIGHT_FOR_IDEMPOTENCE = 5;
+
+    static final String SNAPPY_CLASS = "org.xerial.snappy.Snappy";
+    static final String ZSTD_CLASS = "com.github.luben.zstd.Zstd";
+
+    private static final List<String> COMPRESSION_TYPES = List.of("none", "gzip", "snappy", "lz4", "zstd");
+    private static final Set<String> KNOWN_KEYS = Set.of(BOOTSTRAP_SERVERS, CLIENT_ID, ACKS, LINGER_MS,
+            BATCH_SIZE, BUFFER_MEMORY, COMPRESSION_TYPE, COMPRESSION_GZIP_LEVEL, COMPRESSION_LZ4_LEVEL,
+            COMPRESSION_ZSTD_LEVEL, MAX_BLOCK_MS, REQUEST_TIMEOUT_MS, DELIVERY_TIMEOUT_MS, RETRIES,
+            RETRY_BACKOFF_MS, RETRY_BACKOFF_MAX_MS, RECONNECT_BACKOFF_MS, RECONNECT_BACKOFF_MAX_MS,
+            SOCKET_CONNECTION_SETUP_TIMEOUT_MS, SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS, CONNECTIONS_MAX_IDLE_MS,
+            SEND_BUFFER_BYTES, RECEIVE_BUFFER_BYTES, MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, MAX_REQUEST_SIZE,
+            METADATA_MAX_AGE_MS, METADATA_MAX_IDLE_MS, ENABLE_IDEMPOTENCE, ALLOW_AUTO_CREATE_TOPICS,
+            KEY_SERIALIZER, VALUE_SERIALIZER, PARTITIONER_CLASS, PARTITIONER_IGNORE_KEYS,
+            PARTITIONER_ADAPTIVE_PARTITIONING_ENABLE, PARTITIONER_AVAILABILITY_TIMEOUT_MS, INTERCEPTOR_CLASSES,
+            TRANSACTIONAL_ID, SECURITY_PROTOCOL);
+
+    /** Numbers the generated client ids, like Kafka's "producer-N". */
+    private static final AtomicInteger CLIENT_ID_SEQUENCE = new AtomicInteger(1);
+
+    private final Map<String, Object> originals;
+    private final List<String> bootstrapServers;
+    private final String clientId;
+    private final short acks;
+    private final long lingerMs;
+    private final int batchSize;
+    private final long bufferMemory;
+    private final String compressionType;
+    private final int compressionLevel;
+    private final long maxBlockMs;
+    private final int requestTimeoutMs;
+    private final int deliveryTimeoutMs;
+    private final int retries;
+    private final long retryBackoffMs;
+    private final long retryBackoffMaxMs;
+    private final long reconnectBackoffMs;
+    private final long reconnectBackoffMaxMs;
+    private final long socketConnectionSetupTimeoutMs;
+    private final long socketConnectionSetupTimeoutMaxMs;
+    private final long connectionsMaxIdleMs;
+    private final int sendBufferBytes;
+    private final int receiveBufferBytes;
+    private final int maxInFlightRequestsPerConnection;
+    private final int maxRequestSize;
+    private final long metadataMaxAgeMs;
+    private final long metadataMaxIdleMs;
+    private final boolean allowAutoCreateTopics;
+    private final boolean enableIdempotence;
+    private final boolean partitionerIgnoreKeys;
+    private final boolean partitionerAdaptivePartitioningEnable;
+    private final long partitionerAvailabilityTimeoutMs;
+    private final Object keySerializer;
+    private final Object valueSerializer;
+    private final Object partitionerClass;
+    private final List<Object> interceptorClasses;
+    private final String transactionalId;
+    private final String securityProtocol;
+
+    private ProducerSettings(Map<String, Object> originals, Predicate<String> classPresent) {
+        this.originals = originals;
+        ConfigValues v = new ConfigValues(originals);
+
+        this.bootstrapServers = BootstrapServers.parse(BOOTSTRAP_SERVERS, v.rawValue(BOOTSTRAP_SERVERS), v.list(BOOTSTRAP_SERVERS));
+        String id = v.string(CLIENT_ID, "");
+        this.clientId = id.isEmpty() ? "courier-producer-" + CLIENT_ID_SEQUENCE.getAndIncrement() : id;
+        this.acks = parseAcks(v);
+        this.lingerMs = v.longAtLeast(LINGER_MS, 5L, 0);
+        this.batchSize = v.intAtLeast(BATCH_SIZE, 16384, 0);
+        this.bufferMemory = v.longAtLeast(BUFFER_MEMORY, 33_554_432L, 0);
+
+        this.compressionType = parseCompressionType(v, classPresent);
+        int gzipLevel = parseGzipLevel(v);
+        int lz4Level = v.intIn(COMPRESSION_LZ4_LEVEL, 9, 1, 17);
+        int zstdLevel = v.intIn(COMPRESSION_ZSTD_LEVEL, 3, -131072, 22);
+        this.compressionLevel = switch (compressionType) {
+            case "gzip" -> gzipLevel;
+            case "lz4" -> lz4Level;
+            case "zstd" -> zstdLevel;
+            default -> 0;
+        };
+
+        this.maxBlockMs = v.longAtLeast(MAX_BLOCK_MS, 60_000L, 0);
+        this.requestTimeoutMs = v.intAtLeast(REQUEST_TIMEOUT_MS, 30_000, 0);
+        this.deliveryTimeoutMs = resolveDeliveryTimeout(v, lingerMs, requestTimeoutMs);
+        this.retries = v.intIn(RETRIES, Integer.MAX_VALUE, 0, Integer.MAX_VALUE);
+        this.retryBackoffMs = v.longAtLeast(RETRY_BACKOFF_MS, 100L, 0);
+        this.retryBackoffMaxMs = atLeastBase(v, RETRY_BACKOFF_MAX_MS, v.longAtLeast(RETRY_BACKOFF_MAX_MS, 1000L, 0),
+                RETRY_BACKOFF_MS, retryBackoffMs);
+        this.reconnectBackoffMs = v.longAtLeast(RECONNECT_BACKOFF_MS, 50L, 0);
+        this.reconnectBackoffMaxMs = atLeastBase(v, RECONNECT_BACKOFF_MAX_MS,
+                v.longAtLeast(RECONNECT_BACKOFF_MAX_MS, 1000L, 0), RECONNECT_BACKOFF_MS, reconnectBackoffMs);
+        this.socketConnectionSetupTimeoutMs = v.longAtLeast(SOCKET_CONNECTION_SETUP_TIMEOUT_MS, 10_000L, 0);
+        this.socketConnectionSetupTimeoutMaxMs = atLeastBase(v, SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS,
+                v.longAtLeast(SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS, 30_000L, 0),
+                SOCKET_CONNECTION_SETUP_TIMEOUT_MS, socketConnectionSetupTimeoutMs);
+        this.connectionsMaxIdleMs = v.longIn(CONNECTIONS_MAX_IDLE_MS, 540_000L, Long.MIN_VALUE, Long.MAX_VALUE);
+        this.sendBufferBytes = v.intAtLeast(SEND_BUFFER_BYTES, 131_072, -1);
+        this.receiveBufferBytes = v.intAtLeast(RECEIVE_BUFFER_BYTES, 32_768, -1);
+        this.maxInFlightRequestsPerConnection = v.intAtLeast(MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5, 1);
+        this.maxRequestSize = v.intAtLeast(MAX_REQUEST_SIZE, 1_048_576, 0);
+        this.metadataMaxAgeMs = v.longAtLeast(METADATA_MAX_AGE_MS, 300_000L, 0);
+        this.metadataMaxIdleMs = v.longAtLeast(METADATA_MAX_IDLE_MS, 300_000L, 5000);
+        this.allowAutoCreateTopics = v.bool(ALLOW_AUTO_CREATE_TOPICS, true);
+        this.partitionerIgnoreKeys = v.bool(PARTITIONER_IGNORE_KEYS, false);
+        this.partitionerAdaptivePartitioningEnable = v.bool(PARTITIONER_ADAPTIVE_PARTITIONING_ENABLE, true);
+        this.partitionerAvailabilityTimeoutMs = v.longAtLeast(PARTITIONER_AVAILABILITY_TIMEOUT_MS, 0L, 0);
+
+        this.keySerializer = v.rawValue(KEY_SERIALIZER);
+        this.valueSerializer = v.rawValue(VALUE_SERIALIZER);
+        this.partitionerClass = v.rawValue(PARTITIONER_CLASS);
+        this.interceptorClasses = Collections.unmodifiableList(v.list(INTERCEPTOR_CLASSES));
+
+        this.securityProtocol = parseSecurityProtocol(v);
+        this.transactionalId = parseTransactionalId(v);
+        this.enableIdempotence = validateIdempotence(v.explicitBool(ENABLE_IDEMPOTENCE), acks, retries,
+                maxInFlightRequestsPerConnection, DEFAULT_ENABLE_IDEMPOTENCE);
+    }
+
+    /**
+     * Parses and validates {@code raw}. Unknown keys are logged once at WARN and kept in
+     * {@link #originals()} (plug-ins may read them).
+     *
+     * @throws ConfigException naming the key, the value and what is allowed
+     */
+    public static ProducerSettings from(Map<String, ?> raw) {
+        return from(raw, ProducerSettings::classPresent);
+    }
+
+    /** As {@link #from(Map)}; property values may be strings or any of the types the map form takes. */
+    public static ProducerSettings from(Properties properties) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (Map.Entry<Object, Object> e : properties.entrySet()) {
+            map.put(String.valueOf(e.getKey()), e.getValue());
+        }
+        for (String name : properties.stringPropertyNames()) {
+            map.putIfAbsent(name, properties.getProperty(name)); // values inherited from the defaults
+        }
+        return from(map);
+    }
+
+    /** Seam for tests: {@code classPresent} answers whether an optional codec library is on the classpath. */
+    static ProducerSettings from(Map<String, ?> raw, Predicate<String> classPresent) {
+        if (raw == null) {
+            throw new ConfigException(BOOTSTRAP_SERVERS, null, "a configuration map is required");
+        }
+        Map<String, Object> originals = Collections.unmodifiableMap(new LinkedHashMap<>(raw));
+        ProducerSettings settings = new ProducerSettings(originals, classPresent);
+        warnAboutUnknownKeys(originals);
+        return settings;
+    }
+
+    private static void warnAboutUnknownKeys(Map<String, Object> originals) {
+        Set<String> unknown = new TreeSet<>();
+        for (String key : originals.keySet()) {
+            if (!KNOWN_KEYS.contains(key)) {
+                unknown.add(key);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            log.warn("Ignoring configuration keys the producer does not know: {} (they are still passed to plug-ins)",
+                    unknown);
+        }
+    }
+
+    private static short parseAcks(ConfigValues v) {
+        Object value = v.rawValue(ACKS);
+        if (value == null) {
+            return -1;
+        }
+        String text = value.toString().trim().toLowerCase(Locale.ROOT);
+        switch (text) {
+            case "all":
+            case "-1":
+                return -1;
+            case "0":
+                return 0;
+            case "1":
+                return 1;
+            default:
+                throw new ConfigException(ACKS, value, "must be one of all, -1, 0, 1");
+        }
+    }
+
+    private static String parseCompressionType(ConfigValues v, Predicate<String> classPresent) {
+        String type = v.string(COMPRESSION_TYPE, "none").toLowerCase(Locale.ROOT);
+        if (!COMPRESSION_TYPES.contains(type)) {
+            throw new ConfigException(COMPRESSION_TYPE, v.rawValue(COMPRESSION_TYPE),
+                    "must be one of " + String.join(", ", COMPRESSION_TYPES));
+        }
+        if (type.equals("snappy") && !classPresent.test(SNAPPY_CLASS)) {
+            throw new ConfigException(COMPRESSION_TYPE, type,
+                    "snappy needs the optional library org.xerial.snappy:snappy-java on the classpath; add that dependency");
+        }
+        if (type.equals("zstd") && !classPresent.test(ZSTD_CLASS)) {
+            throw new ConfigException(COMPRESSION_TYPE, type,
+                    "zstd needs the optional library com.github.luben:zstd-jni on the classpath; add that dependency");
+        }
+        return type;
+    }
+
+    private static int parseGzipLevel(ConfigValues v) {
+        Object value = v.rawValue(COMPRESSION_GZIP_LEVEL);
+        if (value == null) {
+            return -1;
+        }
+        String allowed = "must be -1 (the codec's default) or between 1 and 9";
+        long level = ConfigValues.toLong(COMPRESSION_GZIP_LEVEL, value, allowed);
+        if (level != -1 && (level < 1 || level > 9)) {
+            throw new ConfigException(COMPRESSION_GZIP_LEVEL, value, allowed);
+        }
+        return (int) level;
+    }
+
+    /**
+     * delivery.timeout.ms must leave room for the linger and one request. Set explicitly too low it is an
+     * error; left at its default it is raised quietly, as Kafka does.
+     */
+    private static int resolveDeliveryTimeout(ConfigValues v, long lingerMs, int requestTimeoutMs) {
+        int configured = v.intAtLeast(DELIVERY_TIMEOUT_MS, 120_000, 0);
+        long needed = lingerMs + requestTimeoutMs;
+        if (configured >= needed) {
+            return configured;
+        }
+        if (v.isSet(DELIVERY_TIMEOUT_MS)) {
+            throw new ConfigException(DELIVERY_TIMEOUT_MS, v.rawValue(DELIVERY_TIMEOUT_MS),
+                    "must be at least linger.ms + request.timeout.ms = " + needed);
+        }
+        int raised = (int) Math.min(needed, Integer.MAX_VALUE);
+        log.info("delivery.timeout.ms raised from its default {} to linger.ms + request.timeout.ms = {}",
+                configured, raised);
+        return raised;
+    }
+
+    /**
+     * A backoff or timeout ceiling below its base: when the ceiling was left at its default it follows
+     * the base up (as Kafka does for the backoffs); set explicitly, it is kept and a WARN says so,
+     * because the policy then never grows.
+     */
+    private static long atLeastBase(ConfigValues v, String maxKey, long max, String baseKey, long base) {
+        if (max >= base) {
+            return max;
+        }
+        if (!v.isSet(maxKey)) {
+            return base;
+        }
+        log.warn("{}={} is below {}={}: the value will not grow between attempts", maxKey, max, baseKey, base);
+        return max;
+    }
+
+    private static String parseSecurityProtocol(ConfigValues v) {
+        String protocol = v.string(SECURITY_PROTOCOL, "PLAINTEXT").toUpperCase(Locale.ROOT);
+        if (!protocol.equals("PLAINTEXT")) {
+            throw new ConfigException(SECURITY_PROTOCOL, v.rawValue(SECURITY_PROTOCOL),
+                    "only PLAINTEXT is supported (SSL and SASL are not available yet)");
+        }
+        return protocol;
+    }
+
+    private static String parseTransactionalId(ConfigValues v) {
+        if (v.isSet(TRANSACTIONAL_ID)) {
+            throw new ConfigException(TRANSACTIONAL_ID, v.rawValue(TRANSACTIONAL_ID),
+                    "transactions are not supported; leave transactional.id unset");
+        }
+        return null;
+    }
+
+    /**
+     * Decides whether the producer is idempotent, with Kafka 4.x's rules: an explicit request that
+     * conflicts with acks or retries is an error, while idempotence that is only on by default is
+     * quietly dropped; more than five requests in flight conflicts either way.
+     *
+     * @param explicit      the user's enable.idempotence, or null when not set
+     * @param byDefault     the default ({@link #DEFAULT_ENABLE_IDEMPOTENCE}); false means the idempotent
+     *                      producer does not exist yet, so an explicit request for it is refused
+     */
+    static boolean validateIdempotence(Boolean explicit, short acks, int retries, int maxInFlight, boolean byDefault) {
+        boolean wanted = explicit != null ? explicit : byDefault;
+        if (!wanted) {
+            return false;
+        }
+        if (!byDefault) {
+            throw new ConfigException(ENABLE_IDEMPOTENCE, explicit,
+                    "the idempotent producer is not supported yet; set enable.idempotence=false or leave it unset");
+        }
+        if (maxInFlight > MAX_IN_FLIGHT_FOR_IDEMPOTENCE) {
+            throw new ConfigException(MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, maxInFlight,
+                    "must be at most " + MAX_IN_FLIGHT_FOR_IDEMPOTENCE
+                            + " while idempotence is enabled; set enable.idempotence=false to allow more");
+        }
+        List<String> conflicts = new ArrayList<>(2);
+        if (acks != -1) {
+            conflicts.add("acks=" + acks + " (needs all)");
+        }
+        if (retries == 0) {
+            conflicts.add("retries=0 (needs at least 1)");
+        }
+        if (conflicts.isEmpty()) {
+            return true;
+        }
+        if (explicit != null) {
+            throw new ConfigException(ENABLE_IDEMPOTENCE, explicit,
+                    "idempotence conflicts with " + String.join(" and ", conflicts));
+        }
+        log.info("Idempotence disabled because of {}", String.join(" and ", conflicts));
+        return false;
+    }
+
+    private static boolean classPresent(String className) {
+        try {
+            Class.forName(className, false, ProducerSettings.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** Everything the user passed, unknown keys included; unmodifiable. */
+    public Map<String, Object> originals() { return originals; }
+
+    /** "host:port" entries, validated, in the order given. */
+    public List<String> bootstrapServers() { return bootstrapServers; }
+
+    /** The configured client.id, or a generated "courier-producer-N" when it was empty. */
+    public String clientId() { return clientId; }
+
+    /** -1 (all), 0 or 1. */
+    public short acks() { return acks; }
+
+    public long lingerMs() { return lingerMs; }
+
+    public int batchSize() { return batchSize; }
+
+    public long bufferMemory() { return bufferMemory; }
+
+    /** none, gzip, snappy, lz4 or zstd. */
+    public String compressionType() { return compressionType; }
+
+    /** The level for {@link #compressionType()} (gzip -1 or 1..9, lz4 1..17, zstd -131072..22); 0 for none and snappy. */
+    public int compressionLevel() { return compressionLevel; }
+
+    public long maxBlockMs() { return maxBlockMs; }
+
+    public int requestTimeoutMs() { return requestTimeoutMs; }
+
+    /** At least linger.ms + request.timeout.ms. */
+    public int deliveryTimeoutMs() { return deliveryTimeoutMs; }
+
+    public int retries() { return retries; }
+
+    public long retryBackoffMs() { return retryBackoffMs; }
+
+    public long retryBackoffMaxMs() { return retryBackoffMaxMs; }
+
+    public long reconnectBackoffMs() { return reconnectBackoffMs; }
+
+    public long reconnectBackoffMaxMs() { return reconnectBackoffMaxMs; }
+
+    public long socketConnectionSetupTimeoutMs() { return socketConnectionSetupTimeoutMs; }
+
+    public long socketConnectionSetupTimeoutMaxMs() { return socketConnectionSetupTimeoutMaxMs; }
+
+    /** Negative: idle connections are never closed. */
+    public long connectionsMaxIdleMs() { return connectionsMaxIdleMs; }
+
+    /** -1: the operating system's default. */
+    public int sendBufferBytes() { return sendBufferBytes; }
+
+    /** -1: the operating system's default. */
+    public int receiveBufferBytes() { return receiveBufferBytes; }
+
+    public int maxInFlightRequestsPerConnection() { return maxInFlightRequestsPerConnection; }
+
+    public int maxRequestSize() { return maxRequestSize; }
+
+    public long metadataMaxAgeMs() { return metadataMaxAgeMs; }
+
+    public long metadataMaxIdleMs() { return metadataMaxIdleMs; }
+
+    public boolean allowAutoCreateTopics() { return allowAutoCreateTopics; }
+
+    /** Always false until the idempotent producer lands. */
+    public boolean enableIdempotence() { return enableIdempotence; }
+
+    public boolean partitionerIgnoreKeys() { return partitionerIgnoreKeys; }
+
+    public boolean partitionerAdaptivePartitioningEnable() { return partitionerAdaptivePartitioningEnable; }
+
+    public long partitionerAvailabilityTimeoutMs() { return partitionerAvailabilityTimeoutMs; }
+
+    /** As given: a Class, a class name or an instance; null when not set. See {@link Plugins}. */
+    public Object keySerializer() { return keySerializer; }
+
+    /** As given: a Class, a class name or an instance; null when not set. See {@link Plugins}. */
+    public Object valueSerializer() { return valueSerializer; }
+
+    /** As given, or null for the built-in partitioner. */
+    public Object partitionerClass() { return partitionerClass; }
+
+    /** Classes, class names or instances, in the order given; unmodifiable. */
+    public List<Object> interceptorClasses() { return interceptorClasses; }
+
+    /** Always null: transactions are not supported. */
+    public String transactionalId() { return transactionalId; }
+
+    /** Always PLAINTEXT. */
+    public String securityProtocol() { return securityProtocol; }
+}
