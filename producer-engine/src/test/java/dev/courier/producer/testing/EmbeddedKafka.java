@@ -306,6 +306,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
                     .map(info -> new TopicPartition(info.topic(), info.partition()))
                     .toList();
+            if (partitions.isEmpty()) {
+                throw new AssertionError("Topic " + topic + " does not exist");
+            }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             while (records.size() < expectedCount) {
