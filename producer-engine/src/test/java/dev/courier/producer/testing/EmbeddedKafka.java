@@ -1,7 +1,10 @@
 package dev.courier.producer.testing;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +38,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.metadata.LeaderAndIsr;
+import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,7 +124,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         KafkaClusterTestKit cluster = null;
         try {
-            TestKitNodes nodes = new TestKitNodes.Builder()
+            TestKitNodes nodes = new TestKitNodes.Builder(productionBootstrapMetadata())
                     .setCombined(brokers == 1)
                     .setNumBrokerNodes(brokers)
                     .setNumControllerNodes(1)
@@ -128,7 +134,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             brokerDefaults(brokers).forEach(builder::setConfigProp);
             overrides.forEach(builder::setConfigProp);
             cluster = builder.build();
-            cluster.format();
+            formatQuietly(cluster);
             cluster.startup();
             cluster.waitForReadyBrokers();
         } catch (Exception e) {
@@ -144,10 +150,45 @@ public final class EmbeddedKafka implements AutoCloseable {
         return new EmbeddedKafka(cluster, baseDirectory, isShared);
     }
 
-    /** Settings that keep a cluster small and quick on a two-core machine. */
+    /**
+     * The metadata version and feature levels ({@code transaction.version}, {@code group.version}, ...) that
+     * {@code kafka-storage format} gives a new cluster of this broker release. The test kit would otherwise use the
+     * newest, still unreleased metadata version; a producer must be tested against what users run.
+     */
+    private static BootstrapMetadata productionBootstrapMetadata() {
+        MetadataVersion version = MetadataVersion.latestProduction();
+        Map<String, Short> features = new LinkedHashMap<>();
+        for (Feature feature : Feature.PRODUCTION_FEATURES) {
+            features.put(feature.featureName(), feature.defaultLevel(version));
+        }
+        return BootstrapMetadata.fromVersions(version, features, "courier-embedded-kafka");
+    }
+
+    /**
+     * Kafka's storage formatter prints to {@code System.out}; this swallows that chatter. Safe because clusters
+     * start from one test thread at a time (surefire/failsafe run test classes sequentially).
+     */
+    private static void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
+        PrintStream out = System.out;
+        System.setOut(new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8));
+        try {
+            cluster.format();
+        } finally {
+            System.setOut(out);
+        }
+    }
+
+    /** Settings that make the broker behave like a released one and keep it small and quick on two cores. */
     private static Map<String, String> brokerDefaults(int brokers) {
         String internalReplication = Integer.toString(Math.min(brokers, 3));
         Map<String, String> props = new LinkedHashMap<>();
+        // The test kit enables unreleased API and feature versions; a producer must be tested against released ones.
+        props.put("unstable.api.versions.enable", "false");
+        props.put("unstable.feature.versions.enable", "false");
+        // A restarted broker must wait for its old registration's session to expire (DUPLICATE_BROKER_REGISTRATION);
+        // the defaults (2 s heartbeat, 9 s session) make stopBroker/startBroker take about 10 s.
+        props.put("broker.heartbeat.interval.ms", "500");
+        props.put("broker.session.timeout.ms", "4000");
         props.put("num.network.threads", "1");
         props.put("num.io.threads", "2");
         props.put("background.threads", "2");
@@ -265,6 +306,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
                     .map(info -> new TopicPartition(info.topic(), info.partition()))
                     .toList();
+            if (partitions.isEmpty()) {
+                throw new AssertionError("Topic " + topic + " does not exist");
+            }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             while (records.size() < expectedCount) {
@@ -291,7 +335,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (bytes == null) {
             return "null";
         }
-        String s = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        String s = new String(bytes, StandardCharsets.UTF_8);
         return s.length() > 40 ? s.substring(0, 40) + "..." : s;
     }
 

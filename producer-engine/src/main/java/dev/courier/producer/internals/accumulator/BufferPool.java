@@ -34,7 +34,8 @@ public final class BufferPool {
     private final int poolableSize;
     private final Time time;
 
-    private final ReentrantLock lock = new ReentrantLock(true);
+    /** Not a fair lock: the waiter deque, not lock fairness, decides who gets memory. */
+    private final ReentrantLock lock = new ReentrantLock();
     // lock guards the following
     /** Cleared buffers of exactly poolableSize, ready to hand out. */
     private final Deque<ByteBuffer> free = new ArrayDeque<>();

@@ -8,7 +8,8 @@ import java.util.List;
  * entry also carries a TopicId, which we send as zero (brokers only look it up by id from v12, and a
  * producer always knows the name). Authorized-operations flags are always false.
  *
- * @param topics                 topic names, or {@code null} for every topic in the cluster
+ * @param topics                 topic names, or {@code null} for every topic in the cluster (an
+ *                               empty list asks for no topics: brokers and cluster id only)
  * @param allowAutoTopicCreation whether the broker may create missing topics (if it allows that)
  */
 public record MetadataRequest(List<String> topics, boolean allowAutoTopicCreation) implements RequestBody {

@@ -11,7 +11,8 @@ import java.util.UUID;
  * <p>Record batches are never copied: {@link #toFrame} returns the small encoded parts as slices of
  * one heap buffer, interleaved with a {@link ByteBuffer#slice() slice} of each partition's batch.
  * The caller's batch buffers keep their position and limit, so the same request can be framed again
- * for a retry.
+ * for a retry. The batch bytes themselves are shared, not copied: their owner (the accumulator's
+ * batch) must not modify or release them until the request is completed.
  *
  * @param transactionalId null unless the producer is transactional
  * @param acks            0, 1 or -1

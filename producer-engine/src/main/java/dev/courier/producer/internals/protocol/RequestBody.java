@@ -2,7 +2,10 @@ package dev.courier.producer.internals.protocol;
 
 import java.nio.ByteBuffer;
 
-/** A request body that can be framed at a chosen version. */
+/**
+ * A request body that can be framed at a chosen version. Implementations are immutable records, so
+ * {@link #toFrame} may run on any thread (normally the Sender) and may be called again for a retry.
+ */
 public interface RequestBody {
 
     ApiKey apiKey();
