@@ -1,0 +1,491 @@
+package dev.courier.producer.testing;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import kafka.server.BrokerServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.metadata.LeaderAndIsr;
+import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A real Apache Kafka KRaft cluster in the test JVM (Kafka's {@code KafkaClusterTestKit}).
+ *
+ * <p>{@link #shared()} is the one-broker cluster that integration tests share: it starts on first use and a
+ * shutdown hook closes it when the (failsafe-forked) JVM exits, so tests must not close it and should use
+ * {@link #uniqueTopic(String)} to stay independent of each other. {@link #start(int)} starts a private cluster
+ * (for example three brokers for failover tests) that the caller closes.
+ *
+ * <p>Broker ids are {@code 0..brokers-1}. A one-broker cluster runs in combined mode (the node is also the
+ * KRaft controller); a multi-broker cluster has one dedicated controller (id 3000) so that
+ * {@link #stopBroker(int)} never touches the metadata quorum. Topics are never auto-created: tests create
+ * them with {@link #createTopic}.
+ *
+ * <p>Thread safety: all methods may be called from any test thread; broker stop/start is serialized on
+ * {@code this}.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final AtomicInteger TOPIC_COUNTER = new AtomicInteger();
+
+    /** Guards {@link #shared}. */
+    private static final Object SHARED_LOCK = new Object();
+    private static EmbeddedKafka shared;
+
+    private final KafkaClusterTestKit cluster;
+    private final Path baseDirectory;
+    private final boolean isShared;
+    /** Ids of brokers stopped with {@link #stopBroker(int)}; guarded by {@code this}. */
+    private final Set<Integer> stoppedBrokers = new TreeSet<>();
+    /** Created on first use; guarded by {@code this}. */
+    private Admin admin;
+    /** Guarded by {@code this}. */
+    private boolean closed;
+
+    private EmbeddedKafka(KafkaClusterTestKit cluster, Path baseDirectory, boolean isShared) {
+        this.cluster = cluster;
+        this.baseDirectory = baseDirectory;
+        this.isShared = isShared;
+    }
+
+    /** The single-broker cluster shared by every test in this JVM; started lazily, closed at JVM exit. */
+    public static EmbeddedKafka shared() {
+        synchronized (SHARED_LOCK) {
+            if (shared == null) {
+                EmbeddedKafka kafka = create(1, Map.of(), true);
+                Runtime.getRuntime().addShutdownHook(new Thread(kafka::shutdown, "embedded-kafka-shutdown"));
+                shared = kafka;
+            }
+            return shared;
+        }
+    }
+
+    /** Starts a private cluster of {@code brokers} brokers; the caller closes it. */
+    public static EmbeddedKafka start(int brokers) {
+        return start(brokers, Map.of());
+    }
+
+    /** Starts a private cluster, with {@code brokerConfigs} overriding the harness' broker defaults. */
+    public static EmbeddedKafka start(int brokers, Map<String, String> brokerConfigs) {
+        return create(brokers, brokerConfigs, false);
+    }
+
+    private static EmbeddedKafka create(int brokers, Map<String, String> overrides, boolean isShared) {
+        if (brokers < 1) {
+            throw new IllegalArgumentException("brokers must be at least 1 but was " + brokers);
+        }
+        long startNs = System.nanoTime();
+        Path baseDirectory;
+        try {
+            baseDirectory = Files.createTempDirectory("courier-kafka-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        KafkaClusterTestKit cluster = null;
+        try {
+            TestKitNodes nodes = new TestKitNodes.Builder(productionBootstrapMetadata())
+                    .setCombined(brokers == 1)
+                    .setNumBrokerNodes(brokers)
+                    .setNumControllerNodes(1)
+                    .setBaseDirectory(baseDirectory)
+                    .build();
+            KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
+            brokerDefaults(brokers).forEach(builder::setConfigProp);
+            overrides.forEach(builder::setConfigProp);
+            cluster = builder.build();
+            formatQuietly(cluster);
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+        } catch (Exception e) {
+            closeQuietly(cluster);
+            deleteRecursively(baseDirectory);
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("Could not start a " + brokers + "-broker Kafka cluster", e);
+        }
+        log.info("Started a {}-broker Kafka cluster at {} in {} ms", brokers, cluster.bootstrapServers(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
+        return new EmbeddedKafka(cluster, baseDirectory, isShared);
+    }
+
+    /**
+     * The metadata version and feature levels ({@code transaction.version}, {@code group.version}, ...) that
+     * {@code kafka-storage format} gives a new cluster of this broker release. The test kit would otherwise use the
+     * newest, still unreleased metadata version; a producer must be tested against what users run.
+     */
+    private static BootstrapMetadata productionBootstrapMetadata() {
+        MetadataVersion version = MetadataVersion.latestProduction();
+        Map<String, Short> features = new LinkedHashMap<>();
+        for (Feature feature : Feature.PRODUCTION_FEATURES) {
+            features.put(feature.featureName(), feature.defaultLevel(version));
+        }
+        return BootstrapMetadata.fromVersions(version, features, "courier-embedded-kafka");
+    }
+
+    /**
+     * Kafka's storage formatter prints to {@code System.out}; this swallows that chatter. Safe because clusters
+     * start from one test thread at a time (surefire/failsafe run test classes sequentially).
+     */
+    private static void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
+        PrintStream out = System.out;
+        System.setOut(new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8));
+        try {
+            cluster.format();
+        } finally {
+            System.setOut(out);
+        }
+    }
+
+    /** Settings that make the broker behave like a released one and keep it small and quick on two cores. */
+    private static Map<String, String> brokerDefaults(int brokers) {
+        String internalReplication = Integer.toString(Math.min(brokers, 3));
+        Map<String, String> props = new LinkedHashMap<>();
+        // The test kit enables unreleased API and feature versions; a producer must be tested against released ones.
+        props.put("unstable.api.versions.enable", "false");
+        props.put("unstable.feature.versions.enable", "false");
+        // A restarted broker must wait for its old registration's session to expire (DUPLICATE_BROKER_REGISTRATION);
+        // the defaults (2 s heartbeat, 9 s session) make stopBroker/startBroker take about 10 s.
+        props.put("broker.heartbeat.interval.ms", "500");
+        props.put("broker.session.timeout.ms", "4000");
+        props.put("num.network.threads", "1");
+        props.put("num.io.threads", "2");
+        props.put("background.threads", "2");
+        props.put("num.recovery.threads.per.data.dir", "1");
+        props.put("log.cleaner.threads", "1");
+        props.put("auto.create.topics.enable", "false");
+        props.put("group.initial.rebalance.delay.ms", "0");
+        props.put("offsets.topic.replication.factor", internalReplication);
+        props.put("offsets.topic.num.partitions", "3");
+        props.put("transaction.state.log.replication.factor", internalReplication);
+        props.put("transaction.state.log.min.isr", "1");
+        props.put("transaction.state.log.num.partitions", "3");
+        props.put("share.coordinator.state.topic.replication.factor", internalReplication);
+        props.put("share.coordinator.state.topic.min.isr", "1");
+        return props;
+    }
+
+    /** Bootstrap servers of the brokers that are currently running, e.g. {@code localhost:40123}. */
+    public String bootstrapServers() {
+        synchronized (this) {
+            if (stoppedBrokers.isEmpty()) {
+                return cluster.bootstrapServers();
+            }
+            return cluster.brokers().entrySet().stream()
+                    .filter(e -> !stoppedBrokers.contains(e.getKey()))
+                    .map(e -> "localhost:" + e.getValue().boundPort(cluster.nodes().brokerListenerName()))
+                    .collect(Collectors.joining(","));
+        }
+    }
+
+    /** Ids of the brokers of this cluster, running or not. */
+    public Set<Integer> brokerIds() {
+        return new TreeSet<>(cluster.brokers().keySet());
+    }
+
+    /** Creates a topic and waits until every partition's leader serves it. */
+    public void createTopic(String name, int partitions, int replicationFactor) {
+        createTopic(name, partitions, replicationFactor, Map.of());
+    }
+
+    /**
+     * Creates a topic with topic-level {@code configs} and returns once every running broker knows every
+     * partition's leader and each leader answers a ListOffsets request for it, so tests can produce at once.
+     */
+    public void createTopic(String name, int partitions, int replicationFactor, Map<String, String> configs) {
+        long startNs = System.nanoTime();
+        NewTopic topic = new NewTopic(name, partitions, (short) replicationFactor).configs(configs);
+        try {
+            admin().createTopics(List.of(topic)).all().get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not create topic " + name, unwrap(e));
+        }
+        awaitLeaders(name, partitions, replicationFactor);
+        log.info("Created topic {} ({} partitions, RF {}) in {} ms", name, partitions, replicationFactor,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
+    }
+
+    /** Waits until the partitions of {@code topic} have live leaders again, e.g. after a broker stop. */
+    public void awaitLeaders(String topic, int partitions, int replicationFactor) {
+        await("leaders of " + topic)
+                .atMost(READY_TIMEOUT)
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(20))
+                .ignoreExceptions()
+                .until(() -> metadataSettled(topic, partitions, replicationFactor) && leadersAnswer(topic, partitions));
+    }
+
+    /** True when every running broker sees a live leader for every partition. */
+    private boolean metadataSettled(String topic, int partitions, int replicationFactor) {
+        Map<Integer, BrokerServer> running = runningBrokers();
+        for (BrokerServer broker : running.values()) {
+            for (int p = 0; p < partitions; p++) {
+                Optional<LeaderAndIsr> state = broker.metadataCache().getLeaderAndIsr(topic, p);
+                if (state.isEmpty() || !running.containsKey(state.get().leader())) {
+                    return false;
+                }
+                if (stoppedBrokersSnapshot().isEmpty() && state.get().isr().size() < replicationFactor) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** ListOffsets is served only by a partition's leader, so success means each leader has taken over. */
+    private boolean leadersAnswer(String topic, int partitions) throws Exception {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            request.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        admin().listOffsets(request).all().get(5, TimeUnit.SECONDS);
+        return true;
+    }
+
+    /** A topic name no other test in this JVM uses: {@code prefix-<n>}. */
+    public String uniqueTopic(String prefix) {
+        String safe = prefix.replaceAll("[^a-zA-Z0-9-]", "-");
+        return safe + "-" + TOPIC_COUNTER.incrementAndGet();
+    }
+
+    /**
+     * Reads {@code topic} from the beginning of every partition with the official {@link KafkaConsumer} until
+     * at least {@code expectedCount} records arrived (it may return more), or fails after {@code timeout}
+     * listing what it did read. Uses no consumer group; reads uncommitted records.
+     */
+    public List<ConsumerRecord<byte[], byte[]>> consume(String topic, int expectedCount, Duration timeout) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "embedded-kafka-consume-" + topic);
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        long deadlineNs = System.nanoTime() + timeout.toNanos();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                     new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition()))
+                    .toList();
+            if (partitions.isEmpty()) {
+                throw new AssertionError("Topic " + topic + " does not exist");
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            while (records.size() < expectedCount) {
+                long remainingNs = deadlineNs - System.nanoTime();
+                if (remainingNs <= 0) {
+                    throw new AssertionError("Expected " + expectedCount + " records from " + topic + " within "
+                            + timeout + " but read " + records.size() + ": " + describe(records));
+                }
+                consumer.poll(Duration.ofNanos(Math.min(remainingNs, TimeUnit.MILLISECONDS.toNanos(200))))
+                        .forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    private static String describe(List<ConsumerRecord<byte[], byte[]>> records) {
+        return records.stream()
+                .map(r -> r.topic() + "-" + r.partition() + "@" + r.offset() + " key=" + text(r.key())
+                        + " value=" + text(r.value()))
+                .collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    private static String text(byte[] bytes) {
+        if (bytes == null) {
+            return "null";
+        }
+        String s = new String(bytes, StandardCharsets.UTF_8);
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    }
+
+    /**
+     * Shuts down broker {@code brokerId} (a controlled shutdown: the controller moves its leaderships away
+     * first) and returns when it has stopped. Its log directories are kept for {@link #startBroker(int)}.
+     */
+    public void stopBroker(int brokerId) {
+        synchronized (this) {
+            BrokerServer broker = broker(brokerId);
+            if (!stoppedBrokers.add(brokerId)) {
+                throw new IllegalStateException("Broker " + brokerId + " is already stopped");
+            }
+            long startNs = System.nanoTime();
+            broker.shutdown();
+            broker.awaitShutdown();
+            log.info("Stopped broker {} in {} ms", brokerId, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
+        }
+    }
+
+    /**
+     * Restarts a broker stopped with {@link #stopBroker(int)} and waits until it is registered and unfenced.
+     * The broker comes back on a new port (the test kit's pre-bound socket is used only once), so
+     * {@link #bootstrapServers()} changes; clients find the new address through metadata.
+     */
+    public void startBroker(int brokerId) {
+        synchronized (this) {
+            BrokerServer broker = broker(brokerId);
+            if (!stoppedBrokers.contains(brokerId)) {
+                throw new IllegalStateException("Broker " + brokerId + " is running");
+            }
+            long startNs = System.nanoTime();
+            broker.startup();
+            stoppedBrokers.remove(brokerId);
+            try {
+                cluster.waitForReadyBrokers();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("Broker " + brokerId + " did not become ready", e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for broker " + brokerId, e);
+            }
+            log.info("Started broker {} in {} ms", brokerId, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
+        }
+    }
+
+    /** The broker currently leading {@code topic-partition}, as seen by a running broker. */
+    public int leaderOf(String topic, int partition) {
+        return runningBrokers().values().iterator().next().metadataCache()
+                .getLeaderAndIsr(topic, partition)
+                .map(LeaderAndIsr::leader)
+                .orElseThrow(() -> new IllegalStateException("No leader known for " + topic + "-" + partition));
+    }
+
+    /** An {@link Admin} client for this cluster, owned by the harness (do not close it). */
+    public synchronized Admin admin() {
+        if (closed) {
+            throw new IllegalStateException("EmbeddedKafka is closed");
+        }
+        if (admin == null) {
+            Map<String, Object> props = new HashMap<>();
+            props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+            props.put(AdminClientConfig.CLIENT_ID_CONFIG, "embedded-kafka-admin");
+            admin = Admin.create(props);
+        }
+        return admin;
+    }
+
+    private BrokerServer broker(int brokerId) {
+        BrokerServer broker = cluster.brokers().get(brokerId);
+        if (broker == null) {
+            throw new IllegalArgumentException("No broker " + brokerId + "; brokers are " + brokerIds());
+        }
+        return broker;
+    }
+
+    private Map<Integer, BrokerServer> runningBrokers() {
+        Set<Integer> stopped = stoppedBrokersSnapshot();
+        Map<Integer, BrokerServer> running = new LinkedHashMap<>(cluster.brokers());
+        running.keySet().removeAll(stopped);
+        return running;
+    }
+
+    private synchronized Set<Integer> stoppedBrokersSnapshot() {
+        return new TreeSet<>(stoppedBrokers);
+    }
+
+    /** Closes a cluster from {@link #start(int)}; does nothing on {@link #shared()}, which closes at JVM exit. */
+    @Override
+    public void close() {
+        if (isShared) {
+            return;
+        }
+        shutdown();
+    }
+
+    private void shutdown() {
+        Admin adminToClose;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            adminToClose = admin;
+            admin = null;
+        }
+        long startNs = System.nanoTime();
+        if (adminToClose != null) {
+            adminToClose.close(Duration.ofSeconds(5));
+        }
+        closeQuietly(cluster);
+        deleteRecursively(baseDirectory);
+        log.info("Closed Kafka cluster in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
+    }
+
+    private static void closeQuietly(KafkaClusterTestKit cluster) {
+        if (cluster == null) {
+            return;
+        }
+        try {
+            cluster.close();
+        } catch (Exception e) {
+            log.warn("Error closing the Kafka cluster", e);
+        }
+    }
+
+    private static void deleteRecursively(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                    Files.deleteIfExists(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            log.warn("Could not delete {}", root, e);
+        }
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        return e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+    }
+}
