@@ -1,0 +1,529 @@
+package dev.courier.producer.internals.network;
+
+import dev.courier.producer.errors.UnsupportedVersionException;
+import dev.courier.producer.internals.metadata.Metadata;
+import dev.courier.producer.internals.metadata.Node;
+import dev.courier.producer.internals.network.InFlightRequests.InFlight;
+import dev.courier.producer.internals.network.InFlightRequests.Kind;
+import dev.courier.producer.internals.protocol.ApiKey;
+import dev.courier.producer.internals.protocol.ApiVersionsRequest;
+import dev.courier.producer.internals.protocol.ApiVersionsResponse;
+import dev.courier.producer.internals.protocol.Errors;
+import dev.courier.producer.internals.protocol.MetadataResponse;
+import dev.courier.producer.internals.protocol.RequestHeader;
+import dev.courier.producer.internals.protocol.ResponseHeader;
+import dev.courier.producer.internals.protocol.Responses;
+import dev.courier.producer.internals.util.Time;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kafka's NetworkClient, for the sender thread only (except {@link #wakeup()}): manages one
+ * connection per broker on top of the {@link Selector}, negotiates API versions on every new
+ * connection, tracks in-flight requests, matches responses to requests by correlation id, times
+ * out requests and connection attempts, and keeps the cluster metadata fresh.
+ *
+ * <p>All {@code nowMs} values are monotonic milliseconds ({@link Time#monotonicMs()}). Completion
+ * handlers run inside {@link #poll}, on the calling thread, after all I/O of that poll.
+ */
+public final class NetworkClient implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(NetworkClient.class);
+
+    private final Selector selector;
+    private final Metadata metadata;
+    private final NetworkClientConfig config;
+    private final Time time;
+    private final ConnectionStates connectionStates;
+    private final InFlightRequests inFlightRequests;
+    private final MetadataUpdater metadataUpdater;
+    /** Negotiated versions of READY connections. */
+    private final Map<String, NodeApiVersions> apiVersions = new HashMap<>();
+    /** Connected nodes waiting to send ApiVersions, with the version to send. */
+    private final Map<String, Short> apiVersionsToSend = new LinkedHashMap<>();
+    /** Completions produced outside poll (version mismatch, disconnect()); handed out by the next poll. */
+    private final List<ClientResponse> pendingCompletions = new ArrayList<>();
+    private final Map<String, Long> lastActivityMs = new HashMap<>();
+    /** Connections closed during the current poll, so a second report of the same loss is ignored. */
+    private final Set<String> disconnectedThisPoll = new HashSet<>();
+    private int correlationId;
+    private boolean closed;
+
+    public NetworkClient(Selector selector, Metadata metadata, NetworkClientConfig config, Time time) {
+        this.selector = selector;
+        this.metadata = metadata;
+        this.config = config;
+        this.time = time;
+        this.connectionStates = new ConnectionStates(config.reconnectBackoffMs(), config.reconnectBackoffMaxMs(),
+                config.socketConnectionSetupTimeoutMs(), config.socketConnectionSetupTimeoutMaxMs());
+        this.inFlightRequests = new InFlightRequests(config.maxInFlightRequestsPerConnection());
+        this.metadataUpdater = new MetadataUpdater(this, metadata, config);
+    }
+
+    /**
+     * True if a request can be sent to the node now. Otherwise starts connecting when the backoff
+     * allows, and returns false.
+     */
+    public boolean ready(Node node, long nowMs) {
+        if (node.host() == null || node.host().isEmpty()) {
+            throw new IllegalArgumentException("Cannot connect to a node without a host: " + node);
+        }
+        if (isReady(node, nowMs)) {
+            return true;
+        }
+        if (connectionStates.canConnect(node.idString(), nowMs)) {
+            initiateConnect(node, nowMs);
+        }
+        return false;
+    }
+
+    /**
+     * True if a request can be sent to the node now. False for every node while a metadata refresh
+     * is due and not yet sent, so the refresh goes out first.
+     */
+    public boolean isReady(Node node, long nowMs) {
+        return !metadataUpdater.isUpdateDue(nowMs) && canSendRequest(node.idString(), nowMs);
+    }
+
+    boolean canSendRequest(String id, long nowMs) {
+        return connectionStates.isReady(id) && selector.isChannelReady(id) && inFlightRequests.canSendMore(id);
+    }
+
+    boolean canConnect(String id, long nowMs) {
+        return connectionStates.canConnect(id, nowMs);
+    }
+
+    boolean isPreparingConnection(String id) {
+        return connectionStates.isPreparing(id);
+    }
+
+    /** Milliseconds until a connect attempt to the node is allowed; Long.MAX_VALUE while connecting or connected. */
+    public long connectionDelay(Node node, long nowMs) {
+        return connectionStates.connectionDelay(node.idString(), nowMs);
+    }
+
+    /** True when the last connection attempt (or connection) to the node failed and none is under way. */
+    public boolean connectionFailed(Node node) {
+        return connectionStates.isDisconnected(node.idString());
+    }
+
+    /** How long the sender may sleep before this node might become ready (no throttling support). */
+    public long pollDelayMs(Node node, long nowMs) {
+        return connectionDelay(node, nowMs);
+    }
+
+    /**
+     * Queues the request on its (ready) node at the highest version both sides and the body allow.
+     * If there is none, the request completes in the next poll with {@link ClientResponse#versionMismatch()}.
+     *
+     * @throws IllegalStateException if the node is not ready (check {@link #ready} first)
+     */
+    public void send(ClientRequest request, long nowMs) {
+        ensureOpen();
+        String id = request.destination();
+        if (!canSendRequest(id, nowMs)) {
+            throw new IllegalStateException("Attempt to send a request to node " + id + " which is not ready");
+        }
+        short version;
+        try {
+            version = apiVersions.get(id).usableVersion(request.apiKey(), request.body().maxUsableVersion());
+        } catch (UnsupportedVersionException e) {
+            log.debug("Cannot send {}: {}", request, e.getMessage());
+            pendingCompletions.add(new ClientResponse(request, nowMs, false, false, e, null));
+            return;
+        }
+        doSend(request, version, Kind.USER, nowMs);
+    }
+
+    /** Sends a request the client itself consumes (Metadata); the version is negotiated like any other. */
+    void sendInternal(ClientRequest request, Kind kind, long nowMs) {
+        short version;
+        try {
+            version = apiVersions.get(request.destination()).usableVersion(request.apiKey(),
+                    request.body().maxUsableVersion());
+        } catch (UnsupportedVersionException e) {
+            log.error("Cannot refresh metadata from node {}: {}", request.destination(), e.getMessage());
+            metadataUpdater.handleFailure(nowMs);
+            return;
+        }
+        doSend(request, version, kind, nowMs);
+    }
+
+    private void doSend(ClientRequest request, short version, Kind kind, long nowMs) {
+        String id = request.destination();
+        RequestHeader header = new RequestHeader(request.apiKey(), version, nextCorrelationId(), config.clientId());
+        ByteBuffer[] frame;
+        try {
+            frame = request.body().toFrame(header);
+        } catch (UnsupportedVersionException e) {
+            if (kind == Kind.METADATA) {
+                metadataUpdater.handleFailure(nowMs);
+            } else if (kind == Kind.USER) {
+                pendingCompletions.add(new ClientResponse(request, nowMs, false, false, e, null));
+            }
+            return;
+        }
+        request.markSent(header.correlationId(), version);
+        NetworkSend send = new NetworkSend(id, frame);
+        inFlightRequests.add(new InFlight(request, header, send, nowMs, kind));
+        selector.send(send);
+        log.trace("Sent {}", request);
+    }
+
+    private int nextCorrelationId() {
+        int id = correlationId;
+        correlationId = correlationId == Integer.MAX_VALUE ? 0 : correlationId + 1;
+        return id;
+    }
+
+    /**
+     * Does the network I/O possible within {@code timeoutMs} (less if a metadata refresh, a request
+     * timeout or a connection-setup timeout comes first), then runs the completion handlers of
+     * everything that finished and returns those responses.
+     */
+    public List<ClientResponse> poll(long timeoutMs, long nowMs) {
+        ensureOpen();
+        if (!pendingCompletions.isEmpty()) {
+            List<ClientResponse> responses = new ArrayList<>(pendingCompletions);
+            pendingCompletions.clear();
+            completeResponses(responses);
+            return responses;
+        }
+        long metadataTimeout = metadataUpdater.maybeUpdate(nowMs);
+        long pollTimeout = Math.min(Math.min(timeoutMs, metadataTimeout), config.requestTimeoutMs());
+        pollTimeout = Math.min(pollTimeout, inFlightRequests.nextTimeoutDelayMs(nowMs));
+        pollTimeout = Math.min(pollTimeout, connectionStates.nextSetupTimeoutDelayMs(nowMs));
+        try {
+            selector.poll(Math.max(pollTimeout, 0));
+        } catch (IOException e) {
+            log.error("Unexpected I/O error while polling", e);
+        }
+        long updatedNow = time.monotonicMs();
+        disconnectedThisPoll.clear();
+        List<ClientResponse> responses = new ArrayList<>();
+        handleCompletedSends(responses, updatedNow);
+        handleCompletedReceives(responses, updatedNow);
+        handleDisconnections(responses, updatedNow);
+        handleConnections(updatedNow);
+        sendApiVersionsRequests(updatedNow);
+        handleTimedOutConnections(responses, updatedNow);
+        handleTimedOutRequests(responses, updatedNow);
+        closeIdleConnections(updatedNow);
+        completeResponses(responses);
+        return responses;
+    }
+
+    private void handleCompletedSends(List<ClientResponse> responses, long nowMs) {
+        for (NetworkSend send : selector.completedSends()) {
+            String id = send.destination();
+            lastActivityMs.put(id, nowMs);
+            InFlight last = inFlightRequests.lastSent(id);
+            if (last != null && last.send == send && !last.request.expectResponse()) {
+                inFlightRequests.completeLastSent(id);
+                responses.add(new ClientResponse(last.request, nowMs, false, false, null, null));
+            }
+        }
+    }
+
+    private void handleCompletedReceives(List<ClientResponse> responses, long nowMs) {
+        for (NetworkReceive receive : selector.completedReceives()) {
+            String id = receive.source();
+            if (disconnectedThisPoll.contains(id)) {
+                continue;
+            }
+            lastActivityMs.put(id, nowMs);
+            InFlight request = inFlightRequests.completeNext(id);
+            try {
+                if (request == null || !request.request.expectResponse()) {
+                    throw new IllegalStateException("Node " + id + " sent a response with no request waiting for one");
+                }
+                ByteBuffer buffer = receive.payload();
+                ApiKey key = request.header.apiKey();
+                short version = request.header.apiVersion();
+                int correlation = ResponseHeader.readCorrelationId(buffer, key.responseHeaderVersion(version));
+                if (correlation != request.header.correlationId()) {
+                    throw new IllegalStateException("Correlation id " + correlation + " from node " + id
+                            + " does not match the expected " + request.header.correlationId());
+                }
+                Object body = Responses.parse(key, buffer, version);
+                switch (request.kind) {
+                    case API_VERSIONS -> handleApiVersionsResponse(request, (ApiVersionsResponse) body, responses, nowMs);
+                    case METADATA -> metadataUpdater.handleResponse((MetadataResponse) body, nowMs);
+                    case USER -> responses.add(new ClientResponse(request.request, nowMs, false, false, null, body));
+                }
+            } catch (RuntimeException e) {
+                log.warn("Protocol error on the connection to node {}; disconnecting: {}", id, e.toString());
+                if (request != null) {
+                    failRequest(request, responses, nowMs, false);
+                }
+                selector.close(id);
+                processDisconnection(id, responses, nowMs, false);
+            }
+        }
+    }
+
+    private void handleApiVersionsResponse(InFlight request, ApiVersionsResponse response,
+                                           List<ClientResponse> responses, long nowMs) {
+        String id = request.request.destination();
+        short sentVersion = request.header.apiVersion();
+        Errors error = Errors.forCode(response.errorCode());
+        if (error == Errors.UNSUPPORTED_VERSION && sentVersion > 0) {
+            ApiVersionsResponse.ApiVersion own = response.find(ApiKey.API_VERSIONS);
+            short retry = own == null ? 0 : (short) Math.min(own.maxVersion(), ApiKey.API_VERSIONS.latestVersion);
+            if (retry >= sentVersion) {
+                retry = 0;
+            }
+            log.debug("Node {} does not speak ApiVersions v{}; retrying with v{}", id, sentVersion, retry);
+            apiVersionsToSend.put(id, retry);
+            return;
+        }
+        if (error != Errors.NONE) {
+            log.warn("Node {} answered ApiVersions with {}; disconnecting", id, error);
+            selector.close(id);
+            processDisconnection(id, responses, nowMs, false);
+            return;
+        }
+        apiVersions.put(id, new NodeApiVersions(response));
+        connectionStates.ready(id);
+        log.debug("Node {} is ready (ApiVersions v{})", id, sentVersion);
+    }
+
+    private void handleDisconnections(List<ClientResponse> responses, long nowMs) {
+        for (Map.Entry<String, IOException> entry : selector.disconnected().entrySet()) {
+            if (disconnectedThisPoll.contains(entry.getKey())) {
+                continue;
+            }
+            log.debug("Connection to node {} lost: {}", entry.getKey(), entry.getValue().toString());
+            processDisconnection(entry.getKey(), responses, nowMs, false);
+        }
+    }
+
+    private void handleConnections(long nowMs) {
+        for (String id : selector.connected()) {
+            log.debug("Connected to node {}", id);
+            lastActivityMs.put(id, nowMs);
+            connectionStates.checkingApiVersions(id);
+            apiVersionsToSend.put(id, ApiKey.API_VERSIONS.latestVersion);
+        }
+    }
+
+    private void sendApiVersionsRequests(long nowMs) {
+        var it = apiVersionsToSend.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<String, Short> entry = it.next();
+            String id = entry.getKey();
+            if (selector.isChannelReady(id) && inFlightRequests.canSendMore(id)) {
+                it.remove();
+                ClientRequest request = new ClientRequest(id, new ApiVersionsRequest(config.clientSoftwareName(),
+                        config.clientSoftwareVersion()), nowMs, true, config.requestTimeoutMs(), null);
+                doSend(request, entry.getValue(), Kind.API_VERSIONS, nowMs);
+            }
+        }
+    }
+
+    private void handleTimedOutConnections(List<ClientResponse> responses, long nowMs) {
+        for (String id : connectionStates.nodesWithSetupTimeout(nowMs)) {
+            log.info("Connection to node {} was not established within the setup timeout; disconnecting", id);
+            selector.close(id);
+            processDisconnection(id, responses, nowMs, false);
+        }
+    }
+
+    private void handleTimedOutRequests(List<ClientResponse> responses, long nowMs) {
+        for (String id : inFlightRequests.nodesWithTimedOutRequests(nowMs)) {
+            log.info("Disconnecting from node {} because a request timed out", id);
+            selector.close(id);
+            processDisconnection(id, responses, nowMs, true);
+        }
+    }
+
+    /** Closes connections with nothing in flight that were unused for connections.max.idle.ms. */
+    private void closeIdleConnections(long nowMs) {
+        var it = lastActivityMs.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<String, Long> entry = it.next();
+            String id = entry.getKey();
+            if (nowMs - entry.getValue() > config.connectionsMaxIdleMs() && inFlightRequests.count(id) == 0
+                    && connectionStates.isReady(id)) {
+                log.debug("Closing idle connection to node {}", id);
+                it.remove();
+                selector.close(id);
+                connectionStates.remove(id);
+                apiVersions.remove(id);
+            }
+        }
+    }
+
+    /** Cleans up after a lost connection: backoff, versions forgotten, in-flight requests failed. */
+    private void processDisconnection(String id, List<ClientResponse> responses, long nowMs, boolean timedOut) {
+        disconnectedThisPoll.add(id);
+        connectionStates.disconnected(id, nowMs);
+        apiVersions.remove(id);
+        apiVersionsToSend.remove(id);
+        lastActivityMs.remove(id);
+        for (InFlight request : inFlightRequests.clearAll(id)) {
+            failRequest(request, responses, nowMs, timedOut);
+        }
+        metadataUpdater.handleServerDisconnect();
+    }
+
+    private void failRequest(InFlight request, List<ClientResponse> responses, long nowMs, boolean timedOut) {
+        switch (request.kind) {
+            case METADATA -> metadataUpdater.handleFailure(nowMs);
+            case API_VERSIONS -> { }
+            case USER -> responses.add(new ClientResponse(request.request, nowMs, true, timedOut, null, null));
+        }
+    }
+
+    private void completeResponses(List<ClientResponse> responses) {
+        for (ClientResponse response : responses) {
+            try {
+                response.onComplete();
+            } catch (RuntimeException e) {
+                log.error("Uncaught error in a request completion handler", e);
+            }
+        }
+    }
+
+    /** Starts a connection; a failure to even start puts the node into backoff. */
+    void initiateConnect(Node node, long nowMs) {
+        String id = node.idString();
+        try {
+            connectionStates.connecting(id, nowMs);
+            InetSocketAddress address = new InetSocketAddress(node.host(), node.port());
+            if (address.isUnresolved()) {
+                throw new UnknownHostException(node.host());
+            }
+            log.debug("Connecting to node {} at {}", node, address);
+            selector.connect(id, address);
+        } catch (IOException e) {
+            log.warn("Cannot connect to node {}: {}", node, e.toString());
+            connectionStates.disconnected(id, nowMs);
+            metadataUpdater.handleServerDisconnect();
+        }
+    }
+
+    /**
+     * The node with the fewest in-flight requests among those that can take one; otherwise one that is
+     * connecting, otherwise one that may be connected to (the longest untried first). Null when every
+     * known node is in reconnect backoff. Starts at a random node so load spreads.
+     */
+    public Node leastLoadedNode(long nowMs) {
+        List<Node> nodes = metadata.fetch().nodes();
+        if (nodes.isEmpty()) {
+            return null;
+        }
+        int inFlight = Integer.MAX_VALUE;
+        Node foundReady = null;
+        Node foundConnecting = null;
+        Node foundCanConnect = null;
+        int offset = ThreadLocalRandom.current().nextInt(nodes.size());
+        for (int i = 0; i < nodes.size(); i++) {
+            Node node = nodes.get((offset + i) % nodes.size());
+            String id = node.idString();
+            if (canSendRequest(id, nowMs)) {
+                int count = inFlightRequests.count(id);
+                if (count == 0) {
+                    return node;
+                }
+                if (count < inFlight) {
+                    inFlight = count;
+                    foundReady = node;
+                }
+            } else if (connectionStates.isPreparing(id)) {
+                foundConnecting = node;
+            } else if (connectionStates.canConnect(id, nowMs)) {
+                if (foundCanConnect == null
+                        || connectionStates.lastConnectAttemptMs(id) < connectionStates.lastConnectAttemptMs(foundCanConnect.idString())) {
+                    foundCanConnect = node;
+                }
+            }
+        }
+        if (foundReady != null) {
+            return foundReady;
+        }
+        return foundConnecting != null ? foundConnecting : foundCanConnect;
+    }
+
+    /** True if some node can take a request now. */
+    public boolean hasReadyNodes(long nowMs) {
+        for (String id : connectionStates.readyNodes()) {
+            if (canSendRequest(id, nowMs)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The highest version of the API negotiated with the node, or -1 when its connection is not
+     * ready (no negotiation yet).
+     *
+     * @throws UnsupportedVersionException when the node speaks no version this client can use
+     */
+    public short apiVersion(String nodeId, ApiKey key) {
+        NodeApiVersions versions = apiVersions.get(nodeId);
+        return versions == null ? -1 : versions.latestUsableVersion(key);
+    }
+
+    /** What the node's connection negotiated, or null when it is not ready. */
+    public NodeApiVersions nodeApiVersions(String nodeId) {
+        return apiVersions.get(nodeId);
+    }
+
+    public int inFlightRequestCount() {
+        return inFlightRequests.count();
+    }
+
+    public int inFlightRequestCount(String nodeId) {
+        return inFlightRequests.count(nodeId);
+    }
+
+    public boolean hasInFlightRequests(String nodeId) {
+        return inFlightRequests.count(nodeId) > 0;
+    }
+
+    /**
+     * Closes the connection to the node; its in-flight requests complete as disconnected in the
+     * next poll.
+     */
+    public void disconnect(String nodeId) {
+        if (connectionStates.state(nodeId) == ConnectionStates.State.DISCONNECTED && !selector.isRegistered(nodeId)) {
+            return;
+        }
+        selector.close(nodeId);
+        processDisconnection(nodeId, pendingCompletions, time.monotonicMs(), false);
+    }
+
+    /** Makes a blocked {@link #poll} return; safe from any thread. */
+    public void wakeup() {
+        selector.wakeup();
+    }
+
+    /** Closes every connection and the selector; in-flight requests are dropped without completion. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            selector.close();
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("The network client is closed");
+        }
+    }
+}

@@ -1,0 +1,344 @@
+package dev.courier.producer.internals.network;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.UnresolvedAddressException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Non-blocking multi-connection transport over Java NIO: connects, writes size-prefixed frames
+ * ({@link NetworkSend}) and reads them back ({@link NetworkReceive}), one frame in flight per
+ * connection in each direction.
+ *
+ * <p>Threading: every method except {@link #wakeup()} belongs to the single thread that calls
+ * {@link #poll(long)} (the sender thread). The result lists describe the last poll only and are
+ * cleared at the start of the next one.
+ *
+ * <p>OP_WRITE is registered only while a send is being written, so an idle connection never makes
+ * {@code select} spin. A connection closed by the peer or failing with an I/O error is reported in
+ * {@link #disconnected()}; one closed locally with {@link #close(String)} is not.
+ */
+public final class Selector implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Selector.class);
+
+    private final java.nio.channels.Selector nioSelector;
+    private final int maxReceiveSize;
+    private final int sendBufferBytes;
+    private final int receiveBufferBytes;
+
+    private final Map<String, Connection> channels = new HashMap<>();
+    private final List<Connection> immediatelyConnected = new ArrayList<>();
+
+    private final List<String> connected = new ArrayList<>();
+    private final List<NetworkSend> completedSends = new ArrayList<>();
+    private final List<NetworkReceive> completedReceives = new ArrayList<>();
+    private final Map<String, IOException> disconnected = new LinkedHashMap<>();
+
+    /**
+     * @param maxReceiveSize     largest frame accepted from a peer; a bigger announced size closes
+     *                           the connection (guards against reading garbage as a size). Non-positive
+     *                           means no limit.
+     * @param sendBufferBytes    SO_SNDBUF, or -1 for the OS default
+     * @param receiveBufferBytes SO_RCVBUF, or -1 for the OS default
+     */
+    public Selector(int maxReceiveSize, int sendBufferBytes, int receiveBufferBytes) {
+        this.maxReceiveSize = maxReceiveSize <= 0 ? Integer.MAX_VALUE : maxReceiveSize;
+        this.sendBufferBytes = sendBufferBytes;
+        this.receiveBufferBytes = receiveBufferBytes;
+        try {
+            this.nioSelector = java.nio.channels.Selector.open();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("Cannot open an NIO selector", e);
+        }
+    }
+
+    /**
+     * Starts a non-blocking connect. Completion shows up in {@link #connected()} (or
+     * {@link #disconnected()} on failure) after a later poll.
+     *
+     * @throws IOException if the connect fails at once (e.g. unresolvable host); nothing is registered then
+     */
+    public void connect(String id, InetSocketAddress address) throws IOException {
+        if (channels.containsKey(id)) {
+            throw new IllegalStateException("There is already a connection for id " + id);
+        }
+        SocketChannel socket = SocketChannel.open();
+        SelectionKey key = null;
+        try {
+            socket.configureBlocking(false);
+            socket.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+            socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            if (sendBufferBytes > 0) {
+                socket.setOption(StandardSocketOptions.SO_SNDBUF, sendBufferBytes);
+            }
+            if (receiveBufferBytes > 0) {
+                socket.setOption(StandardSocketOptions.SO_RCVBUF, receiveBufferBytes);
+            }
+            boolean connectedNow = socket.connect(address);
+            key = socket.register(nioSelector, connectedNow ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT);
+            Connection connection = new Connection(id, socket, key);
+            key.attach(connection);
+            channels.put(id, connection);
+            if (connectedNow) {
+                connection.connected = true;
+                immediatelyConnected.add(connection);
+            }
+        } catch (IOException | UnresolvedAddressException | java.nio.channels.UnsupportedAddressTypeException e) {
+            if (key != null) {
+                key.cancel();
+            }
+            closeQuietly(socket);
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("Cannot connect to " + address + ": " + e, e);
+        }
+    }
+
+    /**
+     * Queues a frame on its connection; it is written during the following polls.
+     *
+     * @throws IllegalStateException if the connection is unknown, not yet connected, or still
+     *                               writing an earlier send (callers check {@link #hasPendingSend})
+     */
+    public void send(NetworkSend send) {
+        Connection connection = channels.get(send.destination());
+        if (connection == null || !connection.connected) {
+            throw new IllegalStateException("No ready connection for " + send.destination());
+        }
+        if (connection.send != null) {
+            throw new IllegalStateException("A send is still in progress on connection " + send.destination());
+        }
+        connection.send = send;
+        try {
+            connection.key.interestOps(connection.key.interestOps() | SelectionKey.OP_WRITE);
+        } catch (CancelledKeyException e) {
+            // The next poll reports the disconnect; the send is dropped with the connection.
+            log.debug("Connection {} was cancelled while queueing a send", send.destination());
+        }
+    }
+
+    /**
+     * Does the I/O that is possible now, waiting up to {@code timeoutMs} for some. 0 means do not wait.
+     */
+    public void poll(long timeoutMs) throws IOException {
+        if (timeoutMs < 0) {
+            throw new IllegalArgumentException("timeout must be >= 0, was " + timeoutMs);
+        }
+        connected.clear();
+        completedSends.clear();
+        completedReceives.clear();
+        disconnected.clear();
+
+        int readyCount;
+        if (!immediatelyConnected.isEmpty() || timeoutMs == 0) {
+            readyCount = nioSelector.selectNow();
+        } else {
+            readyCount = nioSelector.select(timeoutMs);
+        }
+        for (Connection connection : immediatelyConnected) {
+            if (channels.get(connection.id) == connection) {
+                connected.add(connection.id);
+            }
+        }
+        immediatelyConnected.clear();
+        if (readyCount > 0) {
+            Set<SelectionKey> selected = nioSelector.selectedKeys();
+            Iterator<SelectionKey> it = selected.iterator();
+            while (it.hasNext()) {
+                SelectionKey key = it.next();
+                it.remove();
+                handle(key);
+            }
+        }
+    }
+
+    private void handle(SelectionKey key) {
+        Connection connection = (Connection) key.attachment();
+        try {
+            if (!key.isValid()) {
+                throw new EOFException("Selection key of " + connection.id + " is no longer valid");
+            }
+            if (key.isConnectable()) {
+                if (!connection.socket.finishConnect()) {
+                    return;
+                }
+                connection.connected = true;
+                key.interestOps((key.interestOps() & ~SelectionKey.OP_CONNECT) | SelectionKey.OP_READ);
+                connected.add(connection.id);
+                return;
+            }
+            if (connection.connected && key.isReadable()) {
+                readFrames(connection);
+            }
+            if (connection.send != null && key.isValid() && key.isWritable()) {
+                write(connection);
+            }
+        } catch (IOException e) {
+            closeWithError(connection, e);
+        } catch (CancelledKeyException e) {
+            closeWithError(connection, new EOFException("Connection " + connection.id + " was cancelled"));
+        }
+    }
+
+    /** Reads every complete frame available now; keeps a partial one for the next poll. */
+    private void readFrames(Connection connection) throws IOException {
+        while (true) {
+            if (connection.payload == null) {
+                if (connection.socket.read(connection.sizeBuffer) < 0) {
+                    throw new EOFException("Connection " + connection.id + " closed by the peer");
+                }
+                if (connection.sizeBuffer.hasRemaining()) {
+                    return;
+                }
+                int size = connection.sizeBuffer.getInt(0);
+                if (size < 0 || size > maxReceiveSize) {
+                    throw new InvalidReceiveException("Invalid frame size " + size + " from " + connection.id
+                            + " (largest allowed " + maxReceiveSize + ")");
+                }
+                connection.payload = ByteBuffer.allocate(size);
+            }
+            if (connection.payload.hasRemaining()) {
+                if (connection.socket.read(connection.payload) < 0) {
+                    throw new EOFException("Connection " + connection.id + " closed by the peer");
+                }
+                if (connection.payload.hasRemaining()) {
+                    return;
+                }
+            }
+            connection.payload.flip();
+            completedReceives.add(new NetworkReceive(connection.id, connection.payload));
+            connection.payload = null;
+            connection.sizeBuffer.clear();
+        }
+    }
+
+    private void write(Connection connection) throws IOException {
+        NetworkSend send = connection.send;
+        send.writeTo(connection.socket);
+        if (send.completed()) {
+            connection.send = null;
+            connection.key.interestOps(connection.key.interestOps() & ~SelectionKey.OP_WRITE);
+            completedSends.add(send);
+        }
+    }
+
+    private void closeWithError(Connection connection, IOException error) {
+        log.debug("Connection {} closed: {}", connection.id, error.toString());
+        if (channels.get(connection.id) == connection) {
+            channels.remove(connection.id);
+        }
+        connection.close();
+        disconnected.put(connection.id, error);
+    }
+
+    /** Connections whose connect completed during the last poll. */
+    public List<String> connected() {
+        return connected;
+    }
+
+    /** Sends fully written during the last poll. */
+    public List<NetworkSend> completedSends() {
+        return completedSends;
+    }
+
+    /** Frames read during the last poll, in arrival order per connection. */
+    public List<NetworkReceive> completedReceives() {
+        return completedReceives;
+    }
+
+    /** Connections lost during the last poll, with the cause (an EOFException for a peer close). */
+    public Map<String, IOException> disconnected() {
+        return disconnected;
+    }
+
+    /** True when the connection is established and can take a send (when none is pending). */
+    public boolean isChannelReady(String id) {
+        Connection connection = channels.get(id);
+        return connection != null && connection.connected;
+    }
+
+    public boolean hasPendingSend(String id) {
+        Connection connection = channels.get(id);
+        return connection != null && connection.send != null;
+    }
+
+    /** True when a connection (connected or still connecting) exists for the id. */
+    public boolean isRegistered(String id) {
+        return channels.containsKey(id);
+    }
+
+    /** Closes one connection now, dropping any unfinished send; not reported as a disconnect. */
+    public void close(String id) {
+        Connection connection = channels.remove(id);
+        if (connection != null) {
+            connection.close();
+        }
+    }
+
+    /** Interrupts a blocking poll; safe from any thread. */
+    public void wakeup() {
+        nioSelector.wakeup();
+    }
+
+    @Override
+    public void close() {
+        for (Connection connection : new ArrayList<>(channels.values())) {
+            connection.close();
+        }
+        channels.clear();
+        immediatelyConnected.clear();
+        try {
+            nioSelector.close();
+        } catch (IOException e) {
+            log.warn("Failed to close the NIO selector", e);
+        }
+    }
+
+    private static void closeQuietly(SocketChannel socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            log.debug("Ignoring error while closing a socket", e);
+        }
+    }
+
+    /** One connection and its in-progress frames; touched only by the polling thread. */
+    private static final class Connection {
+        final String id;
+        final SocketChannel socket;
+        final SelectionKey key;
+        final ByteBuffer sizeBuffer = ByteBuffer.allocate(4);
+        ByteBuffer payload;
+        NetworkSend send;
+        boolean connected;
+
+        Connection(String id, SocketChannel socket, SelectionKey key) {
+            this.id = id;
+            this.socket = socket;
+            this.key = key;
+        }
+
+        void close() {
+            key.cancel();
+            send = null;
+            payload = null;
+            closeQuietly(socket);
+        }
+    }
+}
