@@ -246,7 +246,10 @@ public final class EmbeddedKafka implements AutoCloseable {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
     }
 
-    /** Waits until the partitions of {@code topic} have live leaders again, e.g. after a broker stop. */
+    /**
+     * Waits until every partition of {@code topic} has a running leader that answers, e.g. after a broker stop or
+     * start; when no broker is stopped it also waits until every ISR holds {@code replicationFactor} replicas.
+     */
     public void awaitLeaders(String topic, int partitions, int replicationFactor) {
         await("leaders of " + topic)
                 .atMost(READY_TIMEOUT)
