@@ -127,6 +127,40 @@ public final class BufferPool {
         acquire(bytes, maxTimeToBlockMs, false);
     }
 
+    /**
+     * Turns a reservation into a buffer of {@code size} bytes without blocking: the reserved bytes count
+     * towards it and the rest must be free now. The sender moves records that waited for metadata this
+     * way, ahead of blocked callers, because those records were accepted first.
+     *
+     * @return the buffer, or null (the reservation kept) when the rest is not free now
+     */
+    public ByteBuffer allocateFromReservation(int size, int reservedBytes) {
+        checkSize(size);
+        lock.lock();
+        try {
+            if (closed) {
+                throw closedException();
+            }
+            if (size == poolableSize && size > 0 && !free.isEmpty()) {
+                nonPooledAvailableMemory += reservedBytes;
+                signalHeadWaiter();
+                return free.pollFirst();
+            }
+            long missing = (long) size - reservedBytes;
+            if (missing > 0) {
+                if (nonPooledAvailableMemory + freeListBytes() < missing) {
+                    return null;
+                }
+                freeUp(missing);
+            }
+            nonPooledAvailableMemory -= missing;
+            signalHeadWaiter();
+        } finally {
+            lock.unlock();
+        }
+        return ByteBuffer.allocate(size);
+    }
+
     /** Gives back bytes charged with {@link #reserve} (or by an allocation whose buffer was dropped). */
     public void release(int bytes) {
         lock.lock();

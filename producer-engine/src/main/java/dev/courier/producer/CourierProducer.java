@@ -1,0 +1,346 @@
+package dev.courier.producer;
+
+import dev.courier.producer.errors.ConfigException;
+import dev.courier.producer.errors.CourierException;
+import dev.courier.producer.errors.RecordTooLargeException;
+import dev.courier.producer.errors.SerializationException;
+import dev.courier.producer.errors.TimeoutException;
+import dev.courier.producer.internals.ProducerRuntime;
+import dev.courier.producer.internals.accumulator.BufferPool;
+import dev.courier.producer.internals.accumulator.PendingRecords;
+import dev.courier.producer.internals.accumulator.ProducerBatch;
+import dev.courier.producer.internals.accumulator.RecordAccumulator;
+import dev.courier.producer.internals.completion.CompletionDispatcher;
+import dev.courier.producer.internals.config.Plugins;
+import dev.courier.producer.internals.config.ProducerSettings;
+import dev.courier.producer.internals.metadata.Cluster;
+import dev.courier.producer.internals.metadata.Metadata;
+import dev.courier.producer.internals.metadata.TopicPartition;
+import dev.courier.producer.internals.metrics.ProducerMetrics;
+import dev.courier.producer.internals.partition.RecordPartitioner;
+import dev.courier.producer.internals.protocol.Errors;
+import dev.courier.producer.internals.record.RecordBatchBuilder;
+import dev.courier.producer.internals.sender.BatchOutcomes;
+import dev.courier.producer.internals.sender.Sender;
+import dev.courier.producer.internals.util.Time;
+import dev.courier.producer.serialization.Serializer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Courier's Kafka producer.
+ *
+ * <p>Configured with Kafka's own producer keys (see {@link ProducerConfig}); construction fails with a
+ * {@link ConfigException} naming the key when a setting cannot work. Two threads of its own: the
+ * sender (all network I/O) and the callback thread (futures and callbacks, in send order per
+ * partition). {@link #send} never waits for metadata: a record for a topic not yet known waits
+ * inside the producer, charged to {@code buffer.memory}, for up to {@code max.block.ms}.
+ */
+public final class CourierProducer<K, V> implements Producer<K, V> {
+
+    private static final Logger log = LoggerFactory.getLogger(CourierProducer.class);
+
+    private final ProducerSettings settings;
+    private final Time time;
+    private final Serializer<K> keySerializer;
+    private final Serializer<V> valueSerializer;
+    private final List<ProducerInterceptor<K, V>> interceptors;
+    private final RecordPartitioner partitioner;
+    private final ProducerRuntime runtime;
+    private final Metadata metadata;
+    private final BufferPool pool;
+    private final RecordAccumulator accumulator;
+    private final PendingRecords pending;
+    private final CompletionDispatcher dispatcher;
+    private final Sender sender;
+    private final ProducerMetrics metrics;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Object metadataMonitor = new Object();
+
+    /** A producer whose serializers come from {@code key.serializer} and {@code value.serializer}. */
+    public CourierProducer(Map<String, ?> configs) {
+        this(ProducerSettings.from(configs), null, null, Time.SYSTEM);
+    }
+
+    public CourierProducer(Properties properties) {
+        this(ProducerSettings.from(properties), null, null, Time.SYSTEM);
+    }
+
+    /** A producer with serializer instances, which take precedence over the serializer keys. */
+    public CourierProducer(Map<String, ?> configs, Serializer<K> keySerializer, Serializer<V> valueSerializer) {
+        this(ProducerSettings.from(configs), keySerializer, valueSerializer, Time.SYSTEM);
+    }
+
+    public CourierProducer(Properties properties, Serializer<K> keySerializer, Serializer<V> valueSerializer) {
+        this(ProducerSettings.from(properties), keySerializer, valueSerializer, Time.SYSTEM);
+    }
+
+    @SuppressWarnings("unchecked")
+    CourierProducer(ProducerSettings settings, Serializer<K> keySerializer, Serializer<V> valueSerializer, Time time) {
+        this.settings = settings;
+        this.time = time;
+        Map<String, Object> originals = settings.originals();
+        Plugins plugins = new Plugins();
+        this.keySerializer = keySerializer != null ? keySerializer
+                : (Serializer<K>) plugins.serializer(settings.keySerializer(), originals, true);
+        this.valueSerializer = valueSerializer != null ? valueSerializer
+                : (Serializer<V>) plugins.serializer(settings.valueSerializer(), originals, false);
+        List<ProducerInterceptor<?, ?>> loaded = plugins.interceptors(settings.interceptorClasses(), originals);
+        this.interceptors = (List<ProducerInterceptor<K, V>>) (List<?>) loaded;
+        this.partitioner = new RecordPartitioner(plugins.partitioner(settings.partitionerClass(), originals),
+                settings.batchSize(), settings.partitionerIgnoreKeys());
+        this.pending = new PendingRecords();
+        this.runtime = ProducerRuntime.start(settings, time, pending, partitioner, this::onRecordCompleted,
+                this::onMetadataUpdate);
+        this.metadata = runtime.metadata();
+        this.pool = runtime.pool();
+        this.accumulator = runtime.accumulator();
+        this.dispatcher = runtime.dispatcher();
+        this.sender = runtime.sender();
+        this.metrics = runtime.metrics();
+        log.info("Courier producer {} started (acks={}, linger.ms={}, batch.size={}, compression.type={})",
+                settings.clientId(), settings.acks() == -1 ? "all" : settings.acks(), settings.lingerMs(),
+                settings.batchSize(), settings.compressionType());
+    }
+
+    @Override
+    public CompletableFuture<RecordMetadata> send(ProducerRecord<K, V> record) {
+        return send(record, null);
+    }
+
+    @Override
+    public CompletableFuture<RecordMetadata> send(ProducerRecord<K, V> record, Callback callback) {
+        Objects.requireNonNull(record, "record must not be null");
+        if (closed.get()) {
+            throw new IllegalStateException("Cannot send after the producer is closed");
+        }
+        ProducerRecord<K, V> intercepted = interceptors.isEmpty() ? record : interceptOnSend(record);
+        String topic = intercepted.topic();
+        byte[] keyBytes = serialize(keySerializer, topic, intercepted, intercepted.key(), "key");
+        byte[] valueBytes = serialize(valueSerializer, topic, intercepted, intercepted.value(), "value");
+        long timestamp = intercepted.timestamp() != null ? intercepted.timestamp() : time.milliseconds();
+        List<Header> headers = intercepted.headers();
+        CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
+
+        int size = RecordBatchBuilder.estimateBatchSizeUpperBound(keyBytes, valueBytes, headers);
+        if (size > settings.maxRequestSize() || size > settings.bufferMemory()) {
+            return failNow(future, callback, new RecordTooLargeException("The record is " + size
+                    + " bytes when serialized, which is larger than " + (size > settings.maxRequestSize()
+                    ? "max.request.size (" + settings.maxRequestSize() + ")"
+                    : "buffer.memory (" + settings.bufferMemory() + ")")));
+        }
+        long now = time.monotonicMs();
+        try {
+            if (!pending.hasPending(topic)) {
+                Cluster cluster = metadata.fetch();
+                int partition = partitioner.partition(topic, intercepted.partition(), intercepted.key(), keyBytes,
+                        intercepted.value(), valueBytes, cluster);
+                if (partition != RecordPartitioner.UNKNOWN) {
+                    RecordAccumulator.AppendResult result = accumulator.append(new TopicPartition(topic, partition),
+                            timestamp, keyBytes, valueBytes, headers, future, callback, settings.maxBlockMs(), now);
+                    if (partitioner.usesSticky(intercepted.partition(), keyBytes)) {
+                        partitioner.onAppend(topic, partition, size, result.batchIsFull(), cluster);
+                    }
+                    if (result.batchIsFull() || result.newBatchCreated()) {
+                        sender.wakeup();
+                    }
+                    return future;
+                }
+            }
+            // The topic's metadata is not known yet (or earlier records of it still wait): queue it.
+            pool.reserve(size, settings.maxBlockMs());
+            pending.add(new PendingRecords.Pending(topic, intercepted.partition(), timestamp, intercepted.key(),
+                    intercepted.value(), keyBytes, valueBytes, headers, future, callback, size, now));
+            metadata.add(topic, now);
+            metadata.requestUpdateForTopic(topic);
+            sender.wakeup();
+            return future;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return failNow(future, callback, new CourierException("Interrupted while waiting for buffer memory", e));
+        } catch (IllegalStateException e) {
+            throw e;
+        } catch (CourierException e) {
+            return failNow(future, callback, e);
+        }
+    }
+
+    private ProducerRecord<K, V> interceptOnSend(ProducerRecord<K, V> record) {
+        ProducerRecord<K, V> current = record;
+        for (ProducerInterceptor<K, V> interceptor : interceptors) {
+            try {
+                ProducerRecord<K, V> next = interceptor.onSend(current);
+                if (next != null) {
+                    current = next;
+                }
+            } catch (RuntimeException e) {
+                log.warn("Interceptor {} failed in onSend; ignoring it", interceptor.getClass().getName(), e);
+            }
+        }
+        return current;
+    }
+
+    private static <T> byte[] serialize(Serializer<T> serializer, String topic, ProducerRecord<?, ?> record, T data,
+                                        String what) {
+        try {
+            return serializer.serialize(topic, record.headers(), data);
+        } catch (ClassCastException | SerializationException e) {
+            throw e instanceof SerializationException se ? se : new SerializationException("Can't serialize " + what
+                    + " of a record for topic " + topic + " with " + serializer.getClass().getName(), e);
+        } catch (RuntimeException e) {
+            throw new SerializationException("Can't serialize " + what + " of a record for topic " + topic + " with "
+                    + serializer.getClass().getName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A record refused before it was accepted: callback on the caller's thread, future failed. */
+    private CompletableFuture<RecordMetadata> failNow(CompletableFuture<RecordMetadata> future, Callback callback,
+                                                      RuntimeException exception) {
+        metrics.recordFailed(1);
+        onRecordCompleted(null, exception, callback);
+        future.completeExceptionally(exception);
+        return future;
+    }
+
+    /** Interceptors then the user's callback; nothing they throw escapes. Completion thread. */
+    private void onRecordCompleted(RecordMetadata metadata, Exception exception, Callback callback) {
+        for (ProducerInterceptor<K, V> interceptor : interceptors) {
+            try {
+                interceptor.onAcknowledgement(metadata, exception);
+            } catch (RuntimeException e) {
+                log.warn("Interceptor {} failed in onAcknowledgement", interceptor.getClass().getName(), e);
+            }
+        }
+        if (callback != null) {
+            try {
+                callback.onCompletion(metadata, exception);
+            } catch (Throwable t) {
+                log.error("A send callback threw; the producer carries on", t);
+            }
+        }
+    }
+
+    private void onMetadataUpdate() {
+        synchronized (metadataMonitor) {
+            metadataMonitor.notifyAll();
+        }
+    }
+
+    @Override
+    public void flush() {
+        if (dispatcher.isCompletionThread()) {
+            throw new IllegalStateException("flush() from a callback would wait for that callback itself");
+        }
+        accumulator.beginFlush();
+        sender.wakeup();
+        try {
+            for (CompletableFuture<RecordMetadata> future : pending.futures()) {
+                awaitQuietly(future);
+            }
+            for (ProducerBatch batch : accumulator.incompleteBatches()) {
+                awaitQuietly(batch.completion());
+            }
+        } finally {
+            accumulator.endFlush();
+        }
+    }
+
+    private static void awaitQuietly(CompletableFuture<?> future) {
+        try {
+            future.get();
+        } catch (ExecutionException e) {
+            // the record failed; flush only waits for completion
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CourierException("Interrupted while flushing", e);
+        }
+    }
+
+    @Override
+    public List<PartitionInfo> partitionsFor(String topic) {
+        Objects.requireNonNull(topic, "topic must not be null");
+        if (closed.get()) {
+            throw new IllegalStateException("Cannot use the producer after it is closed");
+        }
+        long start = time.monotonicMs();
+        long deadline = start + settings.maxBlockMs();
+        metadata.add(topic, start);
+        while (true) {
+            Cluster cluster = metadata.fetch();
+            Integer count = cluster.partitionCountForTopic(topic);
+            if (count != null && count > 0) {
+                return cluster.partitionsForTopic(topic);
+            }
+            Errors error = metadata.topicError(topic);
+            if (error == Errors.INVALID_TOPIC_EXCEPTION || error == Errors.TOPIC_AUTHORIZATION_FAILED) {
+                throw error.exception("cannot describe topic " + topic);
+            }
+            long remaining = deadline - time.monotonicMs();
+            if (remaining <= 0) {
+                throw new TimeoutException("Topic " + topic + " not present in metadata after "
+                        + settings.maxBlockMs() + " ms (max.block.ms).");
+            }
+            metadata.requestUpdateForTopic(topic);
+            sender.wakeup();
+            synchronized (metadataMonitor) {
+                try {
+                    metadataMonitor.wait(Math.min(remaining, 50));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CourierException("Interrupted while waiting for metadata of topic " + topic, e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public Map<String, Metric> metrics() {
+        return metrics.asMap();
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofMillis(Long.MAX_VALUE));
+    }
+
+    @Override
+    public void close(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout must not be null");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+        }
+        boolean fromCallback = dispatcher.isCompletionThread();
+        if (fromCallback && !timeout.isZero()) {
+            log.warn("close() called from a callback: closing forcibly, since waiting would wait for the callback");
+            timeout = Duration.ZERO;
+        }
+        if (!closed.compareAndSet(false, true)) {
+            runtime.awaitClosed();
+            return;
+        }
+        runtime.close(timeout, fromCallback);
+        closeQuietly(keySerializer);
+        closeQuietly(valueSerializer);
+        for (ProducerInterceptor<K, V> interceptor : interceptors) {
+            closeQuietly(interceptor);
+        }
+        partitioner.close();
+        log.info("Courier producer {} closed: {}", settings.clientId(), sender.counts());
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            log.warn("Failed to close {}", closeable.getClass().getName(), e);
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package dev.courier.producer.internals;
+
+import dev.courier.producer.errors.ConfigException;
+import dev.courier.producer.internals.accumulator.BufferPool;
+import dev.courier.producer.internals.accumulator.PendingRecords;
+import dev.courier.producer.internals.accumulator.ProducerBatch.RecordCompletionListener;
+import dev.courier.producer.internals.accumulator.RecordAccumulator;
+import dev.courier.producer.internals.completion.CompletionDispatcher;
+import dev.courier.producer.internals.config.ProducerSettings;
+import dev.courier.producer.internals.metadata.Metadata;
+import dev.courier.producer.internals.metrics.ProducerMetrics;
+import dev.courier.producer.internals.network.NetworkClient;
+import dev.courier.producer.internals.network.NetworkClientConfig;
+import dev.courier.producer.internals.network.Selector;
+import dev.courier.producer.internals.partition.RecordPartitioner;
+import dev.courier.producer.internals.record.Compression;
+import dev.courier.producer.internals.record.CompressionType;
+import dev.courier.producer.internals.sender.BatchOutcomes;
+import dev.courier.producer.internals.sender.Sender;
+import dev.courier.producer.internals.sender.SenderSettings;
+import dev.courier.producer.internals.util.Time;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the engine's parts from validated settings, starts its two threads, and runs the close
+ * sequence: graceful up to a timeout, then forced.
+ */
+public final class ProducerRuntime {
+
+    private static final Logger log = LoggerFactory.getLogger(ProducerRuntime.class);
+    /** Largest response the client accepts; a produce response is tiny, so this only guards against garbage. */
+    private static final int MAX_RECEIVE_SIZE = 100 * 1024 * 1024;
+    private static final long FORCED_CLOSE_GRACE_MS = 30_000;
+
+    private final Metadata metadata;
+    private final Compression compression;
+    private final BufferPool pool;
+    private final RecordAccumulator accumulator;
+    private final CompletionDispatcher dispatcher;
+    private final ProducerMetrics metrics;
+    private final Sender sender;
+    private final Thread ioThread;
+    private final CountDownLatch closedLatch = new CountDownLatch(1);
+
+    private ProducerRuntime(Metadata metadata, Compression compression, BufferPool pool, RecordAccumulator accumulator,
+                            CompletionDispatcher dispatcher, ProducerMetrics metrics, Sender sender, Thread ioThread) {
+        this.metadata = metadata;
+        this.compression = compression;
+        this.pool = pool;
+        this.accumulator = accumulator;
+        this.dispatcher = dispatcher;
+        this.metrics = metrics;
+        this.sender = sender;
+        this.ioThread = ioThread;
+    }
+
+    public static ProducerRuntime start(ProducerSettings settings, Time time, PendingRecords pending,
+                                        RecordPartitioner partitioner, RecordCompletionListener listener,
+                                        Runnable onMetadataUpdate) {
+        CompressionType compressionType = CompressionType.forName(settings.compressionType());
+        compressionType.ensureAvailable();
+        Compression compression = Compression.of(compressionType, settings.compressionLevel());
+        List<InetSocketAddress> bootstrap = resolve(settings.bootstrapServers());
+
+        BufferPool pool = new BufferPool(settings.bufferMemory(), settings.batchSize(), time);
+        RecordAccumulator accumulator = new RecordAccumulator(settings.batchSize(), settings.lingerMs(),
+                settings.deliveryTimeoutMs(), compression, pool);
+        Metadata metadata = new Metadata(settings.retryBackoffMs(), settings.retryBackoffMaxMs(),
+                settings.metadataMaxAgeMs(), settings.metadataMaxIdleMs());
+        metadata.bootstrap(bootstrap);
+        metadata.addListener(onMetadataUpdate);
+        Selector selector = new Selector(MAX_RECEIVE_SIZE, settings.sendBufferBytes(), settings.receiveBufferBytes());
+        NetworkClient client = new NetworkClient(selector, metadata, networkConfig(settings), time);
+        CompletionDispatcher dispatcher = new CompletionDispatcher(settings.clientId());
+        Sender[] senderRef = new Sender[1];
+        ProducerMetrics metrics = new ProducerMetrics(time, () -> senderRef[0].inFlightRequests(),
+                pool::availableMemory, pool::totalMemory, pool::queued);
+        BatchOutcomes outcomes = new BatchOutcomes(accumulator, dispatcher, listener, metrics);
+        SenderSettings senderSettings = new SenderSettings(settings.acks(), settings.maxRequestSize(),
+                settings.requestTimeoutMs(), settings.retries(), settings.retryBackoffMs(),
+                settings.retryBackoffMaxMs(), settings.deliveryTimeoutMs(), settings.maxBlockMs(),
+                settings.maxInFlightRequestsPerConnection() == 1);
+        Sender sender = new Sender(client, metadata, accumulator, pending, partitioner, outcomes, senderSettings,
+                metrics, time);
+        senderRef[0] = sender;
+        Thread ioThread = new Thread(sender, "courier-producer-network-" + settings.clientId());
+        ioThread.setDaemon(true);
+        dispatcher.start();
+        ioThread.start();
+        return new ProducerRuntime(metadata, compression, pool, accumulator, dispatcher, metrics, sender, ioThread);
+    }
+
+    private static NetworkClientConfig networkConfig(ProducerSettings settings) {
+        return new NetworkClientConfig(settings.clientId(), settings.maxInFlightRequestsPerConnection(),
+                settings.reconnectBackoffMs(), settings.reconnectBackoffMaxMs(), settings.requestTimeoutMs(),
+                settings.socketConnectionSetupTimeoutMs(), settings.socketConnectionSetupTimeoutMaxMs(),
+                settings.connectionsMaxIdleMs(), settings.retryBackoffMs(), settings.retryBackoffMaxMs(),
+                settings.allowAutoCreateTopics(), "courier-java", "0.1.0");
+    }
+
+    private static List<InetSocketAddress> resolve(List<String> servers) {
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        for (String server : servers) {
+            int colon = server.lastIndexOf(':');
+            String host = server.substring(0, colon).replace("[", "").replace("]", "");
+            int port = Integer.parseInt(server.substring(colon + 1));
+            InetSocketAddress address = new InetSocketAddress(host, port);
+            if (address.isUnresolved()) {
+                log.warn("Cannot resolve bootstrap server {}", server);
+            } else {
+                addresses.add(address);
+            }
+        }
+        if (addresses.isEmpty()) {
+            throw new ConfigException("bootstrap.servers", String.join(",", servers), "no address resolves");
+        }
+        return addresses;
+    }
+
+    public Metadata metadata() {
+        return metadata;
+    }
+
+    public BufferPool pool() {
+        return pool;
+    }
+
+    public RecordAccumulator accumulator() {
+        return accumulator;
+    }
+
+    public CompletionDispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    public ProducerMetrics metrics() {
+        return metrics;
+    }
+
+    public Sender sender() {
+        return sender;
+    }
+
+    /**
+     * Delivers what was accepted for up to {@code timeout}, then aborts the rest, and waits for the
+     * callbacks of everything to run (unless called from a callback, which cannot wait for itself).
+     */
+    public void close(Duration timeout, boolean fromCallback) {
+        try {
+            accumulator.close();
+            sender.initiateClose();
+            joinQuietly(ioThread, timeout.toMillis());
+            if (ioThread.isAlive()) {
+                log.info("Close timed out after {} ms; aborting what is still pending", timeout.toMillis());
+                sender.forceClose();
+                pool.close();
+                joinQuietly(ioThread, FORCED_CLOSE_GRACE_MS);
+                if (ioThread.isAlive()) {
+                    log.error("The network thread did not stop within {} ms of a forced close", FORCED_CLOSE_GRACE_MS);
+                }
+            }
+            pool.close();
+            if (!ioThread.isAlive()) {
+                compression.close(); // only the sender thread compresses
+            }
+            dispatcher.stop(fromCallback ? 0 : FORCED_CLOSE_GRACE_MS);
+            metadata.close();
+        } finally {
+            closedLatch.countDown();
+        }
+    }
+
+    /** For a second caller of close: returns once the first has finished. */
+    public void awaitClosed() {
+        try {
+            closedLatch.await(FORCED_CLOSE_GRACE_MS * 2, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void joinQuietly(Thread thread, long timeoutMs) {
+        try {
+            if (timeoutMs <= 0) {
+                return;
+            }
+            thread.join(timeoutMs == Long.MAX_VALUE ? 0 : timeoutMs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,267 @@
+package dev.courier.producer.internals.accumulator;
+
+import dev.courier.producer.Callback;
+import dev.courier.producer.Header;
+import dev.courier.producer.RecordMetadata;
+import dev.courier.producer.internals.metadata.TopicPartition;
+import dev.courier.producer.internals.record.RecordBatchBuilder;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One record batch for one partition, from its first append to the completion of its last callback.
+ *
+ * <p>Lifecycle and ownership:
+ * <ol>
+ *   <li>open: records are appended by caller threads while holding the partition deque's monitor;</li>
+ *   <li>closed: the sender drained it ({@link #close()}); from here only the sender thread touches the
+ *       send state (attempts, backoff, in-flight flag, encoded bytes);</li>
+ *   <li>final: exactly one of succeeded / failed is reached through a compare-and-set on
+ *       {@link #finalState}, so a late response after an expiry or a forced abort cannot complete the
+ *       batch twice;</li>
+ *   <li>completed: the completion thread has run every callback and completed every future
+ *       ({@link #completion()}), which is what {@code flush()} waits for.</li>
+ * </ol>
+ */
+public final class ProducerBatch {
+
+    /** How the batch ended. */
+    public enum FinalState { SUCCEEDED, FAILED }
+
+    private static final int INITIAL_RECORD_SLOTS = 32;
+
+    private final TopicPartition topicPartition;
+    private final long createdMs;
+    private final ByteBuffer pooledBuffer;
+    private final RecordBatchBuilder builder;
+
+    // guarded by the owning deque's monitor while open; read-only once closed
+    private CompletableFuture<RecordMetadata>[] futures;
+    private Callback[] callbacks;
+    private long[] timestamps;
+    private int recordCount;
+
+    // sender thread only
+    private ByteBuffer encoded;
+    private int attempts;
+    private long retryNotBeforeMs;
+    private boolean inFlight;
+    private boolean bufferReleased;
+
+    private final AtomicReference<FinalState> finalState = new AtomicReference<>();
+    // written once by the thread that wins finalState, read by the completion thread after a hand-off
+    private long baseOffset = -1;
+    private long logAppendTimeMs = -1;
+    private RuntimeException error;
+    private boolean sentBeforeAbort;
+
+    private final CompletableFuture<Void> completion = new CompletableFuture<>();
+
+    @SuppressWarnings("unchecked")
+    ProducerBatch(TopicPartition topicPartition, ByteBuffer pooledBuffer, RecordBatchBuilder builder, long createdMs) {
+        this.topicPartition = topicPartition;
+        this.pooledBuffer = pooledBuffer;
+        this.builder = builder;
+        this.createdMs = createdMs;
+        this.futures = new CompletableFuture[INITIAL_RECORD_SLOTS];
+        this.callbacks = new Callback[INITIAL_RECORD_SLOTS];
+        this.timestamps = new long[INITIAL_RECORD_SLOTS];
+    }
+
+    /**
+     * Appends a record if it fits; the caller holds the deque's monitor.
+     *
+     * @return false when the batch has no room (or is closed) and a new batch is needed
+     */
+    boolean tryAppend(long timestamp, byte[] key, byte[] value, List<Header> headers,
+                      CompletableFuture<RecordMetadata> future, Callback callback) {
+        if (builder.isClosed() || !builder.hasRoomFor(timestamp, key, value, headers)) {
+            return false;
+        }
+        builder.append(timestamp, key, value, headers);
+        if (recordCount == futures.length) {
+            int capacity = recordCount * 2;
+            futures = Arrays.copyOf(futures, capacity);
+            callbacks = Arrays.copyOf(callbacks, capacity);
+            timestamps = Arrays.copyOf(timestamps, capacity);
+        }
+        futures[recordCount] = future;
+        callbacks[recordCount] = callback;
+        timestamps[recordCount] = timestamp;
+        recordCount++;
+        return true;
+    }
+
+    /** Whether another record of typical size is unlikely to fit; the caller holds the deque's monitor. */
+    boolean isFull(int batchSize) {
+        return builder.isClosed() || builder.sizeInBytes() >= batchSize;
+    }
+
+    /** Encodes the batch (compression, header, CRC); called by the sender when it drains the batch. */
+    void close() {
+        if (encoded == null) {
+            encoded = builder.close();
+        }
+    }
+
+    /** The encoded batch; only after {@link #close()}. A duplicate, so the caller may move its position. */
+    public ByteBuffer encoded() {
+        return encoded.duplicate();
+    }
+
+    public boolean isClosed() {
+        return encoded != null;
+    }
+
+    public TopicPartition topicPartition() {
+        return topicPartition;
+    }
+
+    public int recordCount() {
+        return recordCount;
+    }
+
+    /** Uncompressed size as appended (header included). */
+    public int uncompressedSizeInBytes() {
+        return builder.sizeInBytes();
+    }
+
+    /** Size on the wire; only after {@link #close()}. */
+    public int encodedSizeInBytes() {
+        return encoded.remaining();
+    }
+
+    public long createdMs() {
+        return createdMs;
+    }
+
+    public int attempts() {
+        return attempts;
+    }
+
+    public long retryNotBeforeMs() {
+        return retryNotBeforeMs;
+    }
+
+    /** Records a failed attempt and when the next may start (sender thread). */
+    public void backOff(long nowMs, long backoffMs) {
+        attempts++;
+        retryNotBeforeMs = nowMs + backoffMs;
+    }
+
+    public boolean isBackingOff(long nowMs) {
+        return nowMs < retryNotBeforeMs;
+    }
+
+    public boolean inFlight() {
+        return inFlight;
+    }
+
+    public void inFlight(boolean inFlight) {
+        this.inFlight = inFlight;
+    }
+
+    ByteBuffer pooledBuffer() {
+        return pooledBuffer;
+    }
+
+    /** Marks the pooled buffer as given back; returns false if it already was (sender thread). */
+    boolean markBufferReleased() {
+        if (bufferReleased) {
+            return false;
+        }
+        bufferReleased = true;
+        return true;
+    }
+
+    /**
+     * Ends the batch successfully, unless it already ended.
+     *
+     * @return true if this call decided the outcome
+     */
+    public boolean succeed(long baseOffset, long logAppendTimeMs) {
+        if (!finalState.compareAndSet(null, FinalState.SUCCEEDED)) {
+            return false;
+        }
+        this.baseOffset = baseOffset;
+        this.logAppendTimeMs = logAppendTimeMs;
+        return true;
+    }
+
+    /**
+     * Ends the batch with an error, unless it already ended.
+     *
+     * @param wasSent whether a request carrying it may have reached the broker (outcome unknown)
+     * @return true if this call decided the outcome
+     */
+    public boolean fail(RuntimeException exception, boolean wasSent) {
+        if (!finalState.compareAndSet(null, FinalState.FAILED)) {
+            return false;
+        }
+        this.error = exception;
+        this.sentBeforeAbort = wasSent;
+        return true;
+    }
+
+    public FinalState finalState() {
+        return finalState.get();
+    }
+
+    public boolean isDone() {
+        return finalState.get() != null;
+    }
+
+    /** Whether the failure happened after the batch had been written to a broker. */
+    public boolean failedAfterSend() {
+        return sentBeforeAbort;
+    }
+
+    public RuntimeException error() {
+        return error;
+    }
+
+    /**
+     * Runs each record's callback and completes its future, in append order; completion thread only,
+     * after the batch reached a final state. The callback runs first, so a caller that waits on the
+     * future sees the callback's effects.
+     */
+    public void completeRecords(RecordCompletionListener listener) {
+        try {
+            for (int i = 0; i < recordCount; i++) {
+                if (error == null) {
+                    long offset = baseOffset < 0 ? -1 : baseOffset + i;
+                    long timestamp = logAppendTimeMs >= 0 ? logAppendTimeMs : timestamps[i];
+                    RecordMetadata metadata = new RecordMetadata(topicPartition.topic(), topicPartition.partition(),
+                            offset, timestamp);
+                    listener.onRecordCompleted(metadata, null, callbacks[i]);
+                    futures[i].complete(metadata);
+                } else {
+                    listener.onRecordCompleted(null, error, callbacks[i]);
+                    futures[i].completeExceptionally(error);
+                }
+                callbacks[i] = null;
+            }
+        } finally {
+            completion.complete(null);
+        }
+    }
+
+    /** Completes once every callback of the batch has run and every future is complete. */
+    public CompletableFuture<Void> completion() {
+        return completion;
+    }
+
+    @Override
+    public String toString() {
+        return "ProducerBatch(" + topicPartition + ", records=" + recordCount + ", attempts=" + attempts + ")";
+    }
+
+    /** Runs the user-facing side of one record's completion (interceptors, callback), never throwing. */
+    @FunctionalInterface
+    public interface RecordCompletionListener {
+        void onRecordCompleted(RecordMetadata metadata, Exception exception, Callback callback);
+    }
+}

@@ -1,0 +1,394 @@
+package dev.courier.producer.internals.accumulator;
+
+import dev.courier.producer.Callback;
+import dev.courier.producer.Header;
+import dev.courier.producer.RecordMetadata;
+import dev.courier.producer.internals.metadata.Cluster;
+import dev.courier.producer.internals.metadata.Node;
+import dev.courier.producer.internals.metadata.TopicPartition;
+import dev.courier.producer.internals.record.Compression;
+import dev.courier.producer.internals.record.RecordBatchBuilder;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Per-partition queues of batches between the callers and the sender.
+ *
+ * <p>Caller threads {@link #append} records; the sender thread asks which nodes are {@link #ready},
+ * {@link #drain}s batches for them, {@link #reenqueue}s retries and collects {@link #expiredBatches}.
+ *
+ * <p>Locking: each partition's deque is its own monitor, held only for deque operations and appends
+ * (never for I/O, compression or buffer allocation). Memory comes from the {@link BufferPool}, which a
+ * caller may wait on <em>outside</em> every deque monitor. {@code muted} and {@code drainIndexByNode}
+ * belong to the sender thread.
+ */
+public final class RecordAccumulator {
+
+    private final int batchSize;
+    private final long lingerMs;
+    private final long deliveryTimeoutMs;
+    private final Compression compression;
+    private final BufferPool pool;
+
+    private final ConcurrentMap<TopicPartition, Deque<ProducerBatch>> batches = new ConcurrentHashMap<>();
+    private final Set<ProducerBatch> incomplete = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger flushesInProgress = new AtomicInteger();
+    private volatile boolean closed;
+
+    // sender thread only
+    private final Set<TopicPartition> muted = new HashSet<>();
+    private final Map<Integer, Integer> drainIndexByNode = new HashMap<>();
+
+    public RecordAccumulator(int batchSize, long lingerMs, long deliveryTimeoutMs, Compression compression,
+                             BufferPool pool) {
+        this.batchSize = Math.max(1, batchSize);
+        this.lingerMs = lingerMs;
+        this.deliveryTimeoutMs = deliveryTimeoutMs;
+        this.compression = compression;
+        this.pool = pool;
+    }
+
+    /** What an append did, so the caller knows whether to wake the sender. */
+    public record AppendResult(boolean batchIsFull, boolean newBatchCreated) {
+    }
+
+    /**
+     * Appends a record to its partition's open batch, or to a new batch whose memory may be waited for
+     * up to {@code maxBlockMs}.
+     */
+    public AppendResult append(TopicPartition tp, long timestamp, byte[] key, byte[] value, List<Header> headers,
+                               CompletableFuture<RecordMetadata> future, Callback callback, long maxBlockMs,
+                               long nowMs) throws InterruptedException {
+        Deque<ProducerBatch> deque = dequeFor(tp);
+        synchronized (deque) {
+            rejectIfClosed();
+            AppendResult result = tryAppendLocked(deque, timestamp, key, value, headers, future, callback);
+            if (result != null) {
+                return result;
+            }
+        }
+        int size = Math.max(batchSize, RecordBatchBuilder.estimateBatchSizeUpperBound(key, value, headers));
+        ByteBuffer buffer = pool.allocate(size, maxBlockMs);
+        return appendWithBuffer(tp, deque, buffer, true, timestamp, key, value, headers, future, callback, nowMs);
+    }
+
+    /**
+     * Appends a record that waited for metadata and holds {@code reservedBytes} of pool memory, without
+     * blocking (sender thread). The reservation is spent on the append.
+     *
+     * @return false, keeping the reservation, when no memory is free for a new batch right now
+     */
+    public boolean appendReserved(TopicPartition tp, long timestamp, byte[] key, byte[] value, List<Header> headers,
+                                  CompletableFuture<RecordMetadata> future, Callback callback, int reservedBytes,
+                                  long nowMs) {
+        Deque<ProducerBatch> deque = dequeFor(tp);
+        synchronized (deque) {
+            if (tryAppendLocked(deque, timestamp, key, value, headers, future, callback) != null) {
+                pool.release(reservedBytes);
+                return true;
+            }
+        }
+        int size = Math.max(batchSize, RecordBatchBuilder.estimateBatchSizeUpperBound(key, value, headers));
+        ByteBuffer buffer = pool.allocateFromReservation(size, reservedBytes);
+        if (buffer == null) {
+            return false;
+        }
+        appendWithBuffer(tp, deque, buffer, false, timestamp, key, value, headers, future, callback, nowMs);
+        return true;
+    }
+
+    private AppendResult appendWithBuffer(TopicPartition tp, Deque<ProducerBatch> deque, ByteBuffer buffer,
+                                          boolean fromCaller, long timestamp, byte[] key, byte[] value, List<Header> headers,
+                                          CompletableFuture<RecordMetadata> future, Callback callback, long nowMs) {
+        synchronized (deque) {
+            if (fromCaller && closed) {
+                pool.deallocate(buffer);
+                rejectIfClosed();
+            }
+            // Another thread may have opened a batch while we waited for memory.
+            AppendResult result = tryAppendLocked(deque, timestamp, key, value, headers, future, callback);
+            if (result != null) {
+                pool.deallocate(buffer);
+                return result;
+            }
+            buffer.clear();
+            ProducerBatch batch = new ProducerBatch(tp, buffer, new RecordBatchBuilder(buffer, compression), nowMs);
+            if (!batch.tryAppend(timestamp, key, value, headers, future, callback)) {
+                pool.deallocate(buffer);
+                throw new IllegalStateException("a record did not fit a batch sized for it: " + tp);
+            }
+            deque.addLast(batch);
+            incomplete.add(batch);
+            return new AppendResult(deque.size() > 1 || batch.isFull(batchSize), true);
+        }
+    }
+
+    private AppendResult tryAppendLocked(Deque<ProducerBatch> deque, long timestamp, byte[] key, byte[] value,
+                                         List<Header> headers, CompletableFuture<RecordMetadata> future,
+                                         Callback callback) {
+        ProducerBatch last = deque.peekLast();
+        if (last != null && last.tryAppend(timestamp, key, value, headers, future, callback)) {
+            return new AppendResult(deque.size() > 1 || last.isFull(batchSize), false);
+        }
+        return null;
+    }
+
+    /**
+     * A caller's append that races with close fails loudly instead of leaving a batch the sender has
+     * already stopped looking for. Records that were accepted before close (waiting for metadata) are
+     * still appended by the sender, which does not call this.
+     */
+    private void rejectIfClosed() {
+        if (closed) {
+            throw new IllegalStateException("Cannot send after the producer is closed");
+        }
+    }
+
+    private Deque<ProducerBatch> dequeFor(TopicPartition tp) {
+        Deque<ProducerBatch> deque = batches.get(tp);
+        return deque != null ? deque : batches.computeIfAbsent(tp, k -> new ArrayDeque<>());
+    }
+
+    /** Which leaders have sendable data, and when to look again. */
+    public record ReadyCheck(Set<Node> readyNodes, long nextReadyCheckDelayMs, Set<String> unknownLeaderTopics) {
+    }
+
+    /**
+     * A partition is sendable when its first batch is full, has lingered long enough (or backed off long
+     * enough, for a retry), or when memory is short, a flush is in progress or the producer is closing.
+     */
+    public ReadyCheck ready(Cluster cluster, long nowMs) {
+        Set<Node> readyNodes = new HashSet<>();
+        Set<String> unknownLeaderTopics = new HashSet<>();
+        long nextReadyCheckDelayMs = Long.MAX_VALUE;
+        boolean exhausted = pool.queued() > 0;
+        boolean flushing = flushesInProgress.get() > 0 || closed;
+        for (Map.Entry<TopicPartition, Deque<ProducerBatch>> entry : batches.entrySet()) {
+            TopicPartition tp = entry.getKey();
+            Deque<ProducerBatch> deque = entry.getValue();
+            boolean full;
+            long waitedMs;
+            long timeToWaitMs;
+            boolean backingOff;
+            synchronized (deque) {
+                ProducerBatch first = deque.peekFirst();
+                if (first == null) {
+                    continue;
+                }
+                full = deque.size() > 1 || first.isFull(batchSize);
+                backingOff = first.attempts() > 0 && first.isBackingOff(nowMs);
+                waitedMs = nowMs - first.createdMs();
+                timeToWaitMs = backingOff ? first.retryNotBeforeMs() - nowMs : lingerMs - waitedMs;
+            }
+            Node leader = cluster.leaderFor(tp);
+            if (leader == null) {
+                unknownLeaderTopics.add(tp.topic());
+                continue;
+            }
+            if (readyNodes.contains(leader) || muted.contains(tp)) {
+                continue;
+            }
+            boolean sendable = full || timeToWaitMs <= 0 || exhausted || flushing;
+            if (sendable && !backingOff) {
+                readyNodes.add(leader);
+            } else {
+                nextReadyCheckDelayMs = Math.min(nextReadyCheckDelayMs, Math.max(timeToWaitMs, 0));
+            }
+        }
+        return new ReadyCheck(readyNodes, nextReadyCheckDelayMs, unknownLeaderTopics);
+    }
+
+    /**
+     * Takes batches for each ready node, up to {@code maxRequestSize} bytes per node, starting each node's
+     * round where its last one stopped so that no partition starves. Drained batches are encoded here,
+     * outside the deque monitors.
+     */
+    public Map<Integer, List<ProducerBatch>> drain(Cluster cluster, Set<Node> readyNodes, int maxRequestSize,
+                                                   long nowMs) {
+        if (readyNodes.isEmpty()) {
+            return Collections.emptyMap();
+        }
+        Map<Integer, List<TopicPartition>> partitionsByNode = new HashMap<>();
+        for (TopicPartition tp : batches.keySet()) {
+            Node leader = cluster.leaderFor(tp);
+            if (leader != null && readyNodes.contains(leader)) {
+                partitionsByNode.computeIfAbsent(leader.id(), id -> new ArrayList<>()).add(tp);
+            }
+        }
+        Map<Integer, List<ProducerBatch>> drained = new HashMap<>();
+        for (Map.Entry<Integer, List<TopicPartition>> entry : partitionsByNode.entrySet()) {
+            List<ProducerBatch> forNode = drainForNode(entry.getKey(), entry.getValue(), maxRequestSize, nowMs);
+            if (!forNode.isEmpty()) {
+                drained.put(entry.getKey(), forNode);
+            }
+        }
+        return drained;
+    }
+
+    private List<ProducerBatch> drainForNode(int nodeId, List<TopicPartition> partitions, int maxRequestSize,
+                                             long nowMs) {
+        List<ProducerBatch> ready = new ArrayList<>();
+        int size = 0;
+        int count = partitions.size();
+        int start = drainIndexByNode.getOrDefault(nodeId, 0) % count;
+        // The next drain starts just after the last partition drained now, so a partition that did not
+        // fit this request goes first in the next one.
+        int nextStart = start;
+        for (int step = 0; step < count; step++) {
+            int index = (start + step) % count;
+            TopicPartition tp = partitions.get(index);
+            if (muted.contains(tp)) {
+                continue;
+            }
+            Deque<ProducerBatch> deque = batches.get(tp);
+            ProducerBatch batch;
+            synchronized (deque) {
+                ProducerBatch first = deque.peekFirst();
+                if (first == null || (first.attempts() > 0 && first.isBackingOff(nowMs))) {
+                    continue;
+                }
+                int estimate = first.isClosed() ? first.encodedSizeInBytes() : first.uncompressedSizeInBytes();
+                if (!ready.isEmpty() && size + estimate > maxRequestSize) {
+                    break;
+                }
+                batch = deque.pollFirst();
+            }
+            batch.close();
+            size += batch.encodedSizeInBytes();
+            ready.add(batch);
+            nextStart = (index + 1) % count;
+        }
+        drainIndexByNode.put(nodeId, nextStart);
+        return ready;
+    }
+
+    /** Puts a batch that failed with a retriable error back at the head of its queue (sender thread). */
+    public void reenqueue(ProducerBatch batch) {
+        Deque<ProducerBatch> deque = dequeFor(batch.topicPartition());
+        synchronized (deque) {
+            deque.addFirst(batch);
+        }
+    }
+
+    /** Removes and returns queued batches older than {@code delivery.timeout.ms} (sender thread). */
+    public List<ProducerBatch> expiredBatches(long nowMs) {
+        List<ProducerBatch> expired = new ArrayList<>();
+        for (Deque<ProducerBatch> deque : batches.values()) {
+            synchronized (deque) {
+                Iterator<ProducerBatch> it = deque.iterator();
+                while (it.hasNext()) {
+                    ProducerBatch batch = it.next();
+                    if (nowMs - batch.createdMs() < deliveryTimeoutMs) {
+                        break;
+                    }
+                    it.remove();
+                    expired.add(batch);
+                }
+            }
+        }
+        return expired;
+    }
+
+    /** Removes every queued batch (forced close; sender thread). */
+    public List<ProducerBatch> drainAll() {
+        List<ProducerBatch> all = new ArrayList<>();
+        for (Deque<ProducerBatch> deque : batches.values()) {
+            synchronized (deque) {
+                all.addAll(deque);
+                deque.clear();
+            }
+        }
+        return all;
+    }
+
+    /** Gives a finished batch's memory back, once no request references it (sender thread). */
+    public void deallocate(ProducerBatch batch) {
+        if (batch.markBufferReleased()) {
+            pool.deallocate(batch.pooledBuffer());
+        }
+    }
+
+    /** Forgets a batch whose callbacks have all run. */
+    public void completed(ProducerBatch batch) {
+        incomplete.remove(batch);
+    }
+
+    public void mute(TopicPartition tp) {
+        muted.add(tp);
+    }
+
+    public void unmute(TopicPartition tp) {
+        muted.remove(tp);
+    }
+
+    /** Whether any batch is still queued (not yet drained). */
+    public boolean hasUndrained() {
+        for (Deque<ProducerBatch> deque : batches.values()) {
+            synchronized (deque) {
+                if (!deque.isEmpty()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Every batch not yet completed, for flush to wait on. */
+    public List<ProducerBatch> incompleteBatches() {
+        return new ArrayList<>(incomplete);
+    }
+
+    public boolean hasIncomplete() {
+        return !incomplete.isEmpty();
+    }
+
+    /** Number of queued batches per partition, for the adaptive partitioner. */
+    public int queueSize(TopicPartition tp) {
+        Deque<ProducerBatch> deque = batches.get(tp);
+        if (deque == null) {
+            return 0;
+        }
+        synchronized (deque) {
+            return deque.size();
+        }
+    }
+
+    /** Makes every queued batch sendable at once until {@link #endFlush()}. */
+    public void beginFlush() {
+        flushesInProgress.incrementAndGet();
+    }
+
+    public void endFlush() {
+        flushesInProgress.decrementAndGet();
+    }
+
+    public boolean flushInProgress() {
+        return flushesInProgress.get() > 0;
+    }
+
+    /** No more appends; queued batches become sendable at once. */
+    public void close() {
+        closed = true;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    public BufferPool bufferPool() {
+        return pool;
+    }
+}

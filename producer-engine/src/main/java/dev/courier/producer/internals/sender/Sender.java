@@ -1,0 +1,395 @@
+package dev.courier.producer.internals.sender;
+
+import dev.courier.producer.errors.RecordTooLargeException;
+import dev.courier.producer.errors.TimeoutException;
+import dev.courier.producer.internals.accumulator.PendingRecords;
+import dev.courier.producer.internals.accumulator.ProducerBatch;
+import dev.courier.producer.internals.accumulator.RecordAccumulator;
+import dev.courier.producer.internals.accumulator.RecordAccumulator.ReadyCheck;
+import dev.courier.producer.internals.metadata.Cluster;
+import dev.courier.producer.internals.metadata.Metadata;
+import dev.courier.producer.internals.metadata.Node;
+import dev.courier.producer.internals.metadata.TopicPartition;
+import dev.courier.producer.internals.metrics.ProducerMetrics;
+import dev.courier.producer.internals.network.ClientRequest;
+import dev.courier.producer.internals.network.ClientResponse;
+import dev.courier.producer.internals.network.NetworkClient;
+import dev.courier.producer.internals.partition.RecordPartitioner;
+import dev.courier.producer.internals.protocol.Errors;
+import dev.courier.producer.internals.protocol.ProduceRequest;
+import dev.courier.producer.internals.protocol.ProduceResponse;
+import dev.courier.producer.internals.util.Time;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The producer's I/O thread: each turn moves records that waited for metadata, asks the accumulator
+ * which leaders have sendable data, drops those not ready to receive, drains batches for the rest,
+ * expires what is too old, sends produce requests, and polls the network (whose response handlers
+ * complete, retry or fail batches).
+ *
+ * <p>Everything here runs on the sender thread except {@link #initiateClose()}, {@link #forceClose()}
+ * and {@link #wakeup()}.
+ */
+public final class Sender implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(Sender.class);
+
+    private final NetworkClient client;
+    private final Metadata metadata;
+    private final RecordAccumulator accumulator;
+    private final PendingRecords pending;
+    private final PendingRecordMover mover;
+    private final BatchOutcomes outcomes;
+    private final SenderSettings settings;
+    private final ProducerMetrics metrics;
+    private final Time time;
+
+    // sender thread only: batches sent and not yet answered, by partition, in send order
+    private final Map<TopicPartition, List<ProducerBatch>> inFlightBatches = new HashMap<>();
+
+    // written by the sender thread after each poll, read by metrics
+    private volatile int inFlightRequests;
+    private volatile boolean running = true;
+    private volatile boolean forceClose;
+
+    public Sender(NetworkClient client, Metadata metadata, RecordAccumulator accumulator, PendingRecords pending,
+                  RecordPartitioner partitioner, BatchOutcomes outcomes, SenderSettings settings,
+                  ProducerMetrics metrics, Time time) {
+        this.client = client;
+        this.metadata = metadata;
+        this.accumulator = accumulator;
+        this.pending = pending;
+        this.mover = new PendingRecordMover(pending, accumulator, partitioner, metadata, outcomes,
+                settings.maxBlockMs());
+        this.outcomes = outcomes;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.time = time;
+    }
+
+    @Override
+    public void run() {
+        log.debug("Sender started");
+        while (running) {
+            runOnceSafely();
+        }
+        // Graceful close: deliver everything that was accepted, unless told to stop now.
+        while (!forceClose && hasWorkLeft()) {
+            runOnceSafely();
+        }
+        if (forceClose) {
+            abortEverything();
+        }
+        try {
+            client.close();
+        } catch (RuntimeException e) {
+            log.warn("Failed to close the network client", e);
+        }
+        log.debug("Sender stopped");
+    }
+
+    private boolean hasWorkLeft() {
+        return accumulator.hasUndrained() || client.inFlightRequestCount() > 0 || !pending.isEmpty();
+    }
+
+    private void runOnceSafely() {
+        try {
+            runOnce();
+        } catch (RuntimeException e) {
+            log.error("Unexpected error in the sender loop", e);
+        }
+    }
+
+    /** One turn of the loop; public so tests can step the sender by hand. */
+    public void runOnce() {
+        long now = time.monotonicMs();
+        long pendingDelayMs = mover.moveReady(now);
+        long pollTimeoutMs = Math.min(pendingDelayMs, sendProducerData(now));
+        client.poll(Math.max(0, pollTimeoutMs), time.monotonicMs());
+        inFlightRequests = client.inFlightRequestCount();
+    }
+
+    /** Requests sent and not yet answered, as of the last loop. */
+    public int inFlightRequests() {
+        return inFlightRequests;
+    }
+
+    private long sendProducerData(long now) {
+        Cluster cluster = metadata.fetch();
+        ReadyCheck ready = accumulator.ready(cluster, now);
+        if (!ready.unknownLeaderTopics().isEmpty()) {
+            for (String topic : ready.unknownLeaderTopics()) {
+                metadata.add(topic, now);
+            }
+            metadata.requestUpdate();
+        }
+        Set<Node> readyNodes = new HashSet<>(ready.readyNodes());
+        long notReadyTimeoutMs = Long.MAX_VALUE;
+        for (Iterator<Node> it = readyNodes.iterator(); it.hasNext(); ) {
+            Node node = it.next();
+            if (!client.ready(node, now)) {
+                it.remove();
+                notReadyTimeoutMs = Math.min(notReadyTimeoutMs, client.pollDelayMs(node, now));
+            }
+        }
+        Map<Integer, List<ProducerBatch>> drained = accumulator.drain(cluster, readyNodes, settings.maxRequestSize(), now);
+        if (settings.guaranteeMessageOrder()) {
+            for (List<ProducerBatch> batches : drained.values()) {
+                for (ProducerBatch batch : batches) {
+                    accumulator.mute(batch.topicPartition());
+                }
+            }
+        }
+        expireBatches(now);
+        long pollTimeoutMs = Math.min(ready.nextReadyCheckDelayMs(), notReadyTimeoutMs);
+        pollTimeoutMs = Math.min(pollTimeoutMs, timeToNextInFlightExpiry(now));
+        if (!readyNodes.isEmpty()) {
+            pollTimeoutMs = 0;
+        }
+        for (Map.Entry<Integer, List<ProducerBatch>> entry : drained.entrySet()) {
+            sendProduceRequest(entry.getKey(), entry.getValue(), cluster, now);
+        }
+        return pollTimeoutMs;
+    }
+
+    private void expireBatches(long now) {
+        for (ProducerBatch batch : accumulator.expiredBatches(now)) {
+            outcomes.fail(batch, expiredException(batch, now), batch.attempts() > 0);
+        }
+        for (List<ProducerBatch> batches : inFlightBatches.values()) {
+            for (ProducerBatch batch : batches) {
+                if (!batch.isDone() && now - batch.createdMs() >= settings.deliveryTimeoutMs()) {
+                    // Its buffer stays with the request until the request completes.
+                    outcomes.fail(batch, expiredException(batch, now), true);
+                }
+            }
+        }
+    }
+
+    private TimeoutException expiredException(ProducerBatch batch, long now) {
+        return new TimeoutException("Expiring " + batch.recordCount() + " record(s) for " + batch.topicPartition()
+                + ": " + (now - batch.createdMs()) + " ms has passed since batch creation (delivery.timeout.ms is "
+                + settings.deliveryTimeoutMs() + ")");
+    }
+
+    private long timeToNextInFlightExpiry(long now) {
+        long earliest = Long.MAX_VALUE;
+        for (List<ProducerBatch> batches : inFlightBatches.values()) {
+            for (ProducerBatch batch : batches) {
+                if (!batch.isDone()) {
+                    earliest = Math.min(earliest, batch.createdMs() + settings.deliveryTimeoutMs() - now);
+                }
+            }
+        }
+        return Math.max(0, earliest);
+    }
+
+    private void sendProduceRequest(int nodeId, List<ProducerBatch> batches, Cluster cluster, long now) {
+        Map<String, List<ProduceRequest.PartitionData>> partitionsByTopic = new LinkedHashMap<>();
+        Map<TopicPartition, ProducerBatch> batchesByPartition = new HashMap<>(batches.size() * 2);
+        int records = 0;
+        long bytes = 0;
+        for (ProducerBatch batch : batches) {
+            TopicPartition tp = batch.topicPartition();
+            partitionsByTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>())
+                    .add(new ProduceRequest.PartitionData(tp.partition(), batch.encoded()));
+            batchesByPartition.put(tp, batch);
+            records += batch.recordCount();
+            bytes += batch.encodedSizeInBytes();
+            if (batch.attempts() == 0) {
+                metrics.recordBatchEncoded(batch.encodedSizeInBytes(), batch.uncompressedSizeInBytes());
+            }
+            batch.inFlight(true);
+            inFlightBatches.computeIfAbsent(tp, k -> new ArrayList<>()).add(batch);
+        }
+        List<ProduceRequest.TopicData> topics = new ArrayList<>(partitionsByTopic.size());
+        Map<UUID, String> topicNamesById = new HashMap<>();
+        for (Map.Entry<String, List<ProduceRequest.PartitionData>> entry : partitionsByTopic.entrySet()) {
+            metadata.add(entry.getKey(), now); // keeps topics in use from expiring out of the metadata
+            UUID topicId = cluster.topicId(entry.getKey());
+            if (topicId != null) {
+                topicNamesById.put(topicId, entry.getKey());
+            }
+            topics.add(new ProduceRequest.TopicData(entry.getKey(), topicId, entry.getValue()));
+        }
+        ProduceRequest request = new ProduceRequest(null, settings.acks(), settings.requestTimeoutMs(), topics);
+        boolean expectResponse = settings.acks() != 0;
+        ClientRequest clientRequest = new ClientRequest(Integer.toString(nodeId), request, now, expectResponse,
+                settings.requestTimeoutMs(),
+                response -> handleProduceResponse(response, batchesByPartition, topicNamesById));
+        client.send(clientRequest, now);
+        metrics.recordRequestSent(batches.size(), records, bytes);
+    }
+
+    private void handleProduceResponse(ClientResponse response, Map<TopicPartition, ProducerBatch> batches,
+                                       Map<UUID, String> topicNamesById) {
+        long now = time.monotonicMs();
+        String node = response.request().destination();
+        if (response.wasTimedOut()) {
+            for (ProducerBatch batch : batches.values()) {
+                completeBatch(batch, Errors.REQUEST_TIMED_OUT, "No response from node " + node + " within "
+                        + settings.requestTimeoutMs() + " ms (request.timeout.ms)", -1, -1, now);
+            }
+        } else if (response.wasDisconnected()) {
+            for (ProducerBatch batch : batches.values()) {
+                completeBatch(batch, Errors.NETWORK_EXCEPTION, "Disconnected from node " + node, -1, -1, now);
+            }
+        } else if (response.versionMismatch() != null) {
+            for (ProducerBatch batch : batches.values()) {
+                settle(batch);
+                outcomes.fail(batch, response.versionMismatch(), false);
+            }
+        } else if (!response.request().expectResponse()) {
+            for (ProducerBatch batch : batches.values()) {
+                settle(batch);
+                outcomes.succeed(batch, -1, -1);
+            }
+        } else {
+            metrics.recordLatency(response.latencyMs());
+            ProduceResponse body = (ProduceResponse) response.body();
+            for (ProduceResponse.TopicResponse topic : body.topics()) {
+                String name = topic.name() != null ? topic.name() : topicNamesById.get(topic.topicId());
+                for (ProduceResponse.PartitionResponse partition : topic.partitions()) {
+                    ProducerBatch batch = batches.remove(new TopicPartition(name, partition.partition()));
+                    if (batch != null) {
+                        completeBatch(batch, Errors.forCode(partition.errorCode()), describe(partition),
+                                partition.baseOffset(), partition.logAppendTimeMs(), now);
+                    }
+                }
+            }
+            for (ProducerBatch unanswered : batches.values()) {
+                completeBatch(unanswered, Errors.UNKNOWN_SERVER_ERROR, "The broker's response did not mention "
+                        + unanswered.topicPartition(), -1, -1, now);
+            }
+        }
+    }
+
+    private static String describe(ProduceResponse.PartitionResponse partition) {
+        StringBuilder message = new StringBuilder();
+        if (partition.errorMessage() != null) {
+            message.append(partition.errorMessage());
+        }
+        if (partition.recordErrors() != null) {
+            for (ProduceResponse.RecordError error : partition.recordErrors()) {
+                message.append(message.length() == 0 ? "" : "; ").append("record ").append(error.batchIndex())
+                        .append(": ").append(error.message());
+            }
+        }
+        return message.toString();
+    }
+
+    /** The request carrying this batch is over: it no longer holds the batch's buffer. */
+    private void settle(ProducerBatch batch) {
+        batch.inFlight(false);
+        List<ProducerBatch> inFlight = inFlightBatches.get(batch.topicPartition());
+        if (inFlight != null) {
+            inFlight.remove(batch);
+            if (inFlight.isEmpty()) {
+                inFlightBatches.remove(batch.topicPartition());
+            }
+        }
+        if (settings.guaranteeMessageOrder()) {
+            accumulator.unmute(batch.topicPartition());
+        }
+    }
+
+    private void completeBatch(ProducerBatch batch, Errors error, String message, long baseOffset,
+                               long logAppendTimeMs, long now) {
+        settle(batch);
+        if (batch.isDone()) {
+            accumulator.deallocate(batch); // expired or aborted while this request was out
+            return;
+        }
+        if (error == Errors.NONE) {
+            outcomes.succeed(batch, baseOffset, logAppendTimeMs);
+            accumulator.deallocate(batch);
+            return;
+        }
+        if (error.refreshesMetadata()) {
+            metadata.requestUpdate();
+        }
+        if (canRetry(batch, error, now)) {
+            long backoffMs = retryBackoffMs(batch.attempts());
+            log.debug("Retrying {} after {} ({}), attempt {}, backoff {} ms", batch, error, message,
+                    batch.attempts() + 1, backoffMs);
+            batch.backOff(now, backoffMs);
+            metrics.recordRetry();
+            accumulator.reenqueue(batch);
+            return;
+        }
+        RuntimeException exception;
+        if (error == Errors.MESSAGE_TOO_LARGE || error == Errors.RECORD_LIST_TOO_LARGE) {
+            exception = new RecordTooLargeException("The broker refused a batch of " + batch.recordCount()
+                    + " record(s) (" + batch.encodedSizeInBytes() + " bytes) for " + batch.topicPartition()
+                    + " as too large: " + error + (message.isEmpty() ? "" : ": " + message));
+        } else if (error.isRetriable() && now - batch.createdMs() >= settings.deliveryTimeoutMs()) {
+            exception = new TimeoutException("Delivery of " + batch.recordCount() + " record(s) to "
+                    + batch.topicPartition() + " timed out after " + (now - batch.createdMs())
+                    + " ms (delivery.timeout.ms); last error " + error.exception(message).getMessage());
+        } else {
+            exception = error.exception(message.isEmpty() ? "producing to " + batch.topicPartition() : message);
+        }
+        outcomes.fail(batch, exception, true);
+        accumulator.deallocate(batch);
+    }
+
+    private boolean canRetry(ProducerBatch batch, Errors error, long now) {
+        return error.isRetriable() && !forceClose && batch.attempts() < settings.retries()
+                && now - batch.createdMs() < settings.deliveryTimeoutMs();
+    }
+
+    /** {@code retry.backoff.ms} doubling per attempt up to {@code retry.backoff.max.ms}, with 20% jitter. */
+    private long retryBackoffMs(int attempts) {
+        double base = settings.retryBackoffMs() * Math.pow(2, Math.min(attempts, 30));
+        double capped = Math.min(base, Math.max(settings.retryBackoffMs(), settings.retryBackoffMaxMs()));
+        double jitter = 1 + ThreadLocalRandom.current().nextDouble(-0.2, 0.2);
+        return Math.max(0, (long) (capped * jitter));
+    }
+
+    private void abortEverything() {
+        for (ProducerBatch batch : accumulator.drainAll()) {
+            outcomes.abort(batch, batch.attempts() > 0);
+        }
+        for (List<ProducerBatch> batches : inFlightBatches.values()) {
+            for (ProducerBatch batch : batches) {
+                batch.inFlight(false);
+                outcomes.abort(batch, true);
+                accumulator.deallocate(batch);
+            }
+        }
+        inFlightBatches.clear();
+        mover.abortAll();
+    }
+
+    /** Stops taking new work; the loop delivers what was accepted, then exits. */
+    public void initiateClose() {
+        running = false;
+        client.wakeup();
+    }
+
+    /** Stops at once: everything pending fails with {@code ProducerClosedException}. */
+    public void forceClose() {
+        forceClose = true;
+        running = false;
+        client.wakeup();
+    }
+
+    public void wakeup() {
+        client.wakeup();
+    }
+
+    public DeliveryCounts counts() {
+        return outcomes.counts();
+    }
+}

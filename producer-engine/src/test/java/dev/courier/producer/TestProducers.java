@@ -1,0 +1,20 @@
+package dev.courier.producer;
+
+import dev.courier.producer.testing.EmbeddedKafka;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Producer configurations for tests. */
+final class TestProducers {
+
+    private TestProducers() {
+    }
+
+    /** A mutable configuration pointing at {@code kafka}, with test-friendly defaults. */
+    static Map<String, Object> config(EmbeddedKafka kafka) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        config.put(ProducerConfig.LINGER_MS, 5);
+        return config;
+    }
+}

@@ -1,0 +1,167 @@
+package dev.courier.producer.internals.accumulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.courier.producer.PartitionInfo;
+import dev.courier.producer.RecordMetadata;
+import dev.courier.producer.internals.metadata.Cluster;
+import dev.courier.producer.internals.metadata.Node;
+import dev.courier.producer.internals.metadata.TopicPartition;
+import dev.courier.producer.internals.record.Compression;
+import dev.courier.producer.internals.record.DecodedBatch;
+import dev.courier.producer.internals.record.RecordBatchReader;
+import dev.courier.producer.internals.util.Time;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class RecordAccumulatorTests {
+
+    private static final long LINGER_MS = 10;
+    private static final long DELIVERY_TIMEOUT_MS = 1_000;
+    private static final int BATCH_SIZE = 1_024;
+
+    private final Node node0 = new Node(0, "localhost", 9092, null);
+    private final Node node1 = new Node(1, "localhost", 9093, null);
+    private final TopicPartition tp0 = new TopicPartition("t", 0);
+    private final TopicPartition tp1 = new TopicPartition("t", 1);
+    private final TopicPartition tp2 = new TopicPartition("t", 2);
+    private final Cluster cluster = Cluster.of("c", List.of(node0, node1), List.of(
+            partition(tp0, 0), partition(tp1, 0), partition(tp2, 1)), Map.of(), node0);
+    private final BufferPool pool = new BufferPool(64 * 1024, BATCH_SIZE, Time.SYSTEM);
+    private final RecordAccumulator accumulator = new RecordAccumulator(BATCH_SIZE, LINGER_MS, DELIVERY_TIMEOUT_MS,
+            Compression.none(), pool);
+
+    private static Cluster.PartitionState partition(TopicPartition tp, int leader) {
+        return new Cluster.PartitionState(new PartitionInfo(tp.topic(), tp.partition(), leader, List.of(leader),
+                List.of(leader)), 0);
+    }
+
+    private RecordAccumulator.AppendResult append(TopicPartition tp, String value, long nowMs) throws InterruptedException {
+        return accumulator.append(tp, 1_700_000_000_000L, null, value.getBytes(StandardCharsets.UTF_8), List.of(),
+                new CompletableFuture<RecordMetadata>(), null, 0, nowMs);
+    }
+
+    @Test
+    void aBatchBecomesReadyOnlyOnceItHasLingered() throws Exception {
+        RecordAccumulator.AppendResult first = append(tp0, "a", 100);
+        assertThat(first.newBatchCreated()).isTrue();
+        assertThat(first.batchIsFull()).isFalse();
+
+        RecordAccumulator.ReadyCheck early = accumulator.ready(cluster, 105);
+        assertThat(early.readyNodes()).isEmpty();
+        assertThat(early.nextReadyCheckDelayMs()).isEqualTo(5);
+
+        assertThat(accumulator.ready(cluster, 110).readyNodes()).containsExactly(node0);
+    }
+
+    @Test
+    void aFullBatchIsReadyAtOnce() throws Exception {
+        RecordAccumulator.AppendResult result = null;
+        for (int i = 0; result == null || !result.batchIsFull(); i++) {
+            result = append(tp0, "value-" + "x".repeat(50) + i, 100);
+        }
+        assertThat(accumulator.ready(cluster, 100).readyNodes()).containsExactly(node0);
+    }
+
+    @Test
+    void flushMakesEveryBatchReadyRegardlessOfLinger() throws Exception {
+        append(tp2, "a", 100);
+        accumulator.beginFlush();
+        assertThat(accumulator.ready(cluster, 100).readyNodes()).containsExactly(node1);
+        accumulator.endFlush();
+        assertThat(accumulator.ready(cluster, 100).readyNodes()).isEmpty();
+    }
+
+    @Test
+    void topicsWithoutALeaderAreReportedForAMetadataRefresh() throws Exception {
+        append(new TopicPartition("unknown", 0), "a", 100);
+        RecordAccumulator.ReadyCheck check = accumulator.ready(cluster, 1_000);
+        assertThat(check.unknownLeaderTopics()).containsExactly("unknown");
+        assertThat(check.readyNodes()).isEmpty();
+    }
+
+    @Test
+    void drainedBatchesHoldTheRecordsInAppendOrder() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            append(tp0, "v" + i, 100);
+        }
+        Map<Integer, List<ProducerBatch>> drained = accumulator.drain(cluster, Set.of(node0), 1_000_000, 200);
+        assertThat(drained.get(0)).hasSize(1);
+        DecodedBatch decoded = RecordBatchReader.read(drained.get(0).get(0).encoded());
+        assertThat(decoded.records()).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .containsExactly("v0", "v1", "v2", "v3", "v4");
+        assertThat(accumulator.hasUndrained()).isFalse();
+    }
+
+    @Test
+    void drainStaysUnderMaxRequestSizeAndRotatesSoNoPartitionStarves() throws Exception {
+        // batches of one 400-byte record each; a request holds only one of them
+        RecordAccumulator oneRecordBatches = new RecordAccumulator(500, LINGER_MS, DELIVERY_TIMEOUT_MS,
+                Compression.none(), pool);
+        List<TopicPartition> order = new ArrayList<>();
+        for (int round = 0; round < 2; round++) {
+            for (TopicPartition tp : List.of(tp0, tp1)) {
+                oneRecordBatches.append(tp, 1L, null, new byte[400], List.of(), new CompletableFuture<>(), null, 0, 100);
+            }
+            for (int drain = 0; drain < 2; drain++) {
+                List<ProducerBatch> drained = oneRecordBatches.drain(cluster, Set.of(node0), 600, 200).get(0);
+                assertThat(drained).hasSize(1);
+                assertThat(drained.get(0).encodedSizeInBytes()).isLessThan(600);
+                order.add(drained.get(0).topicPartition());
+            }
+        }
+        // each drain starts where the last one stopped, so the two partitions take turns
+        assertThat(order.get(1)).isNotEqualTo(order.get(0));
+        assertThat(order.get(2)).isEqualTo(order.get(0));
+        assertThat(order.get(3)).isEqualTo(order.get(1));
+    }
+
+    @Test
+    void mutedPartitionsAreNotDrained() throws Exception {
+        append(tp0, "a", 100);
+        accumulator.mute(tp0);
+        assertThat(accumulator.drain(cluster, Set.of(node0), 1_000_000, 1_000)).isEmpty();
+        accumulator.unmute(tp0);
+        assertThat(accumulator.drain(cluster, Set.of(node0), 1_000_000, 1_000).get(0)).hasSize(1);
+    }
+
+    @Test
+    void batchesOlderThanTheDeliveryTimeoutExpire() throws Exception {
+        append(tp0, "old", 100);
+        append(tp1, "new", 900);
+        assertThat(accumulator.expiredBatches(1_099)).isEmpty();
+        List<ProducerBatch> expired = accumulator.expiredBatches(1_100);
+        assertThat(expired).extracting(ProducerBatch::topicPartition).containsExactly(tp0);
+    }
+
+    @Test
+    void aReservedRecordWaitsWhenNoMemoryIsFreeAndKeepsItsReservation() throws Exception {
+        BufferPool tiny = new BufferPool(2 * BATCH_SIZE, BATCH_SIZE, Time.SYSTEM);
+        RecordAccumulator small = new RecordAccumulator(BATCH_SIZE, LINGER_MS, DELIVERY_TIMEOUT_MS, Compression.none(), tiny);
+        tiny.reserve(100, 0); // the waiting record's reservation
+        tiny.reserve(50, 0);  // someone else's
+        var held = tiny.allocate(BATCH_SIZE, 0);
+        long available = tiny.availableMemory();
+        boolean appended = small.appendReserved(tp0, 1L, null, new byte[10], List.of(),
+                new CompletableFuture<>(), null, 100, 0);
+        assertThat(appended).isFalse();
+        assertThat(tiny.availableMemory()).isEqualTo(available);
+        tiny.deallocate(held);
+        assertThat(small.appendReserved(tp0, 1L, null, new byte[10], List.of(), new CompletableFuture<>(), null, 100, 0))
+                .isTrue();
+        assertThat(tiny.availableMemory()).isEqualTo(2 * BATCH_SIZE - BATCH_SIZE - 50);
+    }
+
+    @Test
+    void appendsAfterCloseAreRefused() {
+        accumulator.close();
+        assertThatThrownBy(() -> append(tp0, "late", 0)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+    }
+}
