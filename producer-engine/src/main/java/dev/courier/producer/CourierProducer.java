@@ -147,7 +147,8 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
                     RecordAccumulator.AppendResult result = accumulator.append(new TopicPartition(topic, partition),
                             timestamp, keyBytes, valueBytes, headers, future, callback, settings.maxBlockMs(), now);
                     if (partitioner.usesSticky(intercepted.partition(), keyBytes)) {
-                        partitioner.onAppend(topic, partition, size, result.batchIsFull(), cluster);
+                        partitioner.onAppend(topic, partition, size - RecordBatchBuilder.BATCH_HEADER_SIZE, result.batchIsFull(),
+                                cluster);
                     }
                     if (result.batchIsFull() || result.newBatchCreated()) {
                         sender.wakeup();

@@ -327,8 +327,14 @@ public final class EmbeddedKafka implements AutoCloseable {
         return records;
     }
 
+    /** The first and last few records and a count per partition: enough to diagnose, small enough to read. */
     private static String describe(List<ConsumerRecord<byte[], byte[]>> records) {
-        return records.stream()
+        Map<Integer, Long> perPartition = records.stream()
+                .collect(Collectors.groupingBy(ConsumerRecord::partition, java.util.TreeMap::new, Collectors.counting()));
+        List<ConsumerRecord<byte[], byte[]>> shown = records.size() <= 20 ? records
+                : java.util.stream.Stream.concat(records.subList(0, 10).stream(),
+                        records.subList(records.size() - 10, records.size()).stream()).toList();
+        return "per partition " + perPartition + ", " + (records.size() > 20 ? "first and last 10 " : "") + shown.stream()
                 .map(r -> r.topic() + "-" + r.partition() + "@" + r.offset() + " key=" + text(r.key())
                         + " value=" + text(r.value()))
                 .collect(Collectors.joining(", ", "[", "]"));

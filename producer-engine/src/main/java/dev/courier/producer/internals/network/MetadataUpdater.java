@@ -50,7 +50,9 @@ final class MetadataUpdater {
         Node node = client.leastLoadedNode(nowMs);
         if (node == null) {
             Cluster cluster = metadata.fetch();
-            if (!cluster.isBootstrapConfigured() && !cluster.nodes().isEmpty()) {
+            // Busy or connecting nodes are no reason to rebootstrap; only nodes that all failed are.
+            if (!cluster.isBootstrapConfigured() && !cluster.nodes().isEmpty()
+                    && client.allBlackedOut(cluster.nodes(), nowMs)) {
                 log.info("No known broker is reachable; falling back to the bootstrap servers");
                 metadata.rebootstrap();
             } else {

@@ -457,6 +457,16 @@ public final class NetworkClient implements AutoCloseable {
         return foundConnecting != null ? foundConnecting : foundCanConnect;
     }
 
+    /** True when every one of {@code nodes} is disconnected and in reconnect backoff. */
+    boolean allBlackedOut(List<Node> nodes, long nowMs) {
+        for (Node node : nodes) {
+            if (!connectionStates.isBlackedOut(node.idString(), nowMs)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** True if some node can take a request now. */
     public boolean hasReadyNodes(long nowMs) {
         for (String id : connectionStates.readyNodes()) {

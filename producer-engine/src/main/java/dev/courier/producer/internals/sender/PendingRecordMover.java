@@ -11,6 +11,7 @@ import dev.courier.producer.internals.metadata.Metadata;
 import dev.courier.producer.internals.metadata.TopicPartition;
 import dev.courier.producer.internals.partition.RecordPartitioner;
 import dev.courier.producer.internals.protocol.Errors;
+import dev.courier.producer.internals.record.RecordBatchBuilder;
 
 /**
  * Moves records that waited for metadata into the accumulator once their topic (and partition) is
@@ -89,7 +90,8 @@ final class PendingRecordMover {
                 record.reservedBytes(), nowMs);
         if (appended) {
             if (partitioner.usesSticky(record.partition(), record.keyBytes())) {
-                partitioner.onAppend(topic, partition, record.reservedBytes(), false, cluster);
+                partitioner.onAppend(topic, partition, record.reservedBytes() - RecordBatchBuilder.BATCH_HEADER_SIZE, false,
+                        cluster);
             }
             return Decision.MOVED;
         }
