@@ -74,7 +74,10 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
         this(ProducerSettings.from(properties), null, null, Time.SYSTEM);
     }
 
-    /** A producer with serializer instances, which take precedence over the serializer keys. */
+    /**
+     * A producer with serializer instances, which take precedence over the serializer keys. As in Kafka,
+     * instances are used as given: their {@code configure} is not called.
+     */
     public CourierProducer(Map<String, ?> configs, Serializer<K> keySerializer, Serializer<V> valueSerializer) {
         this(ProducerSettings.from(configs), keySerializer, valueSerializer, Time.SYSTEM);
     }
@@ -98,8 +101,13 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
         this.partitioner = new RecordPartitioner(plugins.partitioner(settings.partitionerClass(), originals),
                 settings.batchSize(), settings.partitionerIgnoreKeys());
         this.pending = new PendingRecords();
-        this.runtime = ProducerRuntime.start(settings, time, pending, partitioner, this::onRecordCompleted,
-                this::onMetadataUpdate);
+        try {
+            this.runtime = ProducerRuntime.start(settings, time, pending, partitioner, this::onRecordCompleted,
+                    this::onMetadataUpdate);
+        } catch (RuntimeException e) {
+            closePlugins();
+            throw e;
+        }
         this.metadata = runtime.metadata();
         this.pool = runtime.pool();
         this.accumulator = runtime.accumulator();
@@ -328,13 +336,17 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
             return;
         }
         runtime.close(timeout, fromCallback);
+        closePlugins();
+        log.info("Courier producer {} closed: {}", settings.clientId(), sender.counts());
+    }
+
+    private void closePlugins() {
         closeQuietly(keySerializer);
         closeQuietly(valueSerializer);
         for (ProducerInterceptor<K, V> interceptor : interceptors) {
             closeQuietly(interceptor);
         }
         partitioner.close();
-        log.info("Courier producer {} closed: {}", settings.clientId(), sender.counts());
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

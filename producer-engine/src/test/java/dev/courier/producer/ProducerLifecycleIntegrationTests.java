@@ -95,6 +95,28 @@ class ProducerLifecycleIntegrationTests {
     }
 
     @Test
+    void callbacksOfOnePartitionRunInSendOrder() {
+        String topic = kafka.uniqueTopic("callback-order");
+        kafka.createTopic(topic, 3, 1);
+        Map<Integer, List<Long>> offsetsByPartition = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<Integer, List<Integer>> sequencesByPartition = new java.util.concurrent.ConcurrentHashMap<>();
+        try (Producer<String, String> producer = new CourierProducer<>(TestProducers.config(kafka), new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < 3_000; i++) {
+                int partition = i % 3;
+                int sequence = i;
+                producer.send(new ProducerRecord<>(topic, partition, null, "v" + i), (m, e) -> {
+                    offsetsByPartition.computeIfAbsent(m.partition(), p -> new ArrayList<>()).add(m.offset());
+                    sequencesByPartition.computeIfAbsent(m.partition(), p -> new ArrayList<>()).add(sequence);
+                });
+            }
+            producer.flush();
+        }
+        assertThat(offsetsByPartition).hasSize(3);
+        offsetsByPartition.forEach((partition, offsets) -> assertThat(offsets).isSorted().hasSize(1_000));
+        sequencesByPartition.forEach((partition, sequences) -> assertThat(sequences).isSorted());
+    }
+
+    @Test
     void partitionsForDescribesTheTopic() {
         String topic = kafka.uniqueTopic("describe");
         kafka.createTopic(topic, 5, 1);

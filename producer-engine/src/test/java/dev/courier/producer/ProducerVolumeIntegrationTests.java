@@ -64,6 +64,26 @@ class ProducerVolumeIntegrationTests {
     }
 
     @Test
+    void aBurstLargerThanBufferMemorySentBeforeMetadataArrivesIsDeliveredInFull() {
+        String topic = kafka.uniqueTopic("burst-before-metadata");
+        kafka.createTopic(topic, 2, 1);
+        Map<String, Object> config = TestProducers.config(kafka);
+        config.put(ProducerConfig.BUFFER_MEMORY, 256 * 1024);
+        config.put(ProducerConfig.BATCH_SIZE, 16 * 1024);
+        config.put(ProducerConfig.MAX_BLOCK_MS, 10_000);
+        int total = 50_000; // ~9 MB of reservations while the topic is unknown: 35 times buffer.memory
+        List<CompletableFuture<RecordMetadata>> futures = new ArrayList<>(total);
+        try (Producer<String, String> producer = new CourierProducer<>(config, new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < total; i++) {
+                futures.add(producer.send(new ProducerRecord<>(topic, "value-" + "x".repeat(90) + i)));
+            }
+            producer.flush();
+        }
+        assertThat(futures).allSatisfy(f -> assertThat(f).isCompletedWithValueMatching(m -> m.offset() >= 0));
+        assertThat(kafka.consume(topic, total, Duration.ofSeconds(60))).hasSize(total);
+    }
+
+    @Test
     void eightThreadsSendingAtOnceLoseNothingAndKeepEachThreadsOrder() throws Exception {
         String topic = kafka.uniqueTopic("concurrent");
         kafka.createTopic(topic, 3, 1);

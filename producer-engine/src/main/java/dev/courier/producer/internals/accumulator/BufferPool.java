@@ -105,7 +105,8 @@ public final class BufferPool {
         lock.lock();
         try {
             checkReturn(size);
-            if (size == poolableSize && size > 0 && buffer.capacity() == poolableSize) {
+            // While the sender's overdraft is being repaid, returned buffers repay it instead of recycling.
+            if (size == poolableSize && size > 0 && buffer.capacity() == poolableSize && nonPooledAvailableMemory >= 0) {
                 buffer.clear();
                 free.addLast(buffer);
             } else {
@@ -129,10 +130,16 @@ public final class BufferPool {
 
     /**
      * Turns a reservation into a buffer of {@code size} bytes without blocking: the reserved bytes count
-     * towards it and the rest must be free now. The sender moves records that waited for metadata this
-     * way, ahead of blocked callers, because those records were accepted first.
+     * towards it and the rest comes from free memory. The sender moves records that waited for metadata
+     * this way, ahead of blocked callers, because those records were accepted first.
      *
-     * @return the buffer, or null (the reservation kept) when the rest is not free now
+     * <p>Why an overdraft: when {@code buffer.memory} is entirely taken by reservations of waiting
+     * records, no batch could ever be opened to move them into, and nothing would free memory. So the
+     * pool may lend up to one {@code poolableSize} (batch.size) beyond its total; memory given back
+     * repays the loan before any waiter is served. The records moved into the new batch release their
+     * reservations, which repays it at once in the usual case.
+     *
+     * @return the buffer, or null (the reservation kept) when the rest is neither free nor lendable now
      */
     public ByteBuffer allocateFromReservation(int size, int reservedBytes) {
         checkSize(size);
@@ -148,10 +155,11 @@ public final class BufferPool {
             }
             long missing = (long) size - reservedBytes;
             if (missing > 0) {
-                if (nonPooledAvailableMemory + freeListBytes() < missing) {
+                freeUp(missing);
+                long after = nonPooledAvailableMemory - missing;
+                if (after < 0 && -after > Math.max(poolableSize, 0)) {
                     return null;
                 }
-                freeUp(missing);
             }
             nonPooledAvailableMemory -= missing;
             signalHeadWaiter();
@@ -173,17 +181,20 @@ public final class BufferPool {
         }
     }
 
-    /** Memory that can be handed out now: non-pooled bytes plus the free list. */
+    /** Memory that can be handed out now: non-pooled bytes plus the free list (0 while repaying a loan). */
     public long availableMemory() {
         lock.lock();
         try {
-            return nonPooledAvailableMemory + freeListBytes();
+            return Math.max(0, nonPooledAvailableMemory + freeListBytes());
         } finally {
             lock.unlock();
         }
     }
 
-    /** Memory that is neither handed out nor sitting on the free list. */
+    /**
+     * Memory that is neither handed out nor sitting on the free list; negative while the sender's
+     * overdraft ({@link #allocateFromReservation}) is being repaid.
+     */
     public long unallocatedMemory() {
         lock.lock();
         try {
@@ -244,7 +255,7 @@ public final class BufferPool {
                 if (allowPooled && size == poolableSize && !free.isEmpty()) {
                     return free.pollFirst();
                 }
-                if (nonPooledAvailableMemory + freeListBytes() >= size) {
+                if (nonPooledAvailableMemory >= 0 && nonPooledAvailableMemory + freeListBytes() >= size) {
                     freeUp(size);
                     nonPooledAvailableMemory -= size;
                     return null;
@@ -278,7 +289,7 @@ public final class BufferPool {
                     }
                     long missing = size - accumulated;
                     freeUp(missing);
-                    long got = Math.min(missing, nonPooledAvailableMemory);
+                    long got = Math.max(0, Math.min(missing, nonPooledAvailableMemory));
                     nonPooledAvailableMemory -= got;
                     accumulated += got;
                     if (accumulated == size) {

@@ -141,21 +141,34 @@ class RecordAccumulatorTests {
     }
 
     @Test
-    void aReservedRecordWaitsWhenNoMemoryIsFreeAndKeepsItsReservation() throws Exception {
+    void recordsThatWaitedForMetadataCanOpenABatchEvenWhenReservationsFillTheBuffer() {
         BufferPool tiny = new BufferPool(2 * BATCH_SIZE, BATCH_SIZE, Time.SYSTEM);
         RecordAccumulator small = new RecordAccumulator(BATCH_SIZE, LINGER_MS, DELIVERY_TIMEOUT_MS, Compression.none(), tiny);
-        tiny.reserve(100, 0); // the waiting record's reservation
-        tiny.reserve(50, 0);  // someone else's
-        var held = tiny.allocate(BATCH_SIZE, 0);
-        long available = tiny.availableMemory();
-        boolean appended = small.appendReserved(tp0, 1L, null, new byte[10], List.of(),
-                new CompletableFuture<>(), null, 100, 0);
-        assertThat(appended).isFalse();
-        assertThat(tiny.availableMemory()).isEqualTo(available);
-        tiny.deallocate(held);
+        reserve(tiny, 100);                      // the first waiting record
+        reserve(tiny, 100);                      // the second
+        reserve(tiny, 2 * BATCH_SIZE - 200);     // everyone else's: the buffer is full of reservations
+        assertThat(tiny.availableMemory()).isZero();
+
+        // the first batch is lent (at most one batch.size) so that waiting records can move at all
         assertThat(small.appendReserved(tp0, 1L, null, new byte[10], List.of(), new CompletableFuture<>(), null, 100, 0))
                 .isTrue();
-        assertThat(tiny.availableMemory()).isEqualTo(2 * BATCH_SIZE - BATCH_SIZE - 50);
+        // a second loan waits until the first is repaid; the record keeps its reservation
+        assertThat(small.appendReserved(tp1, 1L, null, new byte[10], List.of(), new CompletableFuture<>(), null, 100, 0))
+                .isFalse();
+        tiny.release(2 * BATCH_SIZE - 200);
+        assertThat(small.appendReserved(tp1, 1L, null, new byte[10], List.of(), new CompletableFuture<>(), null, 100, 0))
+                .isTrue();
+        // two batches of batch.size now hold all of buffer.memory: loan repaid, nothing over the limit
+        assertThat(tiny.unallocatedMemory()).isZero();
+        assertThat(tiny.availableMemory()).isZero();
+    }
+
+    private static void reserve(BufferPool pool, int bytes) {
+        try {
+            pool.reserve(bytes, 0);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
