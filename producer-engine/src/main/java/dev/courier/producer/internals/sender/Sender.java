@@ -312,8 +312,7 @@ public final class Sender implements Runnable {
             return;
         }
         if (error == Errors.NONE) {
-            outcomes.succeed(batch, baseOffset, logAppendTimeMs);
-            accumulator.deallocate(batch);
+            outcomes.succeed(batch, baseOffset, logAppendTimeMs); // settled above, so this frees its buffer
             return;
         }
         if (error.refreshesMetadata()) {
@@ -341,7 +340,6 @@ public final class Sender implements Runnable {
             exception = error.exception(message.isEmpty() ? "producing to " + batch.topicPartition() : message);
         }
         outcomes.fail(batch, exception, true);
-        accumulator.deallocate(batch);
     }
 
     private boolean canRetry(ProducerBatch batch, Errors error, long now) {
