@@ -59,19 +59,28 @@ public enum CompressionType {
     }
 
     /**
-     * Checks that the codec's library is on the classpath.
+     * Checks that the codec's library is on the classpath and initializes it (snappy-java and zstd-jni
+     * load their native code here), so a broken setup fails at configuration time, not on the sender.
      *
-     * @throws ConfigException (key {@code compression.type}) naming the missing Maven artifact
+     * @throws ConfigException (key {@code compression.type}) naming the missing Maven artifact, or the
+     *     load failure as its cause
      */
     public void ensureAvailable() {
         if (probeClass == null) {
             return;
         }
         try {
-            Class.forName(probeClass, false, CompressionType.class.getClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
+            Class.forName(probeClass, true, CompressionType.class.getClassLoader());
+        } catch (ClassNotFoundException | NoClassDefFoundError e) {
             throw new ConfigException(ProducerConfig.COMPRESSION_TYPE, configName,
                     "the " + configName + " codec needs " + artifact + " on the classpath");
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            ConfigException failure = new ConfigException(ProducerConfig.COMPRESSION_TYPE, configName,
+                    "the " + configName + " codec library (" + artifact + ") failed to load: " + e);
+            failure.initCause(e);
+            throw failure;
         }
     }
 

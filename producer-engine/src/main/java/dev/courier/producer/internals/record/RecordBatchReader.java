@@ -51,6 +51,9 @@ public final class RecordBatchReader {
         }
         int lastOffsetDelta = in.getInt(base + RecordBatchBuilder.LAST_OFFSET_DELTA_OFFSET);
         long baseTimestamp = in.getLong(base + RecordBatchBuilder.BASE_TIMESTAMP_OFFSET);
+        long maxTimestamp = in.getLong(base + RecordBatchBuilder.MAX_TIMESTAMP_OFFSET);
+        // With LogAppendTime every record's timestamp is the broker's, held in maxTimestamp (as Kafka reads it).
+        boolean logAppendTime = (attributes & 0x08) != 0;
         int count = in.getInt(base + RecordBatchBuilder.RECORDS_COUNT_OFFSET);
         if (count < 0) {
             throw new CorruptRecordException("Negative record count " + count);
@@ -62,7 +65,7 @@ public final class RecordBatchReader {
         List<DecodedRecord> decoded = new ArrayList<>(Math.min(count, 1024));
         try {
             for (int i = 0; i < count; i++) {
-                decoded.add(readRecord(records, baseTimestamp));
+                decoded.add(readRecord(records, baseTimestamp, logAppendTime, maxTimestamp));
             }
         } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new CorruptRecordException("Malformed record " + decoded.size() + " of " + count, e);
@@ -74,7 +77,7 @@ public final class RecordBatchReader {
                 in.getLong(base + RecordBatchBuilder.BASE_OFFSET_OFFSET),
                 in.getInt(base + RecordBatchBuilder.PARTITION_LEADER_EPOCH_OFFSET),
                 magic, storedCrc, attributes, lastOffsetDelta, baseTimestamp,
-                in.getLong(base + RecordBatchBuilder.MAX_TIMESTAMP_OFFSET),
+                maxTimestamp,
                 in.getLong(base + RecordBatchBuilder.PRODUCER_ID_OFFSET),
                 in.getShort(base + RecordBatchBuilder.PRODUCER_EPOCH_OFFSET),
                 in.getInt(base + RecordBatchBuilder.BASE_SEQUENCE_OFFSET),
@@ -98,14 +101,16 @@ public final class RecordBatchReader {
         return result;
     }
 
-    private static DecodedRecord readRecord(ByteBuffer in, long baseTimestamp) {
+    private static DecodedRecord readRecord(ByteBuffer in, long baseTimestamp, boolean logAppendTime,
+            long maxTimestamp) {
         int length = ByteUtils.readVarint(in);
         if (length < 0 || length > in.remaining()) {
             throw new CorruptRecordException("Record length " + length + " exceeds the " + in.remaining() + " bytes left");
         }
         int end = in.position() + length;
         in.get(); // attributes, unused
-        long timestamp = baseTimestamp + ByteUtils.readVarlong(in);
+        long timestampDelta = ByteUtils.readVarlong(in);
+        long timestamp = logAppendTime ? maxTimestamp : baseTimestamp + timestampDelta;
         int offsetDelta = ByteUtils.readVarint(in);
         byte[] key = readBytes(in);
         byte[] value = readBytes(in);

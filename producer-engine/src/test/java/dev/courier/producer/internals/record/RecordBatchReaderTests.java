@@ -68,6 +68,19 @@ class RecordBatchReaderTests {
     }
 
     @Test
+    void givesEveryRecordTheBrokersTimeInALogAppendTimeBatch() {
+        ByteBuffer batch = bytes(GoldenBatches.B1);
+        batch.putShort(21, (short) 0x0008);
+        batch.putLong(35, 1_800_000_000_000L);
+        batch.putInt(17, RecordBatchBuilder.computeCrc(batch, 0, batch.limit()));
+
+        DecodedBatch decoded = RecordBatchReader.read(batch);
+
+        assertThat(decoded.isLogAppendTime()).isTrue();
+        assertThat(decoded.records()).extracting(DecodedRecord::timestamp).containsOnly(1_800_000_000_000L);
+    }
+
+    @Test
     void readsConsecutiveBatches() {
         ByteBuffer two = ByteBuffer.allocate(200);
         two.put(bytes(GoldenBatches.B1)).put(bytes(GoldenBatches.B2)).flip();
