@@ -18,6 +18,7 @@ import dev.courier.producer.internals.partition.RecordPartitioner;
 import dev.courier.producer.internals.protocol.Errors;
 import dev.courier.producer.internals.protocol.ProduceRequest;
 import dev.courier.producer.internals.protocol.ProduceResponse;
+import dev.courier.producer.internals.util.ExponentialBackoff;
 import dev.courier.producer.internals.util.Time;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +54,7 @@ public final class Sender implements Runnable {
     private final SenderSettings settings;
     private final ProducerMetrics metrics;
     private final Time time;
+    private final ExponentialBackoff retryBackoff;
 
     // sender thread only: batches sent and not yet answered, by partition, in send order
     private final Map<TopicPartition, List<ProducerBatch>> inFlightBatches = new HashMap<>();
@@ -76,6 +77,7 @@ public final class Sender implements Runnable {
         this.settings = settings;
         this.metrics = metrics;
         this.time = time;
+        this.retryBackoff = ExponentialBackoff.of(settings.retryBackoffMs(), settings.retryBackoffMaxMs());
     }
 
     @Override
@@ -319,7 +321,7 @@ public final class Sender implements Runnable {
             metadata.requestUpdate();
         }
         if (canRetry(batch, error, now)) {
-            long backoffMs = retryBackoffMs(batch.attempts());
+            long backoffMs = retryBackoff.backoffMs(batch.attempts());
             log.debug("Retrying {} after {} ({}), attempt {}, backoff {} ms", batch, error, message,
                     batch.attempts() + 1, backoffMs);
             batch.backOff(now, backoffMs);
@@ -345,14 +347,6 @@ public final class Sender implements Runnable {
     private boolean canRetry(ProducerBatch batch, Errors error, long now) {
         return error.isRetriable() && !forceClose && batch.attempts() < settings.retries()
                 && now - batch.createdMs() < settings.deliveryTimeoutMs();
-    }
-
-    /** {@code retry.backoff.ms} doubling per attempt up to {@code retry.backoff.max.ms}, with 20% jitter. */
-    private long retryBackoffMs(int attempts) {
-        double base = settings.retryBackoffMs() * Math.pow(2, Math.min(attempts, 30));
-        double capped = Math.min(base, Math.max(settings.retryBackoffMs(), settings.retryBackoffMaxMs()));
-        double jitter = 1 + ThreadLocalRandom.current().nextDouble(-0.2, 0.2);
-        return Math.max(0, (long) (capped * jitter));
     }
 
     private void abortEverything() {
