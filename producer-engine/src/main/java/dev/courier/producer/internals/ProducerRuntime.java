@@ -1,11 +1,11 @@
 package dev.courier.producer.internals;
 
-import dev.courier.producer.errors.ConfigException;
 import dev.courier.producer.internals.accumulator.BufferPool;
 import dev.courier.producer.internals.accumulator.PendingRecords;
 import dev.courier.producer.internals.accumulator.ProducerBatch.RecordCompletionListener;
 import dev.courier.producer.internals.accumulator.RecordAccumulator;
 import dev.courier.producer.internals.completion.CompletionDispatcher;
+import dev.courier.producer.internals.config.BootstrapServers;
 import dev.courier.producer.internals.config.ProducerSettings;
 import dev.courier.producer.internals.metadata.Metadata;
 import dev.courier.producer.internals.metrics.ProducerMetrics;
@@ -21,7 +21,6 @@ import dev.courier.producer.internals.sender.SenderSettings;
 import dev.courier.producer.internals.util.Time;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -67,7 +66,7 @@ public final class ProducerRuntime {
         CompressionType compressionType = CompressionType.forName(settings.compressionType());
         compressionType.ensureAvailable();
         Compression compression = Compression.of(compressionType, settings.compressionLevel());
-        List<InetSocketAddress> bootstrap = resolve(settings.bootstrapServers());
+        List<InetSocketAddress> bootstrap = BootstrapServers.resolve(settings.bootstrapServers());
 
         BufferPool pool = new BufferPool(settings.bufferMemory(), settings.batchSize(), time);
         RecordAccumulator accumulator = new RecordAccumulator(settings.batchSize(), settings.lingerMs(),
@@ -103,25 +102,6 @@ public final class ProducerRuntime {
                 settings.socketConnectionSetupTimeoutMs(), settings.socketConnectionSetupTimeoutMaxMs(),
                 settings.connectionsMaxIdleMs(), settings.retryBackoffMs(), settings.retryBackoffMaxMs(),
                 settings.allowAutoCreateTopics(), "courier-java", "0.1.0");
-    }
-
-    private static List<InetSocketAddress> resolve(List<String> servers) {
-        List<InetSocketAddress> addresses = new ArrayList<>();
-        for (String server : servers) {
-            int colon = server.lastIndexOf(':');
-            String host = server.substring(0, colon).replace("[", "").replace("]", "");
-            int port = Integer.parseInt(server.substring(colon + 1));
-            InetSocketAddress address = new InetSocketAddress(host, port);
-            if (address.isUnresolved()) {
-                log.warn("Cannot resolve bootstrap server {}", server);
-            } else {
-                addresses.add(address);
-            }
-        }
-        if (addresses.isEmpty()) {
-            throw new ConfigException("bootstrap.servers", String.join(",", servers), "no address resolves");
-        }
-        return addresses;
     }
 
     public Metadata metadata() {

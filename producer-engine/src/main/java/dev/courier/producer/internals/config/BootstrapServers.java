@@ -1,16 +1,23 @@
 package dev.courier.producer.internals.config;
 
+import dev.courier.producer.ProducerConfig;
 import dev.courier.producer.errors.ConfigException;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Validates bootstrap.servers entries: {@code host:port}, {@code [ipv6]:port} or an unbracketed IPv6
- * address whose last colon separates the port (Kafka accepts all three). Names are not resolved here;
- * that happens when connecting.
+ * address whose last colon separates the port (Kafka accepts all three), and resolves them when the
+ * producer starts.
  */
-final class BootstrapServers {
+public final class BootstrapServers {
+
+    private static final Logger log = LoggerFactory.getLogger(BootstrapServers.class);
+    private static final String BOOTSTRAP_KEY = ProducerConfig.BOOTSTRAP_SERVERS;
 
     private static final String ALLOWED = "must be a non-empty list of host:port entries with a port between 1 and 65535";
 
@@ -77,5 +84,32 @@ final class BootstrapServers {
         }
         int value = Integer.parseInt(port);
         return value >= 1 && value <= 65535;
+    }
+
+    /**
+     * Resolves validated {@code host:port} entries (see {@link #parse}); entries that do not resolve are
+     * logged and skipped, as Kafka does.
+     *
+     * @throws ConfigException when none resolves
+     */
+    public static List<InetSocketAddress> resolve(List<String> entries) {
+        List<InetSocketAddress> addresses = new ArrayList<>(entries.size());
+        for (String entry : entries) {
+            int colon = entry.lastIndexOf(':');
+            String host = entry.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            InetSocketAddress address = new InetSocketAddress(host, Integer.parseInt(entry.substring(colon + 1)));
+            if (address.isUnresolved()) {
+                log.warn("Cannot resolve bootstrap server {}", entry);
+            } else {
+                addresses.add(address);
+            }
+        }
+        if (addresses.isEmpty()) {
+            throw new ConfigException(BOOTSTRAP_KEY, String.join(",", entries), "no address resolves");
+        }
+        return addresses;
     }
 }
