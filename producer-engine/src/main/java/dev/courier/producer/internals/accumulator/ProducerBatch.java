@@ -78,10 +78,9 @@ public final class ProducerBatch {
      */
     boolean tryAppend(long timestamp, byte[] key, byte[] value, List<Header> headers,
                       CompletableFuture<RecordMetadata> future, Callback callback) {
-        if (builder.isClosed() || !builder.hasRoomFor(timestamp, key, value, headers)) {
+        if (!builder.tryAppend(timestamp, key, value, headers)) {
             return false;
         }
-        builder.append(timestamp, key, value, headers);
         if (recordCount == futures.length) {
             int capacity = recordCount * 2;
             futures = Arrays.copyOf(futures, capacity);

@@ -96,12 +96,27 @@ public final class RecordBatchBuilder {
         if (closedBatch != null) {
             throw new IllegalStateException("Batch is closed");
         }
+        if (!tryAppend(timestamp, key, value, headers)) {
+            throw new IllegalStateException("No room for a record of " + estimateRecordSizeUpperBound(key, value,
+                    headers) + " bytes (upper bound); " + buffer.remaining() + " bytes left");
+        }
+    }
+
+    /**
+     * Appends the record if it fits, sizing it once: the accumulator's path, where a separate
+     * {@link #hasRoomFor} and {@link #append} would size every record twice.
+     *
+     * @return false, writing nothing, when the batch is closed or the record does not fit
+     */
+    public boolean tryAppend(long timestamp, byte[] key, byte[] value, List<Header> headers) {
+        if (closedBatch != null) {
+            return false;
+        }
         long timestampDelta = timestampDelta(timestamp);
         long bodySize = recordBodySize(timestampDelta, recordCount, key, value, headers);
         if (bodySize > Integer.MAX_VALUE
                 || ByteUtils.sizeOfVarint((int) bodySize) + bodySize > buffer.remaining()) {
-            throw new IllegalStateException("No room for a record of " + bodySize + " bytes; "
-                    + buffer.remaining() + " bytes left");
+            return false;
         }
         ByteBuffer out = buffer;
         ByteUtils.writeVarint((int) bodySize, out);
@@ -125,6 +140,7 @@ public final class RecordBatchBuilder {
             maxTimestamp = timestamp;
         }
         recordCount++;
+        return true;
     }
 
     public int recordCount() {

@@ -22,6 +22,18 @@ import org.junit.jupiter.api.Test;
 class RecordBatchBuilderTests {
 
     @Test
+    void tryAppendRefusesARecordThatDoesNotFitWithoutWritingAnything() {
+        RecordBatchBuilder builder = new RecordBatchBuilder(ByteBuffer.allocate(100), Compression.none());
+        assertThat(builder.tryAppend(1L, null, new byte[20], List.of())).isTrue();
+        int size = builder.sizeInBytes();
+        assertThat(builder.tryAppend(2L, null, new byte[20], List.of())).isFalse();
+        assertThat(builder.sizeInBytes()).isEqualTo(size);
+        assertThat(builder.recordCount()).isEqualTo(1);
+        assertThat(RecordBatchReader.read(builder.close()).records()).hasSize(1);
+        assertThat(builder.tryAppend(3L, null, new byte[1], List.of())).as("closed").isFalse();
+    }
+
+    @Test
     void writesTheSameBytesAsKafkaForAnUncompressedBatch() {
         RecordBatchBuilder builder = new RecordBatchBuilder(ByteBuffer.allocate(256), Compression.none());
         appendGoldenRecords(builder);
