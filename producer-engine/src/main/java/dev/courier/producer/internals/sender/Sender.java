@@ -406,7 +406,12 @@ public final class Sender implements Runnable {
                                long logAppendTimeMs, boolean leaderChanged, long now) {
         settle(batch);
         if (batch.isDone()) {
-            accumulator.deallocate(batch); // expired or aborted while this request was out
+            // Expired or aborted while this request was out. A late success still tells the idempotent
+            // producer that the broker has these sequences, which spares an epoch bump.
+            if (error == Errors.NONE && idempotence != null) {
+                idempotence.acknowledged(batch);
+            }
+            accumulator.deallocate(batch);
             return;
         }
         if (error == Errors.NONE) {
