@@ -196,8 +196,8 @@ final class IdempotenceManager implements DrainGate {
     }
 
     /**
-     * Bumps the epoch if one is due and nothing is in flight. Returns false when the epoch is exhausted
-     * and a new producer id must be requested instead (then {@link #needsProducerId()} is true).
+     * Bumps the epoch if one is due and nothing is in flight. When the epoch is exhausted the producer id
+     * is dropped instead, so that {@link #needsProducerId()} asks for a new one.
      */
     void maybeBump(boolean produceRequestsInFlight) {
         if (!bumpRequired || produceRequestsInFlight) {
