@@ -1,7 +1,7 @@
 package dev.courier.producer.spring.autoconfigure;
 
 import dev.courier.producer.spring.ManagedProducer;
-import dev.courier.producer.spring.metrics.ProducerMeterBinder;
+import dev.courier.producer.spring.metrics.ProducerMeters;
 import dev.courier.producer.spring.metrics.SendTimer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -13,7 +13,7 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Micrometer meters for the producer, when the application has a {@link MeterRegistry}: the engine's
- * metrics ({@link ProducerMeterBinder}) and a send-to-acknowledgement timer ({@link SendTimer}), which the
+ * metrics ({@link ProducerMeters}) and a send-to-acknowledgement timer ({@link SendTimer}), which the
  * template picks up as a {@link dev.courier.producer.spring.SendObserver}. The core wiring knows nothing
  * of Micrometer.
  */
@@ -25,13 +25,13 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnBean({MeterRegistry.class, ManagedProducer.class})
 public final class CourierProducerMetricsAutoConfiguration {
 
-    /** Bound here, not only by Boot's meter-binder post-processing, so a plain registry bean gets the meters too. */
+    /** Bound here rather than as a {@code MeterBinder}, so a plain registry bean gets the meters too, exactly once. */
     @Bean
     @ConditionalOnMissingBean
-    ProducerMeterBinder courierProducerMeterBinder(ManagedProducer<?, ?> producer, MeterRegistry registry) {
-        ProducerMeterBinder binder = new ProducerMeterBinder(producer, Tags.empty());
-        binder.bindTo(registry);
-        return binder;
+    ProducerMeters courierProducerMeters(ManagedProducer<?, ?> producer, MeterRegistry registry) {
+        ProducerMeters meters = new ProducerMeters(producer, Tags.empty());
+        meters.bindTo(registry);
+        return meters;
     }
 
     @Bean

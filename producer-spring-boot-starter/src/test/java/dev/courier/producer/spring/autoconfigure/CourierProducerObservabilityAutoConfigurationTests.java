@@ -3,7 +3,7 @@ package dev.courier.producer.spring.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.courier.producer.spring.health.ProducerHealthIndicator;
-import dev.courier.producer.spring.metrics.ProducerMeterBinder;
+import dev.courier.producer.spring.metrics.ProducerMeters;
 import dev.courier.producer.spring.metrics.SendTimer;
 import dev.courier.producer.spring.observation.SendObservations;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,14 +27,14 @@ class CourierProducerObservabilityAutoConfigurationTests {
 
     @Test
     void whenThereIsNoMeterRegistryThenMetricsBackOff() {
-        runner.run(context -> assertThat(context).doesNotHaveBean(ProducerMeterBinder.class)
+        runner.run(context -> assertThat(context).doesNotHaveBean(ProducerMeters.class)
                 .doesNotHaveBean(SendTimer.class));
     }
 
     @Test
     void whenThereIsAMeterRegistryTheEnginesMetricsBecomeMetersTaggedWithTheClientId() {
         runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context -> {
-            assertThat(context).hasSingleBean(ProducerMeterBinder.class).hasSingleBean(SendTimer.class);
+            assertThat(context).hasSingleBean(ProducerMeters.class).hasSingleBean(SendTimer.class);
             MeterRegistry registry = context.getBean(MeterRegistry.class);
             assertThat(registry.get("courier.producer.record.send.total").tag("client.id", "obs").functionCounter()
                     .count()).isZero();

@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Map;
 
 /**
@@ -16,8 +15,12 @@ import java.util.Map;
  * {@code client.id}. Counters become {@link FunctionCounter}s, everything else {@link Gauge}s. Values are
  * read live from the managed producer, so a restarted producer keeps its meters; while it is stopped they
  * read NaN.
+ *
+ * <p>Deliberately not a Micrometer {@code MeterBinder}: the auto-configuration binds it to the application's
+ * registry itself (so a plain registry bean gets the meters), and Spring Boot's own binding of
+ * {@code MeterBinder} beans would register everything a second time.
  */
-public final class ProducerMeterBinder implements MeterBinder {
+public final class ProducerMeters {
 
     /** Prefix of every meter name. */
     public static final String PREFIX = "courier.producer.";
@@ -25,12 +28,12 @@ public final class ProducerMeterBinder implements MeterBinder {
     private final ManagedProducer<?, ?> producer;
     private final Tags tags;
 
-    public ProducerMeterBinder(ManagedProducer<?, ?> producer, Iterable<Tag> extraTags) {
+    public ProducerMeters(ManagedProducer<?, ?> producer, Iterable<Tag> extraTags) {
         this.producer = producer;
         this.tags = Tags.of("client.id", producer.clientId()).and(extraTags);
     }
 
-    @Override
+    /** Registers one meter per engine metric with {@code registry}. */
     public void bindTo(MeterRegistry registry) {
         for (Metric metric : producer.metrics().values()) {
             String name = meterName(metric.name());
