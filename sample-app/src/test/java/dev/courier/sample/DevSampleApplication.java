@@ -21,7 +21,12 @@ public final class DevSampleApplication {
         defaultProperty("sample.demo.count", "100000");
         boolean exits = !containsArgument(args, "--sample.demo.exit-when-done=false");
         defaultProperty("server.port", exits ? "0" : "8080");
-        SpringApplication.from(SampleApplication::main).with(EmbeddedKafkaConfig.class).run(args);
+        try {
+            SpringApplication.from(SampleApplication::main).with(EmbeddedKafkaConfig.class).run(args);
+        } catch (RuntimeException e) {
+            // Startup failed (Spring Boot has reported why); the broker's threads would keep the JVM alive.
+            System.exit(1);
+        }
     }
 
     private static void defaultProperty(String key, String value) {

@@ -1,6 +1,7 @@
 package dev.courier.sample;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.courier.producer.spring.ProducerTemplate;
 import dev.courier.producer.testing.EmbeddedKafka;
@@ -59,6 +60,25 @@ class SampleApplicationIntegrationTests {
                     .contains("\"type\":\"order-created\"")
                     .contains("\"payload\":\"42\"");
         });
+    }
+
+    @Test
+    void theActuatorReportsTheProducersHealthAndMeters() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            HttpResponse<String> health = get("/actuator/health/courier");
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).contains("\"status\":\"UP\"").contains("\"clientId\":\"courier-sample\"");
+        });
+        HttpResponse<String> meter = get("/actuator/metrics/courier.producer.record.send.total");
+        assertThat(meter.statusCode()).isEqualTo(200);
+        assertThat(meter.body()).contains("client.id");
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder()
+                        .uri(URI.create("http://localhost:" + environment.getProperty("local.server.port") + path))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
