@@ -64,6 +64,8 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
     private final ProducerMetrics metrics;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object metadataMonitor = new Object();
+    /** Monotonic time of the last applied metadata update, -1 before the first; written by the sender thread. */
+    private volatile long lastMetadataUpdateMs = -1;
 
     /** A producer whose serializers come from {@code key.serializer} and {@code value.serializer}. */
     public CourierProducer(Map<String, ?> configs) {
@@ -238,6 +240,7 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
     }
 
     private void onMetadataUpdate() {
+        lastMetadataUpdateMs = time.monotonicMs();
         synchronized (metadataMonitor) {
             metadataMonitor.notifyAll();
         }
@@ -313,6 +316,17 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
     @Override
     public Map<String, Metric> metrics() {
         return metrics.asMap();
+    }
+
+    /** Outcome counts and metadata freshness right now; cheap, callable from any thread at any time. */
+    public ProducerStatus status() {
+        dev.courier.producer.internals.sender.DeliveryCounts counts = sender.counts();
+        Cluster cluster = metadata.fetch();
+        long updatedAt = lastMetadataUpdateMs;
+        boolean known = !cluster.isBootstrapConfigured() && updatedAt >= 0;
+        return new ProducerStatus(counts.acknowledged(), counts.failed(), counts.abortedBeforeSend(),
+                counts.abortedInFlight(), known ? cluster.nodes().size() : 0,
+                known ? Math.max(0, time.monotonicMs() - updatedAt) : -1, closed.get());
     }
 
     @Override

@@ -1,0 +1,37 @@
+package dev.courier.producer.spring;
+
+import dev.courier.producer.ProducerRecord;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Publishing operations of {@link ProducerTemplate}.
+ *
+ * <p>Every send returns a future that completes when the broker acknowledges the record (with its
+ * partition and offset) or when delivery fails; it completes on the producer's callback thread, so do not
+ * block there. A send throws, instead of returning a future, only when the record cannot be accepted at
+ * all: {@link ProducerStoppedException} after shutdown began, a serialization failure, or no default
+ * topic for {@code sendDefault}.
+ */
+public interface ProducerOperations<K, V> {
+
+    /** Sends {@code value} without a key (the producer spreads keyless records over partitions). */
+    CompletableFuture<SendResult<K, V>> send(String topic, V value);
+
+    /** Sends {@code value} with {@code key}; records with the same key go to the same partition. */
+    CompletableFuture<SendResult<K, V>> send(String topic, K key, V value);
+
+    /** Sends to a given partition; a null partition lets the producer choose. */
+    CompletableFuture<SendResult<K, V>> send(String topic, Integer partition, K key, V value);
+
+    /** Sends a fully built record (timestamp, headers). */
+    CompletableFuture<SendResult<K, V>> send(ProducerRecord<K, V> record);
+
+    /** Sends to {@code courier.producer.default-topic}. */
+    CompletableFuture<SendResult<K, V>> sendDefault(V value);
+
+    /** Sends with {@code key} to {@code courier.producer.default-topic}. */
+    CompletableFuture<SendResult<K, V>> sendDefault(K key, V value);
+
+    /** Sends everything buffered now and returns when every earlier send is complete. */
+    void flush();
+}

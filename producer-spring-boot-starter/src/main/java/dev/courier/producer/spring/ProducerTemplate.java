@@ -1,0 +1,180 @@
+package dev.courier.producer.spring;
+
+import dev.courier.producer.Callback;
+import dev.courier.producer.Producer;
+import dev.courier.producer.ProducerRecord;
+import dev.courier.producer.RecordMetadata;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends records through the application's {@link ManagedProducer} and reports each outcome three ways:
+ * the returned {@link SendResult} future, the {@link ProducerListener}, and every {@link SendObserver}
+ * (meters, observations). Thread-safe; share one instance.
+ *
+ * <p>All three are told on one path, the producer's callback: observers and listener first, the future
+ * last, so a caller that joins the future sees the listener's effects.
+ */
+public class ProducerTemplate<K, V> implements ProducerOperations<K, V> {
+
+    private static final Logger log = LoggerFactory.getLogger(ProducerTemplate.class);
+
+    private final ManagedProducer<K, V> producer;
+    private final String defaultTopic;
+    private final ProducerListener<K, V> listener;
+    private final List<SendObserver> observers;
+
+    /**
+     * @param defaultTopic topic of {@code sendDefault}, or null
+     * @param listener     told about every outcome, or null
+     * @param observers    see every send, in order
+     */
+    public ProducerTemplate(ManagedProducer<K, V> producer, String defaultTopic, ProducerListener<K, V> listener,
+                            List<SendObserver> observers) {
+        this.producer = Objects.requireNonNull(producer, "producer");
+        this.defaultTopic = defaultTopic;
+        this.listener = listener;
+        this.observers = List.copyOf(observers);
+    }
+
+    public ProducerTemplate(ManagedProducer<K, V> producer) {
+        this(producer, null, null, List.of());
+    }
+
+    @Override
+    public CompletableFuture<SendResult<K, V>> send(String topic, V value) {
+        return send(new ProducerRecord<>(topic, value));
+    }
+
+    @Override
+    public CompletableFuture<SendResult<K, V>> send(String topic, K key, V value) {
+        return send(new ProducerRecord<>(topic, key, value));
+    }
+
+    @Override
+    public CompletableFuture<SendResult<K, V>> send(String topic, Integer partition, K key, V value) {
+        return send(new ProducerRecord<>(topic, partition, key, value));
+    }
+
+    @Override
+    public CompletableFuture<SendResult<K, V>> sendDefault(V value) {
+        return send(new ProducerRecord<>(requireDefaultTopic(), value));
+    }
+
+    @Override
+    public CompletableFuture<SendResult<K, V>> sendDefault(K key, V value) {
+        return send(new ProducerRecord<>(requireDefaultTopic(), key, value));
+    }
+
+    private String requireDefaultTopic() {
+        if (defaultTopic == null || defaultTopic.isBlank()) {
+            throw new IllegalStateException("No default topic: set courier.producer.default-topic to use sendDefault");
+        }
+        return defaultTopic;
+    }
+
+    /** The topic of {@code sendDefault}, or null. */
+    public String defaultTopic() {
+        return defaultTopic;
+    }
+
+    @Override
+    public CompletableFuture<SendResult<K, V>> send(ProducerRecord<K, V> record) {
+        Objects.requireNonNull(record, "record must not be null");
+        Producer<K, V> target;
+        try {
+            target = producer.producerFor(record);
+        } catch (ProducerStoppedException e) {
+            notifyError(record, null, e);
+            throw e;
+        }
+        SendObserver.Completion[] completions = startObservers(record);
+        CompletableFuture<SendResult<K, V>> result = new CompletableFuture<>();
+        Callback callback = (metadata, exception) -> complete(record, metadata, exception, completions, result);
+        try {
+            target.send(record, callback);
+        } catch (RuntimeException e) {
+            // Refused before acceptance: the callback never runs, so end everything here.
+            RuntimeException thrown = e instanceof IllegalStateException && !producer.isAccepting()
+                    ? producer.stopped(record) : e;
+            endObservers(completions, null, thrown);
+            notifyError(record, null, thrown);
+            throw thrown;
+        }
+        return result;
+    }
+
+    /** The one completion path: observers, then the listener, and the future last whatever they do. */
+    private void complete(ProducerRecord<K, V> record, RecordMetadata metadata, Exception exception,
+                          SendObserver.Completion[] completions, CompletableFuture<SendResult<K, V>> result) {
+        try {
+            endObservers(completions, exception == null ? metadata : null, exception);
+            if (exception == null) {
+                notifySuccess(record, metadata);
+            } else {
+                notifyError(record, metadata, exception);
+            }
+        } finally {
+            if (exception == null) {
+                result.complete(new SendResult<>(record, metadata));
+            } else {
+                result.completeExceptionally(exception);
+            }
+        }
+    }
+
+    private SendObserver.Completion[] startObservers(ProducerRecord<K, V> record) {
+        SendObserver.Completion[] completions = new SendObserver.Completion[observers.size()];
+        for (int i = 0; i < completions.length; i++) {
+            try {
+                completions[i] = observers.get(i).onSend(record);
+            } catch (RuntimeException e) {
+                log.warn("SendObserver {} failed in onSend; ignoring it for this record",
+                        observers.get(i).getClass().getName(), e);
+            }
+        }
+        return completions;
+    }
+
+    private static void endObservers(SendObserver.Completion[] completions, RecordMetadata metadata,
+                                     Exception exception) {
+        for (SendObserver.Completion completion : completions) {
+            if (completion == null) {
+                continue;
+            }
+            try {
+                completion.onComplete(metadata, exception);
+            } catch (RuntimeException e) {
+                log.warn("SendObserver completion {} failed", completion.getClass().getName(), e);
+            }
+        }
+    }
+
+    private void notifySuccess(ProducerRecord<K, V> record, RecordMetadata metadata) {
+        if (listener != null) {
+            try {
+                listener.onSuccess(record, metadata);
+            } catch (RuntimeException e) {
+                log.warn("ProducerListener.onSuccess failed", e);
+            }
+        }
+    }
+
+    private void notifyError(ProducerRecord<K, V> record, RecordMetadata metadata, Exception exception) {
+        if (listener != null) {
+            try {
+                listener.onError(record, metadata, exception);
+            } catch (RuntimeException e) {
+                log.warn("ProducerListener.onError failed", e);
+            }
+        }
+    }
+
+    @Override
+    public void flush() {
+        producer.flush();
+    }
+}

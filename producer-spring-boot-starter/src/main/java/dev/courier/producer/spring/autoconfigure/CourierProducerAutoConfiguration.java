@@ -1,0 +1,98 @@
+package dev.courier.producer.spring.autoconfigure;
+
+import dev.courier.producer.CourierProducer;
+import dev.courier.producer.ProducerConfig;
+import dev.courier.producer.errors.ConfigException;
+import dev.courier.producer.serialization.Serializer;
+import dev.courier.producer.serialization.StringSerializer;
+import dev.courier.producer.spring.ManagedProducer;
+import dev.courier.producer.spring.ProducerConfigCustomizer;
+import dev.courier.producer.spring.ProducerListener;
+import dev.courier.producer.spring.ProducerTemplate;
+import dev.courier.producer.spring.SendObserver;
+import dev.courier.producer.spring.json.JacksonValueSerializer;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Wires the Courier producer: a {@link ManagedProducer} built from {@code courier.producer.*} and a
+ * {@link ProducerTemplate} over it. Every bean backs off when the application defines its own.
+ *
+ * <p>Serializers are beans named {@value #KEY_SERIALIZER_BEAN} and {@value #VALUE_SERIALIZER_BEAN}:
+ * strings by default, JSON through the application's {@link JsonMapper} for values when there is one. The
+ * {@code key-serializer} and {@code value-serializer} properties, when set, win over the beans.
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@ConditionalOnClass(CourierProducer.class)
+@EnableConfigurationProperties(CourierProducerProperties.class)
+public final class CourierProducerAutoConfiguration {
+
+    public static final String KEY_SERIALIZER_BEAN = "courierKeySerializer";
+    public static final String VALUE_SERIALIZER_BEAN = "courierValueSerializer";
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(JsonMapper.class)
+    static class JacksonValueSerializerConfiguration {
+
+        @Bean(VALUE_SERIALIZER_BEAN)
+        @ConditionalOnBean(JsonMapper.class)
+        @ConditionalOnMissingBean(name = VALUE_SERIALIZER_BEAN)
+        JacksonValueSerializer<Object> courierValueSerializer(JsonMapper jsonMapper) {
+            return new JacksonValueSerializer<>(jsonMapper);
+        }
+    }
+
+    @Bean(KEY_SERIALIZER_BEAN)
+    @ConditionalOnMissingBean(name = KEY_SERIALIZER_BEAN)
+    StringSerializer courierKeySerializer() {
+        return new StringSerializer();
+    }
+
+    @Bean(VALUE_SERIALIZER_BEAN)
+    @ConditionalOnMissingBean(name = VALUE_SERIALIZER_BEAN)
+    StringSerializer courierValueSerializer() {
+        return new StringSerializer();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(ManagedProducer.class)
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    ManagedProducer<?, ?> courierManagedProducer(CourierProducerProperties properties,
+                                                 ObjectProvider<ProducerConfigCustomizer> customizers,
+                                                 org.springframework.beans.factory.BeanFactory beanFactory) {
+        Map<String, Object> config = properties.buildProducerConfig();
+        config.putIfAbsent(ProducerConfig.CLIENT_ID, "courier-" + UUID.randomUUID().toString().substring(0, 8));
+        customizers.orderedStream().forEach(customizer -> customizer.customize(config));
+        String clientId = String.valueOf(config.get(ProducerConfig.CLIENT_ID));
+        Serializer keySerializer = config.containsKey(ProducerConfig.KEY_SERIALIZER) ? null
+                : beanFactory.getBean(KEY_SERIALIZER_BEAN, Serializer.class);
+        Serializer valueSerializer = config.containsKey(ProducerConfig.VALUE_SERIALIZER) ? null
+                : beanFactory.getBean(VALUE_SERIALIZER_BEAN, Serializer.class);
+        return new ManagedProducer<>(() -> {
+            try {
+                return new CourierProducer<>(config, keySerializer, valueSerializer);
+            } catch (ConfigException e) {
+                throw InvalidProducerConfigurationException.from(e, properties);
+            }
+        }, clientId, properties.getShutdown().getMode(), properties.getShutdown().getTimeout());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(ProducerTemplate.class)
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    ProducerTemplate<?, ?> courierProducerTemplate(ManagedProducer<?, ?> producer, CourierProducerProperties properties,
+                                                   ObjectProvider<ProducerListener<?, ?>> listener,
+                                                   ObjectProvider<SendObserver> observers) {
+        return new ProducerTemplate(producer, properties.getDefaultTopic(), listener.getIfUnique(),
+                observers.orderedStream().toList());
+    }
+}

@@ -1,0 +1,42 @@
+package dev.courier.producer.spring.autoconfigure;
+
+import dev.courier.producer.spring.ManagedProducer;
+import dev.courier.producer.spring.metrics.ProducerMeters;
+import dev.courier.producer.spring.metrics.SendTimer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Micrometer meters for the producer, when the application has a {@link MeterRegistry}: the engine's
+ * metrics ({@link ProducerMeters}) and a send-to-acknowledgement timer ({@link SendTimer}), which the
+ * template picks up as a {@link dev.courier.producer.spring.SendObserver}. The core wiring knows nothing
+ * of Micrometer.
+ */
+@AutoConfiguration(after = CourierProducerAutoConfiguration.class, afterName = {
+        "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration"})
+@ConditionalOnClass(MeterRegistry.class)
+@ConditionalOnBean({MeterRegistry.class, ManagedProducer.class})
+public final class CourierProducerMetricsAutoConfiguration {
+
+    /** Bound here rather than as a {@code MeterBinder}, so a plain registry bean gets the meters too, exactly once. */
+    @Bean
+    @ConditionalOnMissingBean
+    ProducerMeters courierProducerMeters(ManagedProducer<?, ?> producer, MeterRegistry registry) {
+        ProducerMeters meters = new ProducerMeters(producer, Tags.empty());
+        meters.bindTo(registry);
+        return meters;
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    SendTimer courierSendTimer(ManagedProducer<?, ?> producer, MeterRegistry registry) {
+        return new SendTimer(registry, producer.clientId());
+    }
+}

@@ -1,0 +1,88 @@
+package dev.courier.producer.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.courier.producer.spring.health.ProducerHealthIndicator;
+import dev.courier.producer.spring.metrics.ProducerMeters;
+import dev.courier.producer.spring.metrics.SendTimer;
+import dev.courier.producer.spring.observation.SendObservations;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/** The optional auto-configurations switch on with their registries and back off without them. */
+class CourierProducerObservabilityAutoConfigurationTests {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(CourierProducerAutoConfiguration.class,
+                    CourierProducerMetricsAutoConfiguration.class, CourierProducerObservationAutoConfiguration.class,
+                    CourierProducerHealthAutoConfiguration.class))
+            .withPropertyValues("courier.producer.bootstrap-servers=localhost:1", "courier.producer.client-id=obs");
+
+    @Test
+    void whenThereIsNoMeterRegistryThenMetricsBackOff() {
+        runner.run(context -> assertThat(context).doesNotHaveBean(ProducerMeters.class)
+                .doesNotHaveBean(SendTimer.class));
+    }
+
+    @Test
+    void whenThereIsAMeterRegistryTheEnginesMetricsBecomeMetersTaggedWithTheClientId() {
+        runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context -> {
+            assertThat(context).hasSingleBean(ProducerMeters.class).hasSingleBean(SendTimer.class);
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            assertThat(registry.get("courier.producer.record.send.total").tag("client.id", "obs").functionCounter()
+                    .count()).isZero();
+            assertThat(registry.get("courier.producer.buffer.total.bytes").gauge().value()).isEqualTo(32 * 1024 * 1024);
+            assertThat(registry.find("courier.producer.request.latency.avg").gauge()).isNotNull();
+        });
+    }
+
+    @Test
+    void whenThereIsNoObservationRegistryThenObservationsBackOff() {
+        runner.run(context -> assertThat(context).doesNotHaveBean(SendObservations.class));
+    }
+
+    @Test
+    void whenThereIsAnObservationRegistryEachSendIsObserved() {
+        runner.withBean(ObservationRegistry.class, ObservationRegistry::create)
+                .run(context -> assertThat(context).hasSingleBean(SendObservations.class));
+    }
+
+    @Test
+    void theHealthIndicatorIsUnknownUntilABrokerAnswers() {
+        runner.run(context -> {
+            assertThat(context).hasBean("courierHealthIndicator");
+            Health health = context.getBean(ProducerHealthIndicator.class).health();
+            assertThat(health.getStatus()).isEqualTo(Status.UNKNOWN);
+            assertThat(health.getDetails()).containsEntry("clientId", "obs");
+        });
+    }
+
+    @Test
+    void theHealthIndicatorIsDownOnceTheProducerIsStopped() {
+        runner.run(context -> {
+            context.stop();
+            assertThat(context.getBean(ProducerHealthIndicator.class).health().getStatus()).isEqualTo(Status.DOWN);
+        });
+    }
+
+    @Test
+    void theHealthIndicatorCanBeTurnedOff() {
+        runner.withPropertyValues("management.health.courier.enabled=false")
+                .run(context -> assertThat(context).doesNotHaveBean(ProducerHealthIndicator.class));
+    }
+
+    @Test
+    void metadataIsStaleAfterItsMaximumAgePlusARequestTimeout() {
+        CourierProducerProperties properties = new CourierProducerProperties();
+        properties.getProperties().put("metadata.max.age.ms", "60000");
+        properties.setRequestTimeout(Duration.ofSeconds(5));
+        assertThat(CourierProducerHealthAutoConfiguration.staleAfter(properties)).isEqualTo(Duration.ofSeconds(65));
+    }
+}

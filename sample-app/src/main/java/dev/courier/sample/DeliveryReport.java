@@ -1,0 +1,75 @@
+package dev.courier.sample;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counts of one demo run. Sends are counted on the demo's thread, outcomes on the producer's callback
+ * thread; every counter is a {@link LongAdder}, so reads from the progress thread never block either.
+ */
+final class DeliveryReport {
+
+    private final LongAdder sent = new LongAdder();
+    private final LongAdder acknowledged = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+    private final Map<Integer, LongAdder> perPartition = new ConcurrentHashMap<>();
+    private final long startNs = System.nanoTime();
+    private volatile long endNs;
+
+    void sent() {
+        sent.increment();
+    }
+
+    void acknowledged(int partition) {
+        acknowledged.increment();
+        perPartition.computeIfAbsent(partition, p -> new LongAdder()).increment();
+    }
+
+    void failed() {
+        failed.increment();
+    }
+
+    /** Marks the moment every outcome was known. */
+    void finished() {
+        endNs = System.nanoTime();
+    }
+
+    long sentCount() {
+        return sent.sum();
+    }
+
+    long acknowledgedCount() {
+        return acknowledged.sum();
+    }
+
+    long failedCount() {
+        return failed.sum();
+    }
+
+    /** Partition -> acknowledged records, in partition order. */
+    Map<Integer, Long> perPartition() {
+        Map<Integer, Long> counts = new TreeMap<>();
+        perPartition.forEach((partition, count) -> counts.put(partition, count.sum()));
+        return counts;
+    }
+
+    String progressLine() {
+        return String.format("sent %,d, acknowledged %,d, failed %,d", sentCount(), acknowledgedCount(), failedCount());
+    }
+
+    String summary() {
+        long end = endNs != 0 ? endNs : System.nanoTime();
+        double seconds = Math.max(1, TimeUnit.NANOSECONDS.toMicros(end - startNs)) / 1e6;
+        StringBuilder text = new StringBuilder("Delivery report\n");
+        text.append(String.format("  sent          %,d%n", sentCount()));
+        text.append(String.format("  acknowledged  %,d%n", acknowledgedCount()));
+        text.append(String.format("  failed        %,d%n", failedCount()));
+        text.append(String.format("  throughput    %,.0f records/s (%.2f s)%n", acknowledgedCount() / seconds, seconds));
+        perPartition().forEach((partition, count) ->
+                text.append(String.format("  partition %-3d %,d%n", partition, count)));
+        return text.toString().stripTrailing();
+    }
+}

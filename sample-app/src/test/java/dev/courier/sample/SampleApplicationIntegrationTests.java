@@ -1,0 +1,100 @@
+package dev.courier.sample;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.courier.producer.spring.ProducerTemplate;
+import dev.courier.producer.testing.EmbeddedKafka;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
+
+/** The sample started as a user would, against the embedded broker: its endpoint and its demo publish for real. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Import(EmbeddedKafkaConfig.class)
+class SampleApplicationIntegrationTests {
+
+    @Autowired
+    private Environment environment;
+
+    @Autowired
+    private EmbeddedKafka kafka;
+
+    @Autowired
+    private SampleProperties properties;
+
+    @Autowired
+    private ProducerTemplate<String, Event> template;
+
+    @Autowired
+    private ConfigurableApplicationContext context;
+
+    @Test
+    void postingAnEventPublishesItAsJsonKeyedByItsId() throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder()
+                        .uri(URI.create("http://localhost:" + environment.getProperty("local.server.port") + "/events"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"order-created\",\"payload\":\"42\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(201);
+        assertThat(response.body()).contains("\"topic\":\"" + properties.topic() + "\"").contains("\"offset\":");
+        String id = response.body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
+        List<ConsumerRecord<byte[], byte[]>> records = kafka.consume(properties.topic(), 1, Duration.ofSeconds(30));
+        assertThat(records).anySatisfy(record -> {
+            assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo(id);
+            assertThat(new String(record.value(), StandardCharsets.UTF_8))
+                    .contains("\"id\":\"" + id + "\"")
+                    .contains("\"type\":\"order-created\"")
+                    .contains("\"payload\":\"42\"");
+        });
+    }
+
+    @Test
+    void theActuatorReportsTheProducersHealthAndMeters() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            HttpResponse<String> health = get("/actuator/health/courier");
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).contains("\"status\":\"UP\"").contains("\"clientId\":\"courier-sample\"");
+        });
+        HttpResponse<String> meter = get("/actuator/metrics/courier.producer.record.send.total");
+        assertThat(meter.statusCode()).isEqualTo(200);
+        assertThat(meter.body()).contains("client.id");
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder()
+                        .uri(URI.create("http://localhost:" + environment.getProperty("local.server.port") + path))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theDemoReportsEveryEventAcknowledgedAndSpreadOverThePartitions() {
+        String topic = kafka.uniqueTopic("sample-demo");
+        kafka.createTopic(topic, 3, 1);
+        SampleProperties demoProperties = new SampleProperties(topic, new SampleProperties.Demo(true, 2_000, false));
+
+        DeliveryReport report = new DemoRunner(template, demoProperties, context).publish(2_000);
+
+        assertThat(report.sentCount()).isEqualTo(2_000);
+        assertThat(report.acknowledgedCount()).isEqualTo(2_000);
+        assertThat(report.failedCount()).isZero();
+        assertThat(report.perPartition()).containsOnlyKeys(0, 1, 2);
+        assertThat(report.perPartition().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(2_000);
+        assertThat(report.summary()).contains("acknowledged  2,000").contains("records/s");
+        assertThat(kafka.consume(topic, 2_000, Duration.ofSeconds(30))).hasSize(2_000);
+    }
+}
