@@ -66,6 +66,12 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
 
+    /** Name of the extra client listener of {@link #startBehindProxies}. */
+    public static final String PROXIED_LISTENER = "PROXIED";
+    /** The test kit's listener names (checked when a cluster with a proxied listener starts). */
+    private static final String DIRECT_LISTENER = "EXTERNAL";
+    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final AtomicInteger TOPIC_COUNTER = new AtomicInteger();
 
@@ -108,10 +114,46 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Starts a private cluster, with {@code brokerConfigs} overriding the harness' broker defaults. */
     public static EmbeddedKafka start(int brokers, Map<String, String> brokerConfigs) {
-        return create(brokers, brokerConfigs, false);
+        return create(brokers, brokerConfigs, Map.of(), false);
+    }
+
+    /**
+     * Starts a private multi-broker cluster whose brokers also listen on a second client listener,
+     * {@value #PROXIED_LISTENER}, advertised as {@code localhost:<advertisedPorts.get(id)>} instead of the address it
+     * is bound to. A client bootstrapped through that listener gets metadata naming those advertised addresses (a
+     * broker answers Metadata with the endpoints of the listener the request came in on), so when a proxy listens at
+     * each advertised port every later connection of that client goes through the proxies, while replication, the
+     * controller, {@link #admin()} and {@link #consume} keep using the direct listener. The proxy finds the real
+     * address with {@link #proxiedListenerPort(int)}, which changes when a broker restarts.
+     */
+    public static EmbeddedKafka startBehindProxies(int brokers, Map<String, String> brokerConfigs,
+                                                   Map<Integer, Integer> advertisedPorts) {
+        if (brokers < 2) {
+            throw new IllegalArgumentException("a proxied listener needs a dedicated controller: at least 2 brokers");
+        }
+        Map<Integer, Map<String, String>> perBroker = new HashMap<>();
+        for (int id = 0; id < brokers; id++) {
+            Integer port = advertisedPorts.get(id);
+            if (port == null) {
+                throw new IllegalArgumentException("No advertised port for broker " + id);
+            }
+            Map<String, String> props = new HashMap<>();
+            props.put("listeners", DIRECT_LISTENER + "://localhost:0," + PROXIED_LISTENER + "://localhost:0");
+            // port 0 in an advertised listener is replaced by the bound port, so the direct listener is unchanged
+            props.put("advertised.listeners", DIRECT_LISTENER + "://localhost:0," + PROXIED_LISTENER + "://localhost:" + port);
+            props.put("listener.security.protocol.map", DIRECT_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER
+                    + ":PLAINTEXT," + PROXIED_LISTENER + ":PLAINTEXT");
+            perBroker.put(id, props);
+        }
+        return create(brokers, brokerConfigs, perBroker, false);
     }
 
     private static EmbeddedKafka create(int brokers, Map<String, String> overrides, boolean isShared) {
+        return create(brokers, overrides, Map.of(), isShared);
+    }
+
+    private static EmbeddedKafka create(int brokers, Map<String, String> overrides,
+                                        Map<Integer, Map<String, String>> perBroker, boolean isShared) {
         if (brokers < 1) {
             throw new IllegalArgumentException("brokers must be at least 1 but was " + brokers);
         }
@@ -129,7 +171,13 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setNumBrokerNodes(brokers)
                     .setNumControllerNodes(1)
                     .setBaseDirectory(baseDirectory)
+                    .setPerServerProperties(perBroker)
                     .build();
+            if (!perBroker.isEmpty() && (!nodes.brokerListenerName().value().equals(DIRECT_LISTENER)
+                    || !nodes.controllerListenerName().value().equals(CONTROLLER_LISTENER))) {
+                throw new IllegalStateException("The test kit's listener names changed: " + nodes.brokerListenerName()
+                        + ", " + nodes.controllerListenerName());
+            }
             KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
             brokerDefaults(brokers).forEach(builder::setConfigProp);
             overrides.forEach(builder::setConfigProp);
@@ -327,6 +375,43 @@ public final class EmbeddedKafka implements AutoCloseable {
         return records;
     }
 
+    /**
+     * Reads every record of {@code topic} that exists when this is called (up to each partition's end offset at the
+     * start) with the official consumer, in offset order per partition. Unlike {@link #consume} it never stops early,
+     * so duplicates beyond an expected count are seen too.
+     */
+    public List<ConsumerRecord<byte[], byte[]>> consumeAll(String topic, Duration timeout) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "embedded-kafka-consume-all-" + topic);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        long deadlineNs = System.nanoTime() + timeout.toNanos();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                     new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition()))
+                    .toList();
+            if (partitions.isEmpty()) {
+                throw new AssertionError("Topic " + topic + " does not exist");
+            }
+            Map<TopicPartition, Long> endOffsets = consumer.endOffsets(partitions, timeout);
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp, timeout) < endOffsets.get(tp))) {
+                long remainingNs = deadlineNs - System.nanoTime();
+                if (remainingNs <= 0) {
+                    throw new AssertionError("Could not read " + topic + " up to its end offsets " + endOffsets
+                            + " within " + timeout + "; read " + records.size() + ": " + describe(records));
+                }
+                consumer.poll(Duration.ofNanos(Math.min(remainingNs, TimeUnit.MILLISECONDS.toNanos(200))))
+                        .forEach(records::add);
+            }
+        }
+        return records;
+    }
+
     /** The first and last few records and a count per partition: enough to diagnose, small enough to read. */
     private static String describe(List<ConsumerRecord<byte[], byte[]>> records) {
         Map<Integer, Long> perPartition = records.stream()
@@ -397,6 +482,21 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .getLeaderAndIsr(topic, partition)
                 .map(LeaderAndIsr::leader)
                 .orElseThrow(() -> new IllegalStateException("No leader known for " + topic + "-" + partition));
+    }
+
+    /**
+     * The port broker {@code brokerId} is bound to for {@value #PROXIED_LISTENER} (cluster from
+     * {@link #startBehindProxies}); it changes when the broker restarts.
+     *
+     * @throws IllegalStateException if the broker is stopped
+     */
+    public int proxiedListenerPort(int brokerId) {
+        synchronized (this) {
+            if (stoppedBrokers.contains(brokerId)) {
+                throw new IllegalStateException("Broker " + brokerId + " is stopped");
+            }
+            return broker(brokerId).boundPort(new org.apache.kafka.common.network.ListenerName(PROXIED_LISTENER));
+        }
     }
 
     /** An {@link Admin} client for this cluster, owned by the harness (do not close it). */
