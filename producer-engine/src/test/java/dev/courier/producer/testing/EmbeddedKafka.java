@@ -37,6 +37,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.metadata.BrokerState;
 import org.apache.kafka.metadata.LeaderAndIsr;
 import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
 import org.apache.kafka.server.common.Feature;
@@ -119,12 +120,13 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /**
      * Starts a private multi-broker cluster whose brokers also listen on a second client listener,
-     * {@value #PROXIED_LISTENER}, advertised as {@code localhost:<advertisedPorts.get(id)>} instead of the address it
+     * {@value #PROXIED_LISTENER}, advertised as {@code 127.0.0.1:<advertisedPorts.get(id)>} instead of the address it
      * is bound to. A client bootstrapped through that listener gets metadata naming those advertised addresses (a
      * broker answers Metadata with the endpoints of the listener the request came in on), so when a proxy listens at
      * each advertised port every later connection of that client goes through the proxies, while replication, the
      * controller, {@link #admin()} and {@link #consume} keep using the direct listener. The proxy finds the real
-     * address with {@link #proxiedListenerPort(int)}, which changes when a broker restarts.
+     * address with {@link #proxiedListenerPort(int)} (on 127.0.0.1), which changes when a broker restarts. Loopback by
+     * number, not {@code localhost}, so that no lookup can pick an IPv6 address the proxy does not listen on.
      */
     public static EmbeddedKafka startBehindProxies(int brokers, Map<String, String> brokerConfigs,
                                                    Map<Integer, Integer> advertisedPorts) {
@@ -138,9 +140,9 @@ public final class EmbeddedKafka implements AutoCloseable {
                 throw new IllegalArgumentException("No advertised port for broker " + id);
             }
             Map<String, String> props = new HashMap<>();
-            props.put("listeners", DIRECT_LISTENER + "://localhost:0," + PROXIED_LISTENER + "://localhost:0");
+            props.put("listeners", DIRECT_LISTENER + "://localhost:0," + PROXIED_LISTENER + "://127.0.0.1:0");
             // port 0 in an advertised listener is replaced by the bound port, so the direct listener is unchanged
-            props.put("advertised.listeners", DIRECT_LISTENER + "://localhost:0," + PROXIED_LISTENER + "://localhost:" + port);
+            props.put("advertised.listeners", DIRECT_LISTENER + "://localhost:0," + PROXIED_LISTENER + "://127.0.0.1:" + port);
             props.put("listener.security.protocol.map", DIRECT_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER
                     + ":PLAINTEXT," + PROXIED_LISTENER + ":PLAINTEXT");
             perBroker.put(id, props);
@@ -464,14 +466,12 @@ public final class EmbeddedKafka implements AutoCloseable {
             long startNs = System.nanoTime();
             broker.startup();
             stoppedBrokers.remove(brokerId);
-            try {
-                cluster.waitForReadyBrokers();
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("Broker " + brokerId + " did not become ready", e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while waiting for broker " + brokerId, e);
-            }
+            // Only this broker: the test kit's waitForReadyBrokers waits for every broker, so it would never return
+            // while another broker is stopped.
+            await("broker " + brokerId + " registered and unfenced")
+                    .atMost(READY_TIMEOUT)
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> broker.lifecycleManager().state() == BrokerState.RUNNING);
             log.info("Started broker {} in {} ms", brokerId, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
         }
     }

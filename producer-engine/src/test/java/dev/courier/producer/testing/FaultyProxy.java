@@ -99,19 +99,25 @@ public final class FaultyProxy implements AutoCloseable {
 
     /** Cuts each request with this probability; 0 stops cutting. */
     public void cutRequests(double probability) {
-        log.info("Proxy {}: cutting requests with probability {}", name, probability);
+        if (cutProbability != probability) {
+            log.info("Proxy {}: cutting requests with probability {}", name, probability);
+        }
         this.cutProbability = probability;
     }
 
     /** Holds every response chunk this long before forwarding it; 0 stops delaying (held chunks still wait). */
     public void delayResponses(long delayMs) {
-        log.info("Proxy {}: delaying responses by {} ms", name, delayMs);
+        if (responseDelayMs != delayMs) {
+            log.info("Proxy {}: delaying responses by {} ms", name, delayMs);
+        }
         this.responseDelayMs = delayMs;
     }
 
     /** Starts or ends a blackhole; ending it resets the connections that lost bytes. */
     public void blackhole(boolean on) {
-        log.info("Proxy {}: blackhole {}", name, on ? "on" : "off");
+        if (blackholed != on) {
+            log.info("Proxy {}: blackhole {}", name, on ? "on" : "off");
+        }
         this.blackholed = on;
         if (!on) {
             for (Connection connection : connections) {
@@ -124,7 +130,9 @@ public final class FaultyProxy implements AutoCloseable {
 
     /** Makes the broker look dead (every connection reset) or alive again. */
     public void down(boolean on) {
-        log.info("Proxy {}: broker {}", name, on ? "down" : "up");
+        if (down != on) {
+            log.info("Proxy {}: broker {}", name, on ? "down" : "up");
+        }
         this.down = on;
         if (on) {
             connections.forEach(Connection::reset);
