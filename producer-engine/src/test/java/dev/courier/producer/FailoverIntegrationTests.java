@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 import dev.courier.producer.errors.TimeoutException;
@@ -103,7 +102,7 @@ class FailoverIntegrationTests {
 
             await("every future to complete").atMost(Duration.ofSeconds(60))
                     .until(() -> futures.stream().allMatch(CompletableFuture::isDone));
-            List<Throwable> failures = futures.stream().map(FailoverIntegrationTests::failureOf).toList();
+            List<Throwable> failures = futures.stream().map(TestProducers::failureOf).toList();
             assertThat(failures).as("how each record failed").allMatch(TimeoutException.class::isInstance);
             assertThat(failures.stream().map(Throwable::getMessage).distinct())
                     .as("the timeout names the error the broker kept returning")
@@ -172,12 +171,6 @@ class FailoverIntegrationTests {
             }
         }
         return kafka.brokerIds().stream().filter(id -> id != first).findFirst().orElseThrow();
-    }
-
-    /** The exception a completed future failed with (null if it succeeded), without CompletionException. */
-    private static Throwable failureOf(CompletableFuture<RecordMetadata> future) {
-        Throwable failure = future.handle((metadata, exception) -> exception).join();
-        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     private static void awaitAcknowledged(RecordStream stream, long target) {

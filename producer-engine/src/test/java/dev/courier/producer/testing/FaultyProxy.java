@@ -212,6 +212,12 @@ public final class FaultyProxy implements AutoCloseable {
             Connection connection = new Connection(number, client, broker,
                     new SplittableRandom(seed * 31 + number));
             connections.add(connection);
+            if (down) {
+                // down(true) came while this connection was being set up and may have missed it in the set
+                rejected.incrementAndGet();
+                connection.reset();
+                continue;
+            }
             connection.start();
         }
     }
