@@ -2,9 +2,7 @@ package dev.courier.producer;
 
 import java.util.Map;
 
-import dev.courier.producer.errors.ConfigException;
 import dev.courier.producer.serialization.StringSerializer;
-import org.junit.jupiter.api.Assumptions;
 
 /** The two ways the delivery tests run a producer: idempotent, or not idempotent with order kept by one in-flight request. */
 enum DeliveryMode {
@@ -26,20 +24,8 @@ enum DeliveryMode {
         return config;
     }
 
-    /**
-     * A String producer in this mode. While the engine still refuses {@code enable.idempotence=true} the idempotent
-     * variant is skipped (JUnit reports it as aborted, with the engine's message) rather than failed; it runs by
-     * itself once the idempotent producer lands.
-     */
+    /** A String producer in this mode. */
     Producer<String, String> newProducer(Map<String, Object> config) {
-        apply(config);
-        try {
-            return new CourierProducer<>(config, new StringSerializer(), new StringSerializer());
-        } catch (ConfigException e) {
-            if (this == IDEMPOTENT && String.valueOf(e.getMessage()).contains("not supported yet")) {
-                Assumptions.abort("The engine does not support idempotence yet: " + e.getMessage());
-            }
-            throw e;
-        }
+        return new CourierProducer<>(apply(config), new StringSerializer(), new StringSerializer());
     }
 }

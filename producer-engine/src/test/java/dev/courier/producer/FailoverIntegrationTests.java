@@ -133,7 +133,7 @@ class FailoverIntegrationTests {
         long startNs = System.nanoTime();
         RecordStream stream;
         try (Producer<String, String> producer = mode.newProducer(config)) {
-            stream = new RecordStream(producer, topic, RECORDS_PER_SECOND, MIN_RECORDS, 4 * MIN_RECORDS).start();
+            stream = new RecordStream(producer, topic, RECORDS_PER_SECOND, MIN_RECORDS, 12 * MIN_RECORDS).start();
             awaitAcknowledged(stream, PROGRESS_PER_PHASE);
 
             int first = kafka.leaderOf(topic, 0);

@@ -58,7 +58,8 @@ import static org.awaitility.Awaitility.await;
  * <p>Broker ids are {@code 0..brokers-1}. A one-broker cluster runs in combined mode (the node is also the
  * KRaft controller); a multi-broker cluster has one dedicated controller (id 3000) so that
  * {@link #stopBroker(int)} never touches the metadata quorum. Topics are never auto-created: tests create
- * them with {@link #createTopic}.
+ * them with {@link #createTopic}. {@link #startBehindProxies} starts a cluster whose brokers also advertise a
+ * second client listener at addresses the test chooses (where its fault-injecting proxies listen).
  *
  * <p>Thread safety: all methods may be called from any test thread; broker stop/start is serialized on
  * {@code this}.
