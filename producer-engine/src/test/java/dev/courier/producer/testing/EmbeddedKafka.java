@@ -11,13 +11,11 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
@@ -30,11 +28,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.metadata.BrokerState;
@@ -349,33 +345,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * listing what it did read. Uses no consumer group; reads uncommitted records.
      */
     public List<ConsumerRecord<byte[], byte[]>> consume(String topic, int expectedCount, Duration timeout) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "embedded-kafka-consume-" + topic);
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        long deadlineNs = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition()))
-                    .toList();
-            if (partitions.isEmpty()) {
-                throw new AssertionError("Topic " + topic + " does not exist");
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            while (records.size() < expectedCount) {
-                long remainingNs = deadlineNs - System.nanoTime();
-                if (remainingNs <= 0) {
-                    throw new AssertionError("Expected " + expectedCount + " records from " + topic + " within "
-                            + timeout + " but read " + records.size() + ": " + describe(records));
-                }
-                consumer.poll(Duration.ofNanos(Math.min(remainingNs, TimeUnit.MILLISECONDS.toNanos(200))))
-                        .forEach(records::add);
-            }
-        }
-        return records;
+        return TopicReader.consume(bootstrapServers(), topic, expectedCount, timeout);
     }
 
     /**
@@ -384,56 +354,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * so duplicates beyond an expected count are seen too.
      */
     public List<ConsumerRecord<byte[], byte[]>> consumeAll(String topic, Duration timeout) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "embedded-kafka-consume-all-" + topic);
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        long deadlineNs = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition()))
-                    .toList();
-            if (partitions.isEmpty()) {
-                throw new AssertionError("Topic " + topic + " does not exist");
-            }
-            Map<TopicPartition, Long> endOffsets = consumer.endOffsets(partitions, timeout);
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp, timeout) < endOffsets.get(tp))) {
-                long remainingNs = deadlineNs - System.nanoTime();
-                if (remainingNs <= 0) {
-                    throw new AssertionError("Could not read " + topic + " up to its end offsets " + endOffsets
-                            + " within " + timeout + "; read " + records.size() + ": " + describe(records));
-                }
-                consumer.poll(Duration.ofNanos(Math.min(remainingNs, TimeUnit.MILLISECONDS.toNanos(200))))
-                        .forEach(records::add);
-            }
-        }
-        return records;
-    }
-
-    /** The first and last few records and a count per partition: enough to diagnose, small enough to read. */
-    private static String describe(List<ConsumerRecord<byte[], byte[]>> records) {
-        Map<Integer, Long> perPartition = records.stream()
-                .collect(Collectors.groupingBy(ConsumerRecord::partition, java.util.TreeMap::new, Collectors.counting()));
-        List<ConsumerRecord<byte[], byte[]>> shown = records.size() <= 20 ? records
-                : java.util.stream.Stream.concat(records.subList(0, 10).stream(),
-                        records.subList(records.size() - 10, records.size()).stream()).toList();
-        return "per partition " + perPartition + ", " + (records.size() > 20 ? "first and last 10 " : "") + shown.stream()
-                .map(r -> r.topic() + "-" + r.partition() + "@" + r.offset() + " key=" + text(r.key())
-                        + " value=" + text(r.value()))
-                .collect(Collectors.joining(", ", "[", "]"));
-    }
-
-    private static String text(byte[] bytes) {
-        if (bytes == null) {
-            return "null";
-        }
-        String s = new String(bytes, StandardCharsets.UTF_8);
-        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+        return TopicReader.consumeAll(bootstrapServers(), topic, timeout);
     }
 
     /**
