@@ -132,6 +132,7 @@ class FailoverIntegrationTests {
         config.put(ProducerConfig.CLIENT_ID, "failover-" + mode);
         long startNs = System.nanoTime();
         RecordStream stream;
+        double retries;
         try (Producer<String, String> producer = mode.newProducer(config)) {
             stream = new RecordStream(producer, topic, RECORDS_PER_SECOND, MIN_RECORDS, 12 * MIN_RECORDS).start();
             awaitAcknowledged(stream, PROGRESS_PER_PHASE);
@@ -143,10 +144,12 @@ class FailoverIntegrationTests {
 
             stream.finish();
             stream.awaitCompletion(PHASE_TIMEOUT);
+            retries = producer.metrics().get("record-retry-total").value();
         }
         List<ConsumerRecord<byte[], byte[]>> records = kafka.consumeAll(topic, PHASE_TIMEOUT);
         DeliveryReport report = DeliveryReport.of("Failover, " + mode, stream, records).log();
-        log.info("Failover, {}: took {} s", mode, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNs));
+        log.info("Failover, {}: took {} s, batches retried {}", mode,
+                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNs), (long) retries);
         return report;
     }
 

@@ -174,6 +174,7 @@ class FaultInjectionIntegrationTests {
         Map<Integer, FaultyProxy.Stats> before = stats();
         long startNs = System.nanoTime();
         RecordStream stream;
+        double retries;
         try (Producer<String, String> producer = mode.newProducer(config)) {
             stream = new RecordStream(producer, topic, RECORDS_PER_SECOND, MIN_RECORDS, 20 * MIN_RECORDS).start();
             awaitAcknowledged(stream, PROGRESS_PER_PHASE);
@@ -204,10 +205,11 @@ class FaultInjectionIntegrationTests {
 
             stream.finish();
             stream.awaitCompletion(PHASE_TIMEOUT);
+            retries = producer.metrics().get("record-retry-total").value();
         }
         DeliveryReport report = DeliveryReport.of("Faults, " + mode, stream, kafka.consumeAll(topic, PHASE_TIMEOUT)).log();
-        log.info("Faults, {}: seed {}, took {} s, proxies {}", mode, SEED,
-                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNs), difference(before, stats()));
+        log.info("Faults, {}: seed {}, took {} s, batches retried {}, proxies {}", mode, SEED,
+                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNs), (long) retries, difference(before, stats()));
         return report;
     }
 
