@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import dev.courier.producer.errors.TimeoutException;
 import dev.courier.producer.serialization.StringSerializer;
@@ -153,7 +154,10 @@ class FailoverIntegrationTests {
         return report;
     }
 
-    /** Stops {@code broker}, waits for records to flow without it, restarts it, waits for records to flow again. */
+    /**
+     * Stops {@code broker}, waits for records to flow without it, restarts it (on a new port), gives it back its
+     * preferred leaderships and waits for records to flow again.
+     */
     private static void bounce(int broker, RecordStream stream, String topic) {
         log.info("Stopping broker {} after {} records sent, {} acknowledged", broker, stream.sent(), stream.acked());
         kafka.stopBroker(broker);
@@ -162,6 +166,10 @@ class FailoverIntegrationTests {
         log.info("Restarting broker {} after {} records sent, {} acknowledged", broker, stream.sent(), stream.acked());
         kafka.startBroker(broker);
         kafka.awaitLeaders(topic, PARTITIONS, REPLICATION);
+        // Leadership returns to the restarted broker, so the producer must reach it at its new port.
+        kafka.electPreferredLeaders(topic, PARTITIONS, REPLICATION);
+        assertThat(IntStream.range(0, PARTITIONS).map(p -> kafka.leaderOf(topic, p)))
+                .as("leaders after broker %d came back", broker).contains(broker);
         awaitAcknowledged(stream, stream.acked() + PROGRESS_PER_PHASE);
     }
 

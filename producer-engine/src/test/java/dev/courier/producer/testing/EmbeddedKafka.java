@@ -30,7 +30,9 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ElectionNotNeededException;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.metadata.BrokerState;
@@ -304,6 +306,29 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .pollInterval(Duration.ofMillis(20))
                 .ignoreExceptions()
                 .until(() -> metadataSettled(topic, partitions, replicationFactor) && leadersAnswer(topic, partitions));
+    }
+
+    /**
+     * Gives each partition of {@code topic} back to its preferred leader (the first replica), as Kafka's periodic
+     * leader rebalance does a few minutes after a broker returns, then waits as {@link #awaitLeaders} does. Partitions
+     * whose preferred replica already leads, or is not in sync, keep their leader.
+     */
+    public void electPreferredLeaders(String topic, int partitions, int replicationFactor) {
+        Set<TopicPartition> all = new TreeSet<>(java.util.Comparator.comparingInt(TopicPartition::partition));
+        for (int p = 0; p < partitions; p++) {
+            all.add(new TopicPartition(topic, p));
+        }
+        Map<TopicPartition, Optional<Throwable>> results;
+        try {
+            results = admin().electLeaders(ElectionType.PREFERRED, all).partitions()
+                    .get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not elect the preferred leaders of " + topic, unwrap(e));
+        }
+        results.forEach((partition, error) -> error
+                .filter(e -> !(e instanceof ElectionNotNeededException))
+                .ifPresent(e -> log.info("Preferred leader election for {} did not happen: {}", partition, e.toString())));
+        awaitLeaders(topic, partitions, replicationFactor);
     }
 
     /** True when every running broker sees a live leader for every partition. */
