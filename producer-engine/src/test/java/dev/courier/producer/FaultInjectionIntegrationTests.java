@@ -218,8 +218,11 @@ class FaultInjectionIntegrationTests {
             retries = producer.metrics().get("record-retry-total").value();
         }
         DeliveryReport report = DeliveryReport.of("Faults, " + mode, stream, kafka.consumeAll(topic, PHASE_TIMEOUT)).log();
+        Map<Integer, FaultyProxy.Stats> proxyStats = difference(before, stats());
         log.info("Faults, {}: seed {}, took {} s, batches retried {}, proxies {}", mode, SEED,
-                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNs), (long) retries, difference(before, stats()));
+                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNs), (long) retries, proxyStats);
+        assertThat(proxyStats).as("the producer reached every broker (each leads partitions) through its proxy")
+                .allSatisfy((id, stats) -> assertThat(stats.accepted()).isPositive());
         return report;
     }
 
