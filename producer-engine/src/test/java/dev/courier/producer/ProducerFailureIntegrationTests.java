@@ -20,7 +20,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/** Every future completes, with an error where there must be one, and nothing blocks the caller. */
+/**
+ * Every future completes, with an error where there must be one, and nothing blocks the caller. Brokers that are
+ * down, slow, unreachable or restarting are covered by {@link FaultInjectionIntegrationTests} and
+ * {@link FailoverIntegrationTests}.
+ */
 class ProducerFailureIntegrationTests {
 
     private static final EmbeddedKafka kafka = EmbeddedKafka.shared();

@@ -3,6 +3,8 @@ package dev.courier.producer;
 import dev.courier.producer.testing.EmbeddedKafka;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /** Producer configurations for tests. */
 final class TestProducers {
@@ -16,5 +18,11 @@ final class TestProducers {
         config.put(ProducerConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         config.put(ProducerConfig.LINGER_MS, 5);
         return config;
+    }
+
+    /** The exception a completed future failed with, without its CompletionException wrapper; null if it succeeded. */
+    static Throwable failureOf(CompletableFuture<?> future) {
+        Throwable failure = future.handle((value, exception) -> exception).join();
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 }

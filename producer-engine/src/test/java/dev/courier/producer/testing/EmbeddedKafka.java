@@ -11,13 +11,11 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
@@ -30,13 +28,14 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.errors.ElectionNotNeededException;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.metadata.BrokerState;
 import org.apache.kafka.metadata.LeaderAndIsr;
 import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
 import org.apache.kafka.server.common.Feature;
@@ -57,7 +56,8 @@ import static org.awaitility.Awaitility.await;
  * <p>Broker ids are {@code 0..brokers-1}. A one-broker cluster runs in combined mode (the node is also the
  * KRaft controller); a multi-broker cluster has one dedicated controller (id 3000) so that
  * {@link #stopBroker(int)} never touches the metadata quorum. Topics are never auto-created: tests create
- * them with {@link #createTopic}.
+ * them with {@link #createTopic}. {@link #startBehindProxies} starts a cluster whose brokers also advertise a
+ * second client listener at addresses the test chooses (where its fault-injecting proxies listen).
  *
  * <p>Thread safety: all methods may be called from any test thread; broker stop/start is serialized on
  * {@code this}.
@@ -65,6 +65,12 @@ import static org.awaitility.Awaitility.await;
 public final class EmbeddedKafka implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
+
+    /** Name of the extra client listener of {@link #startBehindProxies}. */
+    public static final String PROXIED_LISTENER = "PROXIED";
+    /** The test kit's listener names (checked when a cluster with a proxied listener starts). */
+    private static final String DIRECT_LISTENER = "EXTERNAL";
+    private static final String CONTROLLER_LISTENER = "CONTROLLER";
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final AtomicInteger TOPIC_COUNTER = new AtomicInteger();
@@ -108,10 +114,47 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Starts a private cluster, with {@code brokerConfigs} overriding the harness' broker defaults. */
     public static EmbeddedKafka start(int brokers, Map<String, String> brokerConfigs) {
-        return create(brokers, brokerConfigs, false);
+        return create(brokers, brokerConfigs, Map.of(), false);
+    }
+
+    /**
+     * Starts a private multi-broker cluster whose brokers also listen on a second client listener,
+     * {@value #PROXIED_LISTENER}, advertised as {@code 127.0.0.1:<advertisedPorts.get(id)>} instead of the address it
+     * is bound to. A client bootstrapped through that listener gets metadata naming those advertised addresses (a
+     * broker answers Metadata with the endpoints of the listener the request came in on), so when a proxy listens at
+     * each advertised port every later connection of that client goes through the proxies, while replication, the
+     * controller, {@link #admin()} and {@link #consume} keep using the direct listener. The proxy finds the real
+     * address with {@link #proxiedListenerPort(int)} (on 127.0.0.1), which changes when a broker restarts. Loopback by
+     * number, not {@code localhost}, so that no lookup can pick an IPv6 address the proxy does not listen on.
+     */
+    public static EmbeddedKafka startBehindProxies(int brokers, Map<String, String> brokerConfigs,
+                                                   Map<Integer, Integer> advertisedPorts) {
+        if (brokers < 2) {
+            throw new IllegalArgumentException("a proxied listener needs a dedicated controller: at least 2 brokers");
+        }
+        Map<Integer, Map<String, String>> perBroker = new HashMap<>();
+        for (int id = 0; id < brokers; id++) {
+            Integer port = advertisedPorts.get(id);
+            if (port == null) {
+                throw new IllegalArgumentException("No advertised port for broker " + id);
+            }
+            Map<String, String> props = new HashMap<>();
+            props.put("listeners", DIRECT_LISTENER + "://localhost:0," + PROXIED_LISTENER + "://127.0.0.1:0");
+            // port 0 in an advertised listener is replaced by the bound port, so the direct listener is unchanged
+            props.put("advertised.listeners", DIRECT_LISTENER + "://localhost:0," + PROXIED_LISTENER + "://127.0.0.1:" + port);
+            props.put("listener.security.protocol.map", DIRECT_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER
+                    + ":PLAINTEXT," + PROXIED_LISTENER + ":PLAINTEXT");
+            perBroker.put(id, props);
+        }
+        return create(brokers, brokerConfigs, perBroker, false);
     }
 
     private static EmbeddedKafka create(int brokers, Map<String, String> overrides, boolean isShared) {
+        return create(brokers, overrides, Map.of(), isShared);
+    }
+
+    private static EmbeddedKafka create(int brokers, Map<String, String> overrides,
+                                        Map<Integer, Map<String, String>> perBroker, boolean isShared) {
         if (brokers < 1) {
             throw new IllegalArgumentException("brokers must be at least 1 but was " + brokers);
         }
@@ -129,7 +172,13 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setNumBrokerNodes(brokers)
                     .setNumControllerNodes(1)
                     .setBaseDirectory(baseDirectory)
+                    .setPerServerProperties(perBroker)
                     .build();
+            if (!perBroker.isEmpty() && (!nodes.brokerListenerName().value().equals(DIRECT_LISTENER)
+                    || !nodes.controllerListenerName().value().equals(CONTROLLER_LISTENER))) {
+                throw new IllegalStateException("The test kit's listener names changed: " + nodes.brokerListenerName()
+                        + ", " + nodes.controllerListenerName());
+            }
             KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
             brokerDefaults(brokers).forEach(builder::setConfigProp);
             overrides.forEach(builder::setConfigProp);
@@ -259,6 +308,29 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .until(() -> metadataSettled(topic, partitions, replicationFactor) && leadersAnswer(topic, partitions));
     }
 
+    /**
+     * Gives each partition of {@code topic} back to its preferred leader (the first replica), as Kafka's periodic
+     * leader rebalance does a few minutes after a broker returns, then waits as {@link #awaitLeaders} does. Partitions
+     * whose preferred replica already leads, or is not in sync, keep their leader.
+     */
+    public void electPreferredLeaders(String topic, int partitions, int replicationFactor) {
+        Set<TopicPartition> all = new TreeSet<>(java.util.Comparator.comparingInt(TopicPartition::partition));
+        for (int p = 0; p < partitions; p++) {
+            all.add(new TopicPartition(topic, p));
+        }
+        Map<TopicPartition, Optional<Throwable>> results;
+        try {
+            results = admin().electLeaders(ElectionType.PREFERRED, all).partitions()
+                    .get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not elect the preferred leaders of " + topic, unwrap(e));
+        }
+        results.forEach((partition, error) -> error
+                .filter(e -> !(e instanceof ElectionNotNeededException))
+                .ifPresent(e -> log.info("Preferred leader election for {} did not happen: {}", partition, e.toString())));
+        awaitLeaders(topic, partitions, replicationFactor);
+    }
+
     /** True when every running broker sees a live leader for every partition. */
     private boolean metadataSettled(String topic, int partitions, int replicationFactor) {
         Map<Integer, BrokerServer> running = runningBrokers();
@@ -298,54 +370,16 @@ public final class EmbeddedKafka implements AutoCloseable {
      * listing what it did read. Uses no consumer group; reads uncommitted records.
      */
     public List<ConsumerRecord<byte[], byte[]>> consume(String topic, int expectedCount, Duration timeout) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "embedded-kafka-consume-" + topic);
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        long deadlineNs = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition()))
-                    .toList();
-            if (partitions.isEmpty()) {
-                throw new AssertionError("Topic " + topic + " does not exist");
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            while (records.size() < expectedCount) {
-                long remainingNs = deadlineNs - System.nanoTime();
-                if (remainingNs <= 0) {
-                    throw new AssertionError("Expected " + expectedCount + " records from " + topic + " within "
-                            + timeout + " but read " + records.size() + ": " + describe(records));
-                }
-                consumer.poll(Duration.ofNanos(Math.min(remainingNs, TimeUnit.MILLISECONDS.toNanos(200))))
-                        .forEach(records::add);
-            }
-        }
-        return records;
+        return TopicReader.consume(bootstrapServers(), topic, expectedCount, timeout);
     }
 
-    /** The first and last few records and a count per partition: enough to diagnose, small enough to read. */
-    private static String describe(List<ConsumerRecord<byte[], byte[]>> records) {
-        Map<Integer, Long> perPartition = records.stream()
-                .collect(Collectors.groupingBy(ConsumerRecord::partition, java.util.TreeMap::new, Collectors.counting()));
-        List<ConsumerRecord<byte[], byte[]>> shown = records.size() <= 20 ? records
-                : java.util.stream.Stream.concat(records.subList(0, 10).stream(),
-                        records.subList(records.size() - 10, records.size()).stream()).toList();
-        return "per partition " + perPartition + ", " + (records.size() > 20 ? "first and last 10 " : "") + shown.stream()
-                .map(r -> r.topic() + "-" + r.partition() + "@" + r.offset() + " key=" + text(r.key())
-                        + " value=" + text(r.value()))
-                .collect(Collectors.joining(", ", "[", "]"));
-    }
-
-    private static String text(byte[] bytes) {
-        if (bytes == null) {
-            return "null";
-        }
-        String s = new String(bytes, StandardCharsets.UTF_8);
-        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    /**
+     * Reads every record of {@code topic} that exists when this is called (up to each partition's end offset at the
+     * start) with the official consumer, in offset order per partition. Unlike {@link #consume} it never stops early,
+     * so duplicates beyond an expected count are seen too.
+     */
+    public List<ConsumerRecord<byte[], byte[]>> consumeAll(String topic, Duration timeout) {
+        return TopicReader.consumeAll(bootstrapServers(), topic, timeout);
     }
 
     /**
@@ -379,14 +413,12 @@ public final class EmbeddedKafka implements AutoCloseable {
             long startNs = System.nanoTime();
             broker.startup();
             stoppedBrokers.remove(brokerId);
-            try {
-                cluster.waitForReadyBrokers();
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("Broker " + brokerId + " did not become ready", e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while waiting for broker " + brokerId, e);
-            }
+            // Only this broker: the test kit's waitForReadyBrokers waits for every broker, so it would never return
+            // while another broker is stopped.
+            await("broker " + brokerId + " registered and unfenced")
+                    .atMost(READY_TIMEOUT)
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> broker.lifecycleManager().state() == BrokerState.RUNNING);
             log.info("Started broker {} in {} ms", brokerId, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
         }
     }
@@ -397,6 +429,21 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .getLeaderAndIsr(topic, partition)
                 .map(LeaderAndIsr::leader)
                 .orElseThrow(() -> new IllegalStateException("No leader known for " + topic + "-" + partition));
+    }
+
+    /**
+     * The port broker {@code brokerId} is bound to for {@value #PROXIED_LISTENER} (cluster from
+     * {@link #startBehindProxies}); it changes when the broker restarts.
+     *
+     * @throws IllegalStateException if the broker is stopped
+     */
+    public int proxiedListenerPort(int brokerId) {
+        synchronized (this) {
+            if (stoppedBrokers.contains(brokerId)) {
+                throw new IllegalStateException("Broker " + brokerId + " is stopped");
+            }
+            return broker(brokerId).boundPort(new org.apache.kafka.common.network.ListenerName(PROXIED_LISTENER));
+        }
     }
 
     /** An {@link Admin} client for this cluster, owned by the harness (do not close it). */

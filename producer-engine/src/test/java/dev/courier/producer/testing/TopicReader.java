@@ -1,0 +1,117 @@
+package dev.courier.producer.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** Reads a topic back with the official consumer for {@link EmbeddedKafka#consume} and {@link EmbeddedKafka#consumeAll}. */
+final class TopicReader {
+
+    private TopicReader() {
+    }
+
+    /**
+     * Reads {@code topic} from the beginning of every partition with the official {@link KafkaConsumer} until
+     * at least {@code expectedCount} records arrived (it may return more), or fails after {@code timeout}
+     * listing what it did read. Uses no consumer group; reads uncommitted records.
+     */
+    static List<ConsumerRecord<byte[], byte[]>> consume(String bootstrapServers, String topic, int expectedCount,
+                                                        Duration timeout) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "embedded-kafka-consume-" + topic);
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        long deadlineNs = System.nanoTime() + timeout.toNanos();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                     new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition()))
+                    .toList();
+            if (partitions.isEmpty()) {
+                throw new AssertionError("Topic " + topic + " does not exist");
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            while (records.size() < expectedCount) {
+                long remainingNs = deadlineNs - System.nanoTime();
+                if (remainingNs <= 0) {
+                    throw new AssertionError("Expected " + expectedCount + " records from " + topic + " within "
+                            + timeout + " but read " + records.size() + ": " + describe(records));
+                }
+                consumer.poll(Duration.ofNanos(Math.min(remainingNs, TimeUnit.MILLISECONDS.toNanos(200))))
+                        .forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    /**
+     * Reads every record of {@code topic} that exists when this is called (up to each partition's end offset at the
+     * start) with the official consumer, in offset order per partition. Unlike {@link #consume} it never stops early,
+     * so duplicates beyond an expected count are seen too.
+     */
+    static List<ConsumerRecord<byte[], byte[]>> consumeAll(String bootstrapServers, String topic, Duration timeout) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "embedded-kafka-consume-all-" + topic);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        long deadlineNs = System.nanoTime() + timeout.toNanos();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                     new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition()))
+                    .toList();
+            if (partitions.isEmpty()) {
+                throw new AssertionError("Topic " + topic + " does not exist");
+            }
+            Map<TopicPartition, Long> endOffsets = consumer.endOffsets(partitions, timeout);
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp, timeout) < endOffsets.get(tp))) {
+                long remainingNs = deadlineNs - System.nanoTime();
+                if (remainingNs <= 0) {
+                    throw new AssertionError("Could not read " + topic + " up to its end offsets " + endOffsets
+                            + " within " + timeout + "; read " + records.size() + ": " + describe(records));
+                }
+                consumer.poll(Duration.ofNanos(Math.min(remainingNs, TimeUnit.MILLISECONDS.toNanos(200))))
+                        .forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    /** The first and last few records and a count per partition: enough to diagnose, small enough to read. */
+    private static String describe(List<ConsumerRecord<byte[], byte[]>> records) {
+        Map<Integer, Long> perPartition = records.stream()
+                .collect(Collectors.groupingBy(ConsumerRecord::partition, java.util.TreeMap::new, Collectors.counting()));
+        List<ConsumerRecord<byte[], byte[]>> shown = records.size() <= 20 ? records
+                : java.util.stream.Stream.concat(records.subList(0, 10).stream(),
+                        records.subList(records.size() - 10, records.size()).stream()).toList();
+        return "per partition " + perPartition + ", " + (records.size() > 20 ? "first and last 10 " : "") + shown.stream()
+                .map(r -> r.topic() + "-" + r.partition() + "@" + r.offset() + " key=" + text(r.key())
+                        + " value=" + text(r.value()))
+                .collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    private static String text(byte[] bytes) {
+        if (bytes == null) {
+            return "null";
+        }
+        String s = new String(bytes, StandardCharsets.UTF_8);
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    }
+}
