@@ -54,6 +54,7 @@ public final class ProducerBatch {
     private short producerEpoch = -1;
     private int baseSequence = -1;
     private int destinationNodeId = -1;
+    private String lastAttemptError;
 
     private final AtomicReference<FinalState> finalState = new AtomicReference<>();
     // written once by the thread that wins finalState, read by the completion thread after a hand-off
@@ -149,10 +150,19 @@ public final class ProducerBatch {
         return retryNotBeforeMs;
     }
 
-    /** Records a failed attempt and when the next may start (sender thread). */
-    public void backOff(long nowMs, long backoffMs) {
+    /**
+     * Records a failed attempt, why it failed and when the next may start (sender thread). The reason is
+     * kept so that a batch which then expires says what kept it from being delivered.
+     */
+    public void backOff(long nowMs, long backoffMs, String error) {
         attempts++;
         retryNotBeforeMs = nowMs + backoffMs;
+        lastAttemptError = error;
+    }
+
+    /** Why the last attempt failed, or null if there was none. */
+    public String lastAttemptError() {
+        return lastAttemptError;
     }
 
     public boolean isBackingOff(long nowMs) {

@@ -212,9 +212,11 @@ public final class Sender implements Runnable {
     private TimeoutException expiredException(ProducerBatch batch, long now) {
         String noProducerId = producerIdRequester == null || producerIdRequester.lastError() == null ? ""
                 : "; the producer has no producer id yet: " + producerIdRequester.lastError();
+        String lastError = batch.lastAttemptError() == null ? ""
+                : "; " + batch.attempts() + " attempt(s) failed, the last with " + batch.lastAttemptError();
         return new TimeoutException("Expiring " + batch.recordCount() + " record(s) for " + batch.topicPartition()
                 + ": " + (now - batch.createdMs()) + " ms has passed since batch creation (delivery.timeout.ms is "
-                + settings.deliveryTimeoutMs() + ")" + noProducerId);
+                + settings.deliveryTimeoutMs() + ")" + lastError + noProducerId);
     }
 
     /** Fails a batch for good; an idempotent producer notes the sequences it may leave missing. */
@@ -432,7 +434,7 @@ public final class Sender implements Runnable {
             long backoffMs = leaderChanged ? 0 : retryBackoff.backoffMs(batch.attempts());
             log.debug("Retrying {} after {} ({}), attempt {}, backoff {} ms", batch, error, message,
                     batch.attempts() + 1, backoffMs);
-            batch.backOff(now, backoffMs);
+            batch.backOff(now, backoffMs, error + (message.isEmpty() ? "" : ": " + message));
             metrics.recordRetry();
             accumulator.reenqueue(batch);
             return;
