@@ -86,7 +86,7 @@ record PerfOptions(String broker, String bootstrapServers, boolean quick, boolea
                 ? new int[][] {{0, 16_384}, {0, 65_536}, {5, 16_384}, {5, 65_536}}
                 : new int[][] {{0, 16_384}, {5, 65_536}};
         for (int size : new int[] {100, 1024}) {
-            int records = (int) Math.max(1000, (size == 100 ? 400_000 : 80_000) * scale);
+            int records = (int) Math.max(1000, (size == 100 ? 400_000 : 160_000) * scale);
             for (String acks : new String[] {"1", "all"}) {
                 for (int[] lb : lingerBatch) {
                     for (String compression : new String[] {"none", "lz4"}) {

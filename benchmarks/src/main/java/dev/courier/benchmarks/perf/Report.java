@@ -68,9 +68,10 @@ final class Report {
         md.append("| Cell | Throughput (range) | CPU/record | Alloc/record | p99 latency |\n|---|---|---|---|---|\n");
         for (CellSummary s : summaries) {
             double[] range = s.throughputRatioRange();
-            md.append(String.format(Locale.ROOT, "| %s | %s (%.2f–%.2f) | %.2f | %.2f | %.2f |%n", s.cell().label(),
-                    s.cell().fixedRate() ? "(fixed rate)" : String.format(Locale.ROOT, "**%.2f**", s.throughputRatio()),
-                    range[0], range[1], s.cpuRatio(), s.allocationRatio(), s.p99Ratio()));
+            String throughput = s.cell().fixedRate() ? "(fixed rate)"
+                    : String.format(Locale.ROOT, "**%.2f** (%.2f–%.2f)", s.throughputRatio(), range[0], range[1]);
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f |%n", s.cell().label(), throughput,
+                    s.cpuRatio(), s.allocationRatio(), s.p99Ratio()));
         }
         md.append("\n![ratios](ratios.svg)\n\n");
         md.append("## Both clients (medians)\n\n");
