@@ -61,6 +61,7 @@ public class AccumulatorAppendBenchmark {
         if (result.batchIsFull()) {
             for (ProducerBatch batch : accumulator.drainAll()) {
                 accumulator.deallocate(batch);
+                accumulator.completed(batch);
             }
         }
         return result;

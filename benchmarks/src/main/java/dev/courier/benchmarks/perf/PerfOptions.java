@@ -19,10 +19,11 @@ import java.util.regex.Pattern;
  *   --idempotence=true|false             enable.idempotence for the acks=all cells (default false)
  *   --partitions=N                       partitions per topic (default 6)
  *   --out=DIR                            where results go (default results/&lt;broker&gt;)
+ *   --only=courier|kafka                 run one client only (for profiling; ratios are then meaningless)
  * </pre>
  */
 record PerfOptions(String broker, String bootstrapServers, boolean quick, boolean full, int rounds, double scale,
-                   Pattern cells, int rate, int rateSeconds, boolean idempotence, int partitions, Path out,
+                   Pattern cells, int rate, int rateSeconds, boolean idempotence, int partitions, Path out, ClientKind only,
                    List<String> rawArgs) {
 
     static PerfOptions parse(String[] args) {
@@ -38,6 +39,7 @@ record PerfOptions(String broker, String bootstrapServers, boolean quick, boolea
         boolean idempotence = false;
         int partitions = 6;
         Path out = null;
+        ClientKind only = null;
         List<String> unknown = new ArrayList<>();
         for (String arg : args) {
             if (arg.isBlank()) {
@@ -62,6 +64,7 @@ record PerfOptions(String broker, String bootstrapServers, boolean quick, boolea
                 case "--idempotence" -> idempotence = Boolean.parseBoolean(value);
                 case "--partitions" -> partitions = Integer.parseInt(value);
                 case "--out" -> out = Path.of(value);
+                case "--only" -> only = value.equalsIgnoreCase("courier") ? ClientKind.COURIER : ClientKind.KAFKA;
                 default -> unknown.add(arg);
             }
         }
@@ -76,7 +79,8 @@ record PerfOptions(String broker, String bootstrapServers, boolean quick, boolea
         }
         return new PerfOptions(broker, bootstrap, quick, full, rounds != null ? rounds : quick ? 1 : 3,
                 quick ? scale / 4 : scale, cells, rate, rateSeconds != null ? rateSeconds : quick ? 2 : 5, idempotence,
-                partitions, out != null ? out : Path.of("results", broker), List.of(args));
+                partitions, out != null ? out : Path.of("results", broker), only,
+                List.of(args));
     }
 
     /** The matrix, in run order: throughput cells, then the fixed-rate latency runs. */

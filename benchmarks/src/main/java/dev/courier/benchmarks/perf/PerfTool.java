@@ -60,6 +60,9 @@ public final class PerfTool {
                             ? new ClientKind[] {ClientKind.KAFKA, ClientKind.COURIER}
                             : new ClientKind[] {ClientKind.COURIER, ClientKind.KAFKA};
                     for (ClientKind kind : order) {
+                        if (options.only() != null && kind != options.only()) {
+                            continue;
+                        }
                         String topic = "bench-" + (++topicSequence) + "-" + kind.name().toLowerCase(Locale.ROOT);
                         broker.createTopic(topic, options.partitions());
                         RoundResult result = runner.run(cell, kind, round, topic);
@@ -84,6 +87,9 @@ public final class PerfTool {
     /** One unrecorded round per client, so that neither's first measured round pays for the JIT. */
     private void warmUp(BenchBroker broker, RoundRunner runner, Cell first) throws InterruptedException {
         for (ClientKind kind : ClientKind.values()) {
+            if (options.only() != null && kind != options.only()) {
+                continue;
+            }
             String topic = "bench-warmup-" + kind.name().toLowerCase(Locale.ROOT);
             broker.createTopic(topic, options.partitions());
             RoundResult warm = runner.run(first, kind, 0, topic);

@@ -59,6 +59,9 @@ final class RoundRunner {
                         + records + " records completed within " + ROUND_TIMEOUT_MINUTES + " minutes");
             }
             meter.stop();
+            if (Boolean.getBoolean("bench.threads")) {
+                System.out.print(meter.perThread());
+            }
             if (recorder.firstError() != null) {
                 throw new IllegalStateException(kind.displayName() + ": records failed in " + cell.label(),
                         recorder.firstError());

@@ -62,6 +62,19 @@ final class ThreadMeter {
         return threadIds.length;
     }
 
+    /** Per thread: name, CPU ms and MB allocated over the window (for -Dbench.threads=true). */
+    String perThread() {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < threadIds.length; i++) {
+            java.lang.management.ThreadInfo info = THREADS.getThreadInfo(threadIds[i]);
+            s.append(String.format(java.util.Locale.ROOT, "    %-45s CPU %7.1f ms  alloc %7.1f MB%n",
+                    info == null ? threadIds[i] : info.getThreadName(),
+                    (THREADS.getThreadCpuTime(threadIds[i]) - cpuAtStart[i]) / 1e6,
+                    (THREADS.getThreadAllocatedBytes(threadIds[i]) - allocatedAtStart[i]) / 1e6));
+        }
+        return s.toString();
+    }
+
     void start() {
         for (int i = 0; i < threadIds.length; i++) {
             cpuAtStart[i] = THREADS.getThreadCpuTime(threadIds[i]);
