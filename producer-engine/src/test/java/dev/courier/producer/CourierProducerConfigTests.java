@@ -91,10 +91,12 @@ class CourierProducerConfigTests {
     }
 
     @Test
-    void idempotenceIsRefusedUntilItIsImplemented() {
-        assertThatThrownBy(() -> new CourierProducer<String, String>(with(ProducerConfig.ENABLE_IDEMPOTENCE, true)))
+    void idempotenceThatContradictsAcksIsRefused() {
+        Map<String, Object> config = with(ProducerConfig.ENABLE_IDEMPOTENCE, true);
+        config.put(ProducerConfig.ACKS, "1");
+        assertThatThrownBy(() -> new CourierProducer<String, String>(config))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("enable.idempotence");
+                .hasMessageContaining("enable.idempotence").hasMessageContaining("acks=1");
     }
 
     @Test

@@ -85,7 +85,7 @@ public final class ProducerRuntime {
         SenderSettings senderSettings = new SenderSettings(settings.acks(), settings.maxRequestSize(),
                 settings.requestTimeoutMs(), settings.retries(), settings.retryBackoffMs(),
                 settings.retryBackoffMaxMs(), settings.deliveryTimeoutMs(), settings.maxBlockMs(),
-                settings.maxInFlightRequestsPerConnection() == 1);
+                settings.maxInFlightRequestsPerConnection() == 1, settings.enableIdempotence());
         Sender sender = new Sender(client, metadata, accumulator, pending, partitioner, outcomes, senderSettings,
                 metrics, time);
         senderRef[0] = sender;

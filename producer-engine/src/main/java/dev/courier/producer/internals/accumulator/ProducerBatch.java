@@ -50,6 +50,10 @@ public final class ProducerBatch {
     private long retryNotBeforeMs;
     private boolean inFlight;
     private boolean bufferReleased;
+    private long producerId = -1;
+    private short producerEpoch = -1;
+    private int baseSequence = -1;
+    private int destinationNodeId = -1;
 
     private final AtomicReference<FinalState> finalState = new AtomicReference<>();
     // written once by the thread that wins finalState, read by the completion thread after a hand-off
@@ -178,6 +182,54 @@ public final class ProducerBatch {
         this.inFlight = inFlight;
     }
 
+    /**
+     * Stamps the idempotent producer's id, epoch and base sequence (sender thread): into the header
+     * when the batch is not encoded yet, else by rewriting the encoded header and its CRC (a retry after
+     * an epoch bump).
+     */
+    public void setProducerState(long producerId, short producerEpoch, int baseSequence) {
+        if (encoded == null) {
+            builder.setProducerState(producerId, producerEpoch, baseSequence, false);
+        } else {
+            RecordBatchBuilder.rewriteProducerState(encoded.duplicate(), producerId, producerEpoch, baseSequence);
+        }
+        this.producerId = producerId;
+        this.producerEpoch = producerEpoch;
+        this.baseSequence = baseSequence;
+    }
+
+    /** Whether an idempotent producer gave this batch sequence numbers (it was sent at least once). */
+    public boolean hasSequence() {
+        return baseSequence >= 0;
+    }
+
+    public long producerId() {
+        return producerId;
+    }
+
+    public short producerEpoch() {
+        return producerEpoch;
+    }
+
+    /** The first record's sequence number, or -1. */
+    public int baseSequence() {
+        return baseSequence;
+    }
+
+    /** The last record's sequence number (sequences wrap from Integer.MAX_VALUE to 0), or -1. */
+    public int lastSequence() {
+        return baseSequence < 0 ? -1 : (int) (((long) baseSequence + recordCount - 1) % ((long) Integer.MAX_VALUE + 1));
+    }
+
+    /** The node the last request carrying this batch went to, or -1 (sender thread). */
+    public int destinationNodeId() {
+        return destinationNodeId;
+    }
+
+    public void destinationNodeId(int nodeId) {
+        this.destinationNodeId = nodeId;
+    }
+
     ByteBuffer pooledBuffer() {
         return pooledBuffer;
     }
@@ -270,7 +322,8 @@ public final class ProducerBatch {
 
     @Override
     public String toString() {
-        return "ProducerBatch(" + topicPartition + ", records=" + recordCount + ", attempts=" + attempts + ")";
+        return "ProducerBatch(" + topicPartition + ", records=" + recordCount + ", attempts=" + attempts
+                + (baseSequence >= 0 ? ", epoch=" + producerEpoch + ", sequence=" + baseSequence : "") + ")";
     }
 
     /** Runs the user-facing side of one record's completion (interceptors, callback), never throwing. */

@@ -179,6 +179,11 @@ public final class RecordAccumulator {
      * enough, for a retry), or when memory is short, a flush is in progress or the producer is closing.
      */
     public ReadyCheck ready(Cluster cluster, long nowMs) {
+        return ready(cluster, nowMs, DrainGate.OPEN);
+    }
+
+    /** As {@link #ready(Cluster, long)}, skipping partitions whose head batch {@code gate} holds back. */
+    public ReadyCheck ready(Cluster cluster, long nowMs, DrainGate gate) {
         Set<Node> readyNodes = new HashSet<>();
         Set<String> unknownLeaderTopics = new HashSet<>();
         long nextReadyCheckDelayMs = Long.MAX_VALUE;
@@ -191,9 +196,16 @@ public final class RecordAccumulator {
             long waitedMs;
             long timeToWaitMs;
             boolean backingOff;
+            Node leader = cluster.leaderFor(tp);
             synchronized (deque) {
                 ProducerBatch first = deque.peekFirst();
                 if (first == null) {
+                    continue;
+                }
+                if (leader != null && !gate.mayDrain(first, leader.id())) {
+                    // The gate opens on a response, which wakes the sender; look again by the batch's expiry.
+                    nextReadyCheckDelayMs = Math.min(nextReadyCheckDelayMs,
+                            Math.max(0, first.createdMs() + deliveryTimeoutMs - nowMs));
                     continue;
                 }
                 full = deque.size() > 1 || first.isFull(batchSize);
@@ -201,7 +213,6 @@ public final class RecordAccumulator {
                 waitedMs = nowMs - first.createdMs();
                 timeToWaitMs = backingOff ? first.retryNotBeforeMs() - nowMs : lingerMs - waitedMs;
             }
-            Node leader = cluster.leaderFor(tp);
             if (leader == null) {
                 unknownLeaderTopics.add(tp.topic());
                 continue;
@@ -226,6 +237,12 @@ public final class RecordAccumulator {
      */
     public Map<Integer, List<ProducerBatch>> drain(Cluster cluster, Set<Node> readyNodes, int maxRequestSize,
                                                    long nowMs) {
+        return drain(cluster, readyNodes, maxRequestSize, nowMs, DrainGate.OPEN);
+    }
+
+    /** As {@link #drain(Cluster, Set, int, long)}, asking {@code gate} about and preparing each batch. */
+    public Map<Integer, List<ProducerBatch>> drain(Cluster cluster, Set<Node> readyNodes, int maxRequestSize,
+                                                   long nowMs, DrainGate gate) {
         if (readyNodes.isEmpty()) {
             return Collections.emptyMap();
         }
@@ -238,7 +255,8 @@ public final class RecordAccumulator {
         }
         Map<Integer, List<ProducerBatch>> drained = new HashMap<>();
         for (Map.Entry<Integer, List<TopicPartition>> entry : partitionsByNode.entrySet()) {
-            List<ProducerBatch> forNode = drainForNode(entry.getKey(), entry.getValue(), maxRequestSize, nowMs);
+            List<ProducerBatch> forNode = drainForNode(entry.getKey(), entry.getValue(), maxRequestSize, nowMs,
+                    gate);
             if (!forNode.isEmpty()) {
                 drained.put(entry.getKey(), forNode);
             }
@@ -247,7 +265,7 @@ public final class RecordAccumulator {
     }
 
     private List<ProducerBatch> drainForNode(int nodeId, List<TopicPartition> partitions, int maxRequestSize,
-                                             long nowMs) {
+                                             long nowMs, DrainGate gate) {
         List<ProducerBatch> ready = new ArrayList<>();
         int size = 0;
         int count = partitions.size();
@@ -265,7 +283,8 @@ public final class RecordAccumulator {
             ProducerBatch batch;
             synchronized (deque) {
                 ProducerBatch first = deque.peekFirst();
-                if (first == null || (first.attempts() > 0 && first.isBackingOff(nowMs))) {
+                if (first == null || (first.attempts() > 0 && first.isBackingOff(nowMs))
+                        || !gate.mayDrain(first, nodeId)) {
                     continue;
                 }
                 int estimate = first.isClosed() ? first.encodedSizeInBytes() : first.uncompressedSizeInBytes();
@@ -274,6 +293,7 @@ public final class RecordAccumulator {
                 }
                 batch = deque.pollFirst();
             }
+            gate.prepare(batch);
             batch.close();
             size += batch.encodedSizeInBytes();
             ready.add(batch);
@@ -283,12 +303,41 @@ public final class RecordAccumulator {
         return ready;
     }
 
-    /** Puts a batch that failed with a retriable error back at the head of its queue (sender thread). */
+    /**
+     * Puts a batch that failed with a retriable error back at the head of its queue (sender thread).
+     * A batch with sequence numbers goes in sequence order among the other retries: several batches of
+     * one partition may come back out of order (they fail one response at a time), and the idempotent
+     * producer must resend them in order.
+     */
     public void reenqueue(ProducerBatch batch) {
         Deque<ProducerBatch> deque = dequeFor(batch.topicPartition());
         synchronized (deque) {
+            if (!batch.hasSequence()) {
+                deque.addFirst(batch);
+                return;
+            }
+            List<ProducerBatch> earlier = new ArrayList<>();
+            while (!deque.isEmpty() && comesBefore(deque.peekFirst(), batch)) {
+                earlier.add(deque.pollFirst());
+            }
             deque.addFirst(batch);
+            for (int i = earlier.size() - 1; i >= 0; i--) {
+                deque.addFirst(earlier.get(i));
+            }
         }
+    }
+
+    /** Whether {@code queued} was sequenced before {@code batch} in the same producer epoch. */
+    private static boolean comesBefore(ProducerBatch queued, ProducerBatch batch) {
+        return queued.hasSequence() && queued.producerId() == batch.producerId()
+                && queued.producerEpoch() == batch.producerEpoch()
+                && sequenceBefore(queued.baseSequence(), batch.baseSequence());
+    }
+
+    /** Sequences wrap from Integer.MAX_VALUE to 0: compare them on that circle (they are never far apart). */
+    static boolean sequenceBefore(int a, int b) {
+        int distance = (b - a) & Integer.MAX_VALUE;
+        return distance != 0 && distance < (1 << 30);
     }
 
     /** Removes and returns queued batches older than {@code delivery.timeout.ms} (sender thread). */

@@ -57,8 +57,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The producer's configuration, parsed and validated once at construction. Keys, defaults and ranges
  * are Kafka 4.x's (see {@link dev.courier.producer.ProducerConfig}), so an existing Kafka producer
- * configuration carries over; the deliberate differences are that idempotence and transactions are
- * not available yet and that only PLAINTEXT connections are supported.
+ * configuration carries over; the deliberate differences are that transactions are not available yet
+ * and that only PLAINTEXT connections are supported.
  *
  * <p>Immutable and therefore safe to share between threads.
  */
@@ -66,11 +66,8 @@ public final class ProducerSettings {
 
     private static final Logger log = LoggerFactory.getLogger(ProducerSettings.class);
 
-    /**
-     * Kafka's default is true. It stays false until the idempotent producer exists, and while it is
-     * false an explicit enable.idempotence=true is refused; the idempotence issue only flips it.
-     */
-    static final boolean DEFAULT_ENABLE_IDEMPOTENCE = false;
+    /** As in Kafka 3+: on unless the user turns it off or sets acks/retries that contradict it. */
+    static final boolean DEFAULT_ENABLE_IDEMPOTENCE = true;
     /** Kafka refuses idempotence with more in-flight requests than the broker tracks per producer. */
     static final int MAX_IN_FLIGHT_FOR_IDEMPOTENCE = 5;
 
@@ -187,7 +184,7 @@ public final class ProducerSettings {
         this.securityProtocol = parseSecurityProtocol(v);
         this.transactionalId = parseTransactionalId(v);
         this.enableIdempotence = validateIdempotence(v.explicitBool(ENABLE_IDEMPOTENCE), acks, retries,
-                maxInFlightRequestsPerConnection, DEFAULT_ENABLE_IDEMPOTENCE);
+                maxInFlightRequestsPerConnection);
     }
 
     /**
@@ -341,25 +338,15 @@ public final class ProducerSettings {
     /**
      * Decides whether the producer is idempotent, with Kafka 4.x's rules: an explicit request that
      * conflicts with acks or retries is an error, while idempotence that is only on by default is
-     * quietly dropped; more than five requests in flight conflicts either way.
+     * quietly dropped; once idempotent, more than five requests in flight is an error either way
+     * (the broker remembers only the last five batches per partition for duplicate detection).
      *
-     * @param explicit      the user's enable.idempotence, or null when not set
-     * @param byDefault     the default ({@link #DEFAULT_ENABLE_IDEMPOTENCE}); false means the idempotent
-     *                      producer does not exist yet, so an explicit request for it is refused
+     * @param explicit the user's enable.idempotence, or null when not set
      */
-    static boolean validateIdempotence(Boolean explicit, short acks, int retries, int maxInFlight, boolean byDefault) {
-        boolean wanted = explicit != null ? explicit : byDefault;
+    static boolean validateIdempotence(Boolean explicit, short acks, int retries, int maxInFlight) {
+        boolean wanted = explicit != null ? explicit : DEFAULT_ENABLE_IDEMPOTENCE;
         if (!wanted) {
             return false;
-        }
-        if (!byDefault) {
-            throw new ConfigException(ENABLE_IDEMPOTENCE, explicit,
-                    "the idempotent producer is not supported yet; set enable.idempotence=false or leave it unset");
-        }
-        if (maxInFlight > MAX_IN_FLIGHT_FOR_IDEMPOTENCE) {
-            throw new ConfigException(MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, maxInFlight,
-                    "must be at most " + MAX_IN_FLIGHT_FOR_IDEMPOTENCE
-                            + " while idempotence is enabled; set enable.idempotence=false to allow more");
         }
         List<String> conflicts = new ArrayList<>(2);
         if (acks != -1) {
@@ -368,15 +355,20 @@ public final class ProducerSettings {
         if (retries == 0) {
             conflicts.add("retries=0 (needs at least 1)");
         }
-        if (conflicts.isEmpty()) {
-            return true;
+        if (!conflicts.isEmpty()) {
+            if (explicit != null) {
+                throw new ConfigException(ENABLE_IDEMPOTENCE, explicit,
+                        "idempotence conflicts with " + String.join(" and ", conflicts));
+            }
+            log.info("Idempotence disabled because of {}", String.join(" and ", conflicts));
+            return false;
         }
-        if (explicit != null) {
-            throw new ConfigException(ENABLE_IDEMPOTENCE, explicit,
-                    "idempotence conflicts with " + String.join(" and ", conflicts));
+        if (maxInFlight > MAX_IN_FLIGHT_FOR_IDEMPOTENCE) {
+            throw new ConfigException(MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, maxInFlight,
+                    "must be at most " + MAX_IN_FLIGHT_FOR_IDEMPOTENCE
+                            + " while idempotence is enabled; set enable.idempotence=false to allow more");
         }
-        log.info("Idempotence disabled because of {}", String.join(" and ", conflicts));
-        return false;
+        return true;
     }
 
     private static boolean classPresent(String className) {
@@ -452,7 +444,7 @@ public final class ProducerSettings {
 
     public boolean allowAutoCreateTopics() { return allowAutoCreateTopics; }
 
-    /** Always false until the idempotent producer lands. */
+    /** Whether the producer is idempotent (after the acks/retries rules of {@link #validateIdempotence}). */
     public boolean enableIdempotence() { return enableIdempotence; }
 
     public boolean partitionerIgnoreKeys() { return partitionerIgnoreKeys; }

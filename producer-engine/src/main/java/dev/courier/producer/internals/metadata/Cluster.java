@@ -101,6 +101,24 @@ public final class Cluster {
         return new Cluster(clusterId, nodes, partitions, topicIds, controller, false);
     }
 
+    /**
+     * This snapshot with some partitions' states replaced (new leaders a produce response named) and
+     * {@code addedNodes} known in addition.
+     */
+    public Cluster withPartitions(Collection<PartitionState> updated, Collection<Node> addedNodes) {
+        Map<TopicPartition, PartitionState> merged = new HashMap<>(partitions);
+        for (PartitionState state : updated) {
+            merged.put(state.topicPartition(), state);
+        }
+        List<Node> allNodes = new ArrayList<>(nodes);
+        for (Node node : addedNodes) {
+            if (!nodesById.containsKey(node.id())) {
+                allNodes.add(node);
+            }
+        }
+        return new Cluster(clusterId, allNodes, merged.values(), topicIds, controller, bootstrapConfigured);
+    }
+
     public List<Node> nodes() {
         return nodes;
     }

@@ -5,6 +5,7 @@ import dev.courier.producer.internals.protocol.Errors;
 import dev.courier.producer.internals.protocol.MetadataResponse;
 import dev.courier.producer.internals.util.ExponentialBackoff;
 import java.net.InetSocketAddress;
+import java.util.Collection;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -272,6 +273,68 @@ public final class Metadata implements AutoCloseable {
         this.failedAttempts = 0;
         this.currentBackoffMs = refreshBackoff.backoffMs(0);
         this.updateVersion++;
+    }
+
+    /** A partition's leader as a produce response named it (KIP-951). */
+    public record LeaderHint(int leaderId, int leaderEpoch) {
+    }
+
+    /**
+     * Applies leaders named by a produce response (KIP-951), so that retries go to the new leader at once
+     * instead of after a metadata round trip. A hint is taken only when its leader epoch is newer than
+     * any seen for the partition and its node is known (from the cluster or from {@code endpoints}).
+     *
+     * @return the partitions whose leader changed
+     */
+    public Set<TopicPartition> updateLeaders(Map<TopicPartition, LeaderHint> hints, Collection<Node> endpoints) {
+        Set<TopicPartition> changed = new HashSet<>();
+        synchronized (this) {
+            if (closed || hints.isEmpty()) {
+                return changed;
+            }
+            Cluster current = cluster;
+            Map<Integer, Node> added = new HashMap<>();
+            List<Cluster.PartitionState> updated = new ArrayList<>();
+            for (Map.Entry<TopicPartition, LeaderHint> entry : hints.entrySet()) {
+                TopicPartition tp = entry.getKey();
+                LeaderHint hint = entry.getValue();
+                Cluster.PartitionState state = current.partitionState(tp);
+                Integer lastSeen = lastSeenLeaderEpochs.get(tp);
+                if (state == null || (lastSeen != null && hint.leaderEpoch() <= lastSeen)) {
+                    continue;
+                }
+                Node leader = current.nodeById(hint.leaderId());
+                if (leader == null) {
+                    leader = added.get(hint.leaderId());
+                }
+                if (leader == null) {
+                    for (Node endpoint : endpoints) {
+                        if (endpoint.id() == hint.leaderId()) {
+                            leader = endpoint;
+                            added.put(endpoint.id(), endpoint);
+                        }
+                    }
+                }
+                if (leader == null) {
+                    continue;
+                }
+                PartitionInfo info = state.info();
+                updated.add(new Cluster.PartitionState(new PartitionInfo(info.topic(), info.partition(), leader.id(),
+                        info.replicas(), info.inSyncReplicas()), hint.leaderEpoch()));
+                lastSeenLeaderEpochs.put(tp, hint.leaderEpoch());
+                if (info.leader() != leader.id()) {
+                    changed.add(tp);
+                }
+            }
+            if (updated.isEmpty()) {
+                return changed;
+            }
+            cluster = current.withPartitions(updated, added.values());
+            updateVersion++;
+        }
+        log.debug("New leaders from a produce response: {}", changed);
+        notifyListeners();
+        return changed;
     }
 
     /** A metadata request failed (disconnect, timeout, bad response): back off exponentially. */

@@ -2,6 +2,7 @@ package dev.courier.producer.internals.sender;
 
 import dev.courier.producer.errors.RecordTooLargeException;
 import dev.courier.producer.errors.TimeoutException;
+import dev.courier.producer.internals.accumulator.DrainGate;
 import dev.courier.producer.internals.accumulator.PendingRecords;
 import dev.courier.producer.internals.accumulator.ProducerBatch;
 import dev.courier.producer.internals.accumulator.RecordAccumulator;
@@ -55,6 +56,10 @@ public final class Sender implements Runnable {
     private final ProducerMetrics metrics;
     private final Time time;
     private final ExponentialBackoff retryBackoff;
+    // null unless enable.idempotence; then it is also the accumulator's drain gate
+    private final IdempotenceManager idempotence;
+    private final ProducerIdRequester producerIdRequester;
+    private final DrainGate drainGate;
 
     // sender thread only: batches sent and not yet answered, by partition, in send order
     private final Map<TopicPartition, List<ProducerBatch>> inFlightBatches = new HashMap<>();
@@ -78,6 +83,16 @@ public final class Sender implements Runnable {
         this.metrics = metrics;
         this.time = time;
         this.retryBackoff = ExponentialBackoff.of(settings.retryBackoffMs(), settings.retryBackoffMaxMs());
+        if (settings.idempotent()) {
+            this.idempotence = new IdempotenceManager();
+            this.producerIdRequester = new ProducerIdRequester(client, idempotence, retryBackoff,
+                    settings.requestTimeoutMs(), time);
+            this.drainGate = idempotence;
+        } else {
+            this.idempotence = null;
+            this.producerIdRequester = null;
+            this.drainGate = DrainGate.OPEN;
+        }
     }
 
     @Override
@@ -117,9 +132,23 @@ public final class Sender implements Runnable {
     public void runOnce() {
         long now = time.monotonicMs();
         long pendingDelayMs = mover.moveReady(now);
-        long pollTimeoutMs = Math.min(pendingDelayMs, sendProducerData(now));
+        long idempotenceDelayMs = maintainProducerId(now);
+        long pollTimeoutMs = Math.min(Math.min(pendingDelayMs, idempotenceDelayMs), sendProducerData(now));
         client.poll(Math.max(0, pollTimeoutMs), time.monotonicMs());
         inFlightRequests = client.inFlightRequestCount();
+    }
+
+    /**
+     * Idempotent producer: settles partitions whose sequences are in doubt, bumps the epoch once nothing
+     * is in flight if that is due, and asks for a producer id when there is none.
+     */
+    private long maintainProducerId(long now) {
+        if (idempotence == null) {
+            return Long.MAX_VALUE;
+        }
+        idempotence.resolveSequences();
+        idempotence.maybeBump(!inFlightBatches.isEmpty());
+        return producerIdRequester.maybeRequest(now);
     }
 
     /** Requests sent and not yet answered, as of the last loop. */
@@ -129,7 +158,7 @@ public final class Sender implements Runnable {
 
     private long sendProducerData(long now) {
         Cluster cluster = metadata.fetch();
-        ReadyCheck ready = accumulator.ready(cluster, now);
+        ReadyCheck ready = accumulator.ready(cluster, now, drainGate);
         if (!ready.unknownLeaderTopics().isEmpty()) {
             for (String topic : ready.unknownLeaderTopics()) {
                 metadata.add(topic, now);
@@ -145,7 +174,8 @@ public final class Sender implements Runnable {
                 notReadyTimeoutMs = Math.min(notReadyTimeoutMs, client.pollDelayMs(node, now));
             }
         }
-        Map<Integer, List<ProducerBatch>> drained = accumulator.drain(cluster, readyNodes, settings.maxRequestSize(), now);
+        Map<Integer, List<ProducerBatch>> drained = accumulator.drain(cluster, readyNodes, settings.maxRequestSize(), now,
+                drainGate);
         if (settings.guaranteeMessageOrder()) {
             for (List<ProducerBatch> batches : drained.values()) {
                 for (ProducerBatch batch : batches) {
@@ -167,22 +197,39 @@ public final class Sender implements Runnable {
 
     private void expireBatches(long now) {
         for (ProducerBatch batch : accumulator.expiredBatches(now)) {
-            outcomes.fail(batch, expiredException(batch, now), batch.attempts() > 0);
+            fail(batch, expiredException(batch, now), batch.attempts() > 0);
         }
         for (List<ProducerBatch> batches : inFlightBatches.values()) {
             for (ProducerBatch batch : batches) {
                 if (!batch.isDone() && now - batch.createdMs() >= settings.deliveryTimeoutMs()) {
                     // Its buffer stays with the request until the request completes.
-                    outcomes.fail(batch, expiredException(batch, now), true);
+                    fail(batch, expiredException(batch, now), true);
                 }
             }
         }
     }
 
     private TimeoutException expiredException(ProducerBatch batch, long now) {
+        String noProducerId = producerIdRequester == null || producerIdRequester.lastError() == null ? ""
+                : "; the producer has no producer id yet: " + producerIdRequester.lastError();
         return new TimeoutException("Expiring " + batch.recordCount() + " record(s) for " + batch.topicPartition()
                 + ": " + (now - batch.createdMs()) + " ms has passed since batch creation (delivery.timeout.ms is "
-                + settings.deliveryTimeoutMs() + ")");
+                + settings.deliveryTimeoutMs() + ")" + noProducerId);
+    }
+
+    /** Fails a batch for good; an idempotent producer notes the sequences it may leave missing. */
+    private void fail(ProducerBatch batch, RuntimeException exception, boolean wasSent) {
+        if (idempotence != null && batch.hasSequence() && !batch.isDone()) {
+            idempotence.failedAfterSequencing(batch);
+        }
+        outcomes.fail(batch, exception, wasSent);
+    }
+
+    private void succeed(ProducerBatch batch, long baseOffset, long logAppendTimeMs) {
+        if (idempotence != null) {
+            idempotence.acknowledged(batch);
+        }
+        outcomes.succeed(batch, baseOffset, logAppendTimeMs);
     }
 
     private long timeToNextInFlightExpiry(long now) {
@@ -213,6 +260,10 @@ public final class Sender implements Runnable {
                 metrics.recordBatchEncoded(batch.encodedSizeInBytes(), batch.uncompressedSizeInBytes());
             }
             batch.inFlight(true);
+            batch.destinationNodeId(nodeId);
+            if (idempotence != null) {
+                idempotence.sent(batch, nodeId);
+            }
             inFlightBatches.computeIfAbsent(tp, k -> new ArrayList<>()).add(batch);
         }
         List<ProduceRequest.TopicData> topics = new ArrayList<>(partitionsByTopic.size());
@@ -241,40 +292,79 @@ public final class Sender implements Runnable {
         if (response.wasTimedOut()) {
             for (ProducerBatch batch : batches.values()) {
                 completeBatch(batch, Errors.REQUEST_TIMED_OUT, "No response from node " + node + " within "
-                        + settings.requestTimeoutMs() + " ms (request.timeout.ms)", -1, -1, now);
+                        + settings.requestTimeoutMs() + " ms (request.timeout.ms)", -1, -1, false, now);
             }
         } else if (response.wasDisconnected()) {
             for (ProducerBatch batch : batches.values()) {
-                completeBatch(batch, Errors.NETWORK_EXCEPTION, "Disconnected from node " + node, -1, -1, now);
+                completeBatch(batch, Errors.NETWORK_EXCEPTION, "Disconnected from node " + node, -1, -1, false, now);
             }
         } else if (response.versionMismatch() != null) {
             for (ProducerBatch batch : batches.values()) {
                 settle(batch);
-                outcomes.fail(batch, response.versionMismatch(), false);
+                fail(batch, response.versionMismatch(), false);
             }
         } else if (!response.request().expectResponse()) {
             for (ProducerBatch batch : batches.values()) {
                 settle(batch);
-                outcomes.succeed(batch, -1, -1);
+                succeed(batch, -1, -1);
             }
         } else {
             metrics.recordLatency(response.latencyMs());
             ProduceResponse body = (ProduceResponse) response.body();
+            Set<TopicPartition> newLeaders = applyLeaderHints(body, topicNamesById);
             for (ProduceResponse.TopicResponse topic : body.topics()) {
-                String name = topic.name() != null ? topic.name() : topicNamesById.get(topic.topicId());
+                String name = topicName(topic, topicNamesById);
                 for (ProduceResponse.PartitionResponse partition : topic.partitions()) {
-                    ProducerBatch batch = batches.remove(new TopicPartition(name, partition.partition()));
+                    TopicPartition tp = new TopicPartition(name, partition.partition());
+                    ProducerBatch batch = batches.remove(tp);
                     if (batch != null) {
                         completeBatch(batch, Errors.forCode(partition.errorCode()), describe(partition),
-                                partition.baseOffset(), partition.logAppendTimeMs(), now);
+                                partition.baseOffset(), partition.logAppendTimeMs(), newLeaders.contains(tp), now);
                     }
                 }
             }
             for (ProducerBatch unanswered : batches.values()) {
                 completeBatch(unanswered, Errors.UNKNOWN_SERVER_ERROR, "The broker's response did not mention "
-                        + unanswered.topicPartition(), -1, -1, now);
+                        + unanswered.topicPartition(), -1, -1, false, now);
             }
         }
+    }
+
+    private static String topicName(ProduceResponse.TopicResponse topic, Map<UUID, String> topicNamesById) {
+        return topic.name() != null ? topic.name() : topicNamesById.get(topic.topicId());
+    }
+
+    /**
+     * KIP-951: a NOT_LEADER_OR_FOLLOWER or FENCED_LEADER_EPOCH answer may name the new leader; taking it
+     * at once lets the retry go there without waiting for a metadata round trip.
+     *
+     * @return the partitions whose leader changed
+     */
+    private Set<TopicPartition> applyLeaderHints(ProduceResponse body, Map<UUID, String> topicNamesById) {
+        Map<TopicPartition, Metadata.LeaderHint> hints = null;
+        for (ProduceResponse.TopicResponse topic : body.topics()) {
+            for (ProduceResponse.PartitionResponse partition : topic.partitions()) {
+                Errors error = Errors.forCode(partition.errorCode());
+                if ((error == Errors.NOT_LEADER_OR_FOLLOWER || error == Errors.FENCED_LEADER_EPOCH)
+                        && partition.currentLeaderId() >= 0 && partition.currentLeaderEpoch() >= 0) {
+                    if (hints == null) {
+                        hints = new HashMap<>();
+                    }
+                    hints.put(new TopicPartition(topicName(topic, topicNamesById), partition.partition()),
+                            new Metadata.LeaderHint(partition.currentLeaderId(), partition.currentLeaderEpoch()));
+                }
+            }
+        }
+        if (hints == null) {
+            return Set.of();
+        }
+        List<Node> endpoints = new ArrayList<>();
+        if (body.nodeEndpoints() != null) {
+            for (ProduceResponse.NodeEndpoint endpoint : body.nodeEndpoints()) {
+                endpoints.add(new Node(endpoint.nodeId(), endpoint.host(), endpoint.port(), endpoint.rack()));
+            }
+        }
+        return metadata.updateLeaders(hints, endpoints);
     }
 
     private static String describe(ProduceResponse.PartitionResponse partition) {
@@ -301,27 +391,45 @@ public final class Sender implements Runnable {
                 inFlightBatches.remove(batch.topicPartition());
             }
         }
+        if (idempotence != null) {
+            idempotence.settled(batch);
+        }
         if (settings.guaranteeMessageOrder()) {
             accumulator.unmute(batch.topicPartition());
         }
     }
 
+    /**
+     * @param leaderChanged the response named a new leader for the partition, so a retry need not back off
+     */
     private void completeBatch(ProducerBatch batch, Errors error, String message, long baseOffset,
-                               long logAppendTimeMs, long now) {
+                               long logAppendTimeMs, boolean leaderChanged, long now) {
         settle(batch);
         if (batch.isDone()) {
-            accumulator.deallocate(batch); // expired or aborted while this request was out
+            // Expired or aborted while this request was out. A late success still tells the idempotent
+            // producer that the broker has these sequences, which spares an epoch bump.
+            if (error == Errors.NONE && idempotence != null) {
+                idempotence.acknowledged(batch);
+            }
+            accumulator.deallocate(batch);
             return;
         }
         if (error == Errors.NONE) {
-            outcomes.succeed(batch, baseOffset, logAppendTimeMs); // settled above, so this frees its buffer
+            succeed(batch, baseOffset, logAppendTimeMs); // settled above, so this frees its buffer
             return;
         }
         if (error.refreshesMetadata()) {
             metadata.requestUpdate();
         }
-        if (canRetry(batch, error, now)) {
-            long backoffMs = retryBackoff.backoffMs(batch.attempts());
+        IdempotenceManager.Verdict verdict = idempotence != null && batch.hasSequence()
+                ? idempotence.onError(batch, error) : null;
+        if (verdict == IdempotenceManager.Verdict.SUCCEED) {
+            succeed(batch, -1, -1); // DUPLICATE_SEQUENCE_NUMBER: the broker already has it
+            return;
+        }
+        boolean retriable = verdict == null ? error.isRetriable() : verdict == IdempotenceManager.Verdict.RETRY;
+        if (retriable && canRetry(batch, now)) {
+            long backoffMs = leaderChanged ? 0 : retryBackoff.backoffMs(batch.attempts());
             log.debug("Retrying {} after {} ({}), attempt {}, backoff {} ms", batch, error, message,
                     batch.attempts() + 1, backoffMs);
             batch.backOff(now, backoffMs);
@@ -334,18 +442,18 @@ public final class Sender implements Runnable {
             exception = new RecordTooLargeException("The broker refused a batch of " + batch.recordCount()
                     + " record(s) (" + batch.encodedSizeInBytes() + " bytes) for " + batch.topicPartition()
                     + " as too large: " + error + (message.isEmpty() ? "" : ": " + message));
-        } else if (error.isRetriable() && now - batch.createdMs() >= settings.deliveryTimeoutMs()) {
+        } else if (retriable && now - batch.createdMs() >= settings.deliveryTimeoutMs()) {
             exception = new TimeoutException("Delivery of " + batch.recordCount() + " record(s) to "
                     + batch.topicPartition() + " timed out after " + (now - batch.createdMs())
                     + " ms (delivery.timeout.ms); last error " + error.exception(message).getMessage());
         } else {
             exception = error.exception(message.isEmpty() ? "producing to " + batch.topicPartition() : message);
         }
-        outcomes.fail(batch, exception, true);
+        fail(batch, exception, true);
     }
 
-    private boolean canRetry(ProducerBatch batch, Errors error, long now) {
-        return error.isRetriable() && !forceClose && batch.attempts() < settings.retries()
+    private boolean canRetry(ProducerBatch batch, long now) {
+        return !forceClose && batch.attempts() < settings.retries()
                 && now - batch.createdMs() < settings.deliveryTimeoutMs();
     }
 

@@ -107,9 +107,9 @@ class ProducerSettingsTests {
         }
 
         @Test
-        void idempotenceIsOffByDefaultUntilTheIdempotentProducerExists() {
+        void idempotenceIsOnByDefaultAsInKafka() {
             assertThat(KAFKA_DEFAULTS.get("enable.idempotence")).isEqualTo(true);
-            assertThat(defaults.enableIdempotence()).isFalse();
+            assertThat(defaults.enableIdempotence()).isTrue();
         }
 
         @Test
@@ -389,15 +389,13 @@ class ProducerSettingsTests {
         }
 
         @Test
-        void explicitlyEnablingIdempotenceIsRefusedUntilItIsSupported() {
-            assertThat(rejection("enable.idempotence", "true"))
-                    .hasMessage("Invalid value true for configuration enable.idempotence: the idempotent producer is not "
-                            + "supported yet; set enable.idempotence=false or leave it unset");
+        void idempotenceCanBeTurnedOnOrOffExplicitly() {
+            assertThat(settings("enable.idempotence", true).enableIdempotence()).isTrue();
             assertThat(settings("enable.idempotence", false).enableIdempotence()).isFalse();
         }
 
         @Test
-        void idempotenceByDefaultIsAllowedWithManyInFlightRequestsWhileItIsUnsupported() {
+        void idempotenceDroppedByAcksAllowsManyInFlightRequests() {
             assertThat(settings("max.in.flight.requests.per.connection", 10, "acks", "1", "retries", 0)
                     .enableIdempotence()).isFalse();
         }
@@ -428,29 +426,29 @@ class ProducerSettingsTests {
 
         @Test
         void idempotenceCompatibleWithTheOtherSettingsIsOn() {
-            assertThat(ProducerSettings.validateIdempotence(null, (short) -1, 5, 5, true)).isTrue();
-            assertThat(ProducerSettings.validateIdempotence(true, (short) -1, 1, 1, true)).isTrue();
+            assertThat(ProducerSettings.validateIdempotence(null, (short) -1, 5, 5)).isTrue();
+            assertThat(ProducerSettings.validateIdempotence(true, (short) -1, 1, 1)).isTrue();
         }
 
         @Test
         void explicitIdempotenceConflictingWithAcksOrRetriesIsAnError() {
-            assertThatThrownBy(() -> ProducerSettings.validateIdempotence(true, (short) 1, 5, 5, true))
+            assertThatThrownBy(() -> ProducerSettings.validateIdempotence(true, (short) 1, 5, 5))
                     .hasMessage("Invalid value true for configuration enable.idempotence: idempotence conflicts with "
                             + "acks=1 (needs all)");
-            assertThatThrownBy(() -> ProducerSettings.validateIdempotence(true, (short) 0, 0, 5, true))
+            assertThatThrownBy(() -> ProducerSettings.validateIdempotence(true, (short) 0, 0, 5))
                     .hasMessage("Invalid value true for configuration enable.idempotence: idempotence conflicts with "
                             + "acks=0 (needs all) and retries=0 (needs at least 1)");
         }
 
         @Test
         void defaultIdempotenceConflictingWithAcksOrRetriesIsQuietlyDropped() {
-            assertThat(ProducerSettings.validateIdempotence(null, (short) 1, 5, 5, true)).isFalse();
-            assertThat(ProducerSettings.validateIdempotence(null, (short) -1, 0, 5, true)).isFalse();
+            assertThat(ProducerSettings.validateIdempotence(null, (short) 1, 5, 5)).isFalse();
+            assertThat(ProducerSettings.validateIdempotence(null, (short) -1, 0, 5)).isFalse();
         }
 
         @Test
         void moreThanFiveInFlightRequestsConflictEvenWithDefaultIdempotence() {
-            assertThatThrownBy(() -> ProducerSettings.validateIdempotence(null, (short) -1, 5, 6, true))
+            assertThatThrownBy(() -> ProducerSettings.validateIdempotence(null, (short) -1, 5, 6))
                     .isInstanceOf(ConfigException.class)
                     .hasMessageStartingWith("Invalid value 6 for configuration max.in.flight.requests.per.connection: "
                             + "must be at most 5 while idempotence is enabled");
@@ -458,7 +456,7 @@ class ProducerSettingsTests {
 
         @Test
         void disabledIdempotenceHasNoConstraints() {
-            assertThat(ProducerSettings.validateIdempotence(false, (short) 0, 0, 100, true)).isFalse();
+            assertThat(ProducerSettings.validateIdempotence(false, (short) 0, 0, 100)).isFalse();
         }
     }
 

@@ -10,6 +10,8 @@ import dev.courier.producer.internals.protocol.MetadataResponse.TopicMetadata;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -63,6 +65,43 @@ class MetadataTests {
         assertThat(metadata.updateRequested()).isFalse();
         assertThat(metadata.timeToNextUpdate(now)).isEqualTo(EXPIRE);
         assertThat(metadata.timeToNextUpdate(now + EXPIRE)).isZero();
+    }
+
+    @Test
+    void takesANewerLeaderNamedByAProduceResponseAtOnce() {
+        metadata.add("orders", now);
+        metadata.topicsForRequest(now);
+        metadata.update(response(List.of(topic("orders", partition(0, 1, 5), partition(1, 1, 5)))), now);
+        TopicPartition tp0 = new TopicPartition("orders", 0);
+        TopicPartition tp1 = new TopicPartition("orders", 1);
+        Node newBroker = new Node(3, "h3", 9092, null);
+
+        Set<TopicPartition> changed = metadata.updateLeaders(Map.of(
+                tp0, new Metadata.LeaderHint(2, 6),
+                tp1, new Metadata.LeaderHint(3, 7)), List.of(newBroker));
+
+        assertThat(changed).containsExactlyInAnyOrder(tp0, tp1);
+        assertThat(metadata.fetch().leaderFor(tp0).id()).isEqualTo(2);
+        assertThat(metadata.fetch().leaderFor(tp1)).isEqualTo(newBroker);
+        assertThat(metadata.fetch().leaderEpochFor(tp1)).isEqualTo(7);
+        assertThat(metadata.fetch().partition(tp1).replicas()).containsExactly(1, 2);
+    }
+
+    @Test
+    void ignoresALeaderHintThatIsNotNewerOrNamesAnUnknownNode() {
+        metadata.add("orders", now);
+        metadata.topicsForRequest(now);
+        metadata.update(response(List.of(topic("orders", partition(0, 1, 5), partition(1, 1, 5)))), now);
+        TopicPartition tp0 = new TopicPartition("orders", 0);
+        TopicPartition tp1 = new TopicPartition("orders", 1);
+
+        Set<TopicPartition> changed = metadata.updateLeaders(Map.of(
+                tp0, new Metadata.LeaderHint(2, 5),
+                tp1, new Metadata.LeaderHint(9, 8)), List.of());
+
+        assertThat(changed).isEmpty();
+        assertThat(metadata.fetch().leaderFor(tp0).id()).isEqualTo(1);
+        assertThat(metadata.fetch().leaderFor(tp1).id()).isEqualTo(1);
     }
 
     @Test

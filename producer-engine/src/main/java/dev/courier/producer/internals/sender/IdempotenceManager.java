@@ -1,0 +1,249 @@
+package dev.courier.producer.internals.sender;
+
+import dev.courier.producer.internals.accumulator.DrainGate;
+import dev.courier.producer.internals.accumulator.ProducerBatch;
+import dev.courier.producer.internals.metadata.TopicPartition;
+import dev.courier.producer.internals.protocol.Errors;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The idempotent producer's bookkeeping: its producer id and epoch, and per partition the next sequence
+ * to give out, the last one acknowledged, and where its in-flight batches went.
+ *
+ * <p>The rules, as Kafka's producer and broker agree on them:
+ * <ul>
+ *   <li>A batch gets its base sequence when it is first drained and keeps it across retries, so a
+ *       resend the broker already wrote is recognised as a duplicate and answered with the original
+ *       offset.</li>
+ *   <li>A partition's batches go only to the node that all of its in-flight batches went to: one
+ *       connection delivers them in order, so the broker sees sequences in order. Retried batches
+ *       re-enter their queue in sequence order (see {@code RecordAccumulator.reenqueue}).</li>
+ *   <li>A batch that had a sequence and then failed for good (expired, or a non-retriable error) leaves
+ *       its partition <em>unresolved</em>: nothing more goes to it until its in-flight batches are back.
+ *       If one of them was acknowledged past the failed batch, the broker had it and all is well;
+ *       otherwise the sequence has a gap the broker would refuse forever, so the epoch is bumped.</li>
+ *   <li>A bump waits until no produce request is in flight, then increments the epoch locally (or asks
+ *       for a new producer id once the epoch is exhausted); every partition restarts at sequence 0 and
+ *       queued batches of the old epoch are re-stamped when drained.</li>
+ * </ul>
+ *
+ * <p>Sender thread only.
+ */
+final class IdempotenceManager implements DrainGate {
+
+    private static final Logger log = LoggerFactory.getLogger(IdempotenceManager.class);
+
+    /** What to do with a batch the broker answered with an idempotence error. */
+    enum Verdict { SUCCEED, RETRY, FAIL }
+
+    private long producerId = -1;
+    private short epoch = -1;
+    private boolean bumpRequired;
+    private final Map<TopicPartition, PartitionSequences> partitions = new HashMap<>();
+
+    /** Per-partition sequence state for the current producer id and epoch. */
+    private static final class PartitionSequences {
+        int nextSequence;
+        int lastAckedSequence = -1;
+        int inFlightBatches;
+        int inFlightNodeId = -1;
+        boolean unresolved;
+        int unresolvedLastSequence = -1;
+    }
+
+    /** Whether produce requests must wait for a producer id (none yet, or the epoch ran out). */
+    boolean needsProducerId() {
+        return producerId < 0;
+    }
+
+    long producerId() {
+        return producerId;
+    }
+
+    short epoch() {
+        return epoch;
+    }
+
+    /** A new producer id from InitProducerId: every partition starts over at sequence 0. */
+    void producerIdReceived(long newProducerId, short newEpoch) {
+        log.info("Producer id {} epoch {}", newProducerId, newEpoch);
+        producerId = newProducerId;
+        epoch = newEpoch;
+        bumpRequired = false;
+        partitions.clear();
+    }
+
+    @Override
+    public boolean mayDrain(ProducerBatch first, int leaderId) {
+        if (producerId < 0 || bumpRequired) {
+            return false;
+        }
+        PartitionSequences p = partitions.get(first.topicPartition());
+        if (p == null) {
+            return true;
+        }
+        return !p.unresolved && (p.inFlightBatches == 0 || p.inFlightNodeId == leaderId);
+    }
+
+    @Override
+    public void prepare(ProducerBatch batch) {
+        if (batch.hasSequence() && batch.producerId() == producerId && batch.producerEpoch() == epoch) {
+            return; // a retry keeps its sequence
+        }
+        PartitionSequences p = sequencesFor(batch.topicPartition());
+        int sequence = p.nextSequence;
+        p.nextSequence = increment(sequence, batch.recordCount());
+        if (batch.hasSequence()) {
+            log.debug("Re-stamping {} for epoch {} at sequence {}", batch, epoch, sequence);
+        }
+        batch.setProducerState(producerId, epoch, sequence);
+    }
+
+    /** A request carrying the batch was handed to the network, bound for {@code nodeId}. */
+    void sent(ProducerBatch batch, int nodeId) {
+        PartitionSequences p = sequencesFor(batch.topicPartition());
+        p.inFlightBatches++;
+        p.inFlightNodeId = nodeId;
+    }
+
+    /** The request carrying the batch is over (answered, timed out or disconnected). */
+    void settled(ProducerBatch batch) {
+        PartitionSequences p = partitions.get(batch.topicPartition());
+        if (p != null && p.inFlightBatches > 0) {
+            p.inFlightBatches--;
+        }
+    }
+
+    /** The broker wrote the batch (or already had it). */
+    void acknowledged(ProducerBatch batch) {
+        if (!isCurrent(batch)) {
+            return;
+        }
+        PartitionSequences p = sequencesFor(batch.topicPartition());
+        if (p.lastAckedSequence < 0 || sequenceBefore(p.lastAckedSequence, batch.lastSequence())) {
+            p.lastAckedSequence = batch.lastSequence();
+        }
+    }
+
+    /**
+     * The batch ended with an error after it had sequence numbers: whether the broker has it is
+     * unknown, so its partition stays unresolved until the in-flight batches tell.
+     */
+    void failedAfterSequencing(ProducerBatch batch) {
+        if (!isCurrent(batch)) {
+            return;
+        }
+        PartitionSequences p = sequencesFor(batch.topicPartition());
+        if (!p.unresolved || sequenceBefore(p.unresolvedLastSequence, batch.lastSequence())) {
+            p.unresolvedLastSequence = batch.lastSequence();
+        }
+        p.unresolved = true;
+    }
+
+    /**
+     * Decides about an error that concerns sequence numbers; other errors return null and are handled as
+     * for any producer.
+     */
+    Verdict onError(ProducerBatch batch, Errors error) {
+        switch (error) {
+            case DUPLICATE_SEQUENCE_NUMBER:
+                return Verdict.SUCCEED;
+            case OUT_OF_ORDER_SEQUENCE_NUMBER:
+                if (!isCurrent(batch)) {
+                    return Verdict.RETRY; // sent before a bump; re-stamped on its next drain
+                }
+                PartitionSequences p = sequencesFor(batch.topicPartition());
+                if (batch.baseSequence() != increment(p.lastAckedSequence, 1)) {
+                    return Verdict.RETRY; // an earlier batch is still to be (re)delivered
+                }
+                log.warn("{}: the broker lost sequence numbers before {} (OUT_OF_ORDER_SEQUENCE_NUMBER); "
+                        + "bumping the epoch", batch.topicPartition(), batch.baseSequence());
+                requestBump();
+                return Verdict.RETRY;
+            case UNKNOWN_PRODUCER_ID:
+                log.warn("{}: the broker has no state for producer id {} (UNKNOWN_PRODUCER_ID); bumping the epoch",
+                        batch.topicPartition(), producerId);
+                requestBump();
+                return Verdict.RETRY;
+            case INVALID_PRODUCER_EPOCH:
+                return Verdict.FAIL;
+            default:
+                return null;
+        }
+    }
+
+    /**
+     * Settles unresolved partitions whose in-flight batches are all back: an acknowledgement past the
+     * failed batch proves the broker had it; otherwise its sequences left a gap and a bump is needed.
+     */
+    void resolveSequences() {
+        for (Map.Entry<TopicPartition, PartitionSequences> entry : partitions.entrySet()) {
+            PartitionSequences p = entry.getValue();
+            if (!p.unresolved || p.inFlightBatches > 0) {
+                continue;
+            }
+            if (p.lastAckedSequence >= 0 && !sequenceBefore(p.lastAckedSequence, p.unresolvedLastSequence)) {
+                p.unresolved = false;
+            } else {
+                log.info("{}: sequence {} may be missing on the broker; bumping the epoch", entry.getKey(),
+                        p.unresolvedLastSequence);
+                requestBump();
+            }
+        }
+    }
+
+    /**
+     * Bumps the epoch if one is due and nothing is in flight. When the epoch is exhausted the producer id
+     * is dropped instead, so that {@link #needsProducerId()} asks for a new one.
+     */
+    void maybeBump(boolean produceRequestsInFlight) {
+        if (!bumpRequired || produceRequestsInFlight) {
+            return;
+        }
+        bumpRequired = false;
+        partitions.clear();
+        if (epoch == Short.MAX_VALUE) {
+            log.info("Producer id {} ran out of epochs; asking for a new one", producerId);
+            producerId = -1;
+            epoch = -1;
+            return;
+        }
+        epoch++;
+        log.info("Bumped the epoch of producer id {} to {}; sequences restart at 0", producerId, epoch);
+    }
+
+    private void requestBump() {
+        bumpRequired = true;
+    }
+
+    boolean bumpRequired() {
+        return bumpRequired;
+    }
+
+    private boolean isCurrent(ProducerBatch batch) {
+        return batch.hasSequence() && batch.producerId() == producerId && batch.producerEpoch() == epoch;
+    }
+
+    private PartitionSequences sequencesFor(TopicPartition tp) {
+        PartitionSequences p = partitions.get(tp);
+        if (p == null) {
+            p = new PartitionSequences();
+            partitions.put(tp, p);
+        }
+        return p;
+    }
+
+    /** Sequence arithmetic wraps from Integer.MAX_VALUE to 0. */
+    static int increment(int sequence, int by) {
+        return (int) (((long) sequence + by) % ((long) Integer.MAX_VALUE + 1));
+    }
+
+    /** Whether {@code a} comes before {@code b} on the sequence circle (they are never far apart). */
+    static boolean sequenceBefore(int a, int b) {
+        int distance = (b - a) & Integer.MAX_VALUE;
+        return distance != 0 && distance < (1 << 30);
+    }
+}

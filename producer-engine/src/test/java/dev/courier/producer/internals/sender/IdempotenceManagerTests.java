@@ -1,0 +1,247 @@
+package dev.courier.producer.internals.sender;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.courier.producer.PartitionInfo;
+import dev.courier.producer.RecordMetadata;
+import dev.courier.producer.internals.accumulator.BufferPool;
+import dev.courier.producer.internals.accumulator.ProducerBatch;
+import dev.courier.producer.internals.accumulator.RecordAccumulator;
+import dev.courier.producer.internals.metadata.Cluster;
+import dev.courier.producer.internals.metadata.Node;
+import dev.courier.producer.internals.metadata.TopicPartition;
+import dev.courier.producer.internals.protocol.Errors;
+import dev.courier.producer.internals.record.Compression;
+import dev.courier.producer.internals.record.DecodedBatch;
+import dev.courier.producer.internals.record.RecordBatchReader;
+import dev.courier.producer.internals.util.Time;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** The idempotent producer's sequence rules, driven through a real accumulator acting on its verdicts. */
+class IdempotenceManagerTests {
+
+    private static final long PRODUCER_ID = 4711;
+    private static final long NOW = 1_000;
+
+    private final Node node0 = new Node(0, "localhost", 9092, null);
+    private final Node node1 = new Node(1, "localhost", 9093, null);
+    private final TopicPartition tp0 = new TopicPartition("t", 0);
+    private final TopicPartition tp1 = new TopicPartition("t", 1);
+    private Cluster cluster = clusterWithLeaders(0, 0);
+    private final RecordAccumulator accumulator = new RecordAccumulator(16_384, 0, 120_000, Compression.none(),
+            new BufferPool(1024 * 1024, 16_384, Time.SYSTEM));
+    private final IdempotenceManager idempotence = new IdempotenceManager();
+
+    private Cluster clusterWithLeaders(int leaderOfTp0, int leaderOfTp1) {
+        return Cluster.of("c", List.of(node0, node1), List.of(partition(tp0, leaderOfTp0), partition(tp1, leaderOfTp1)),
+                Map.of(), node0);
+    }
+
+    private static Cluster.PartitionState partition(TopicPartition tp, int leader) {
+        return new Cluster.PartitionState(new PartitionInfo(tp.topic(), tp.partition(), leader, List.of(0, 1),
+                List.of(0, 1)), 0);
+    }
+
+    private void append(TopicPartition tp, int records) throws InterruptedException {
+        for (int i = 0; i < records; i++) {
+            accumulator.append(tp, 1_700_000_000_000L, null, ("v" + i).getBytes(StandardCharsets.UTF_8), List.of(),
+                    new CompletableFuture<RecordMetadata>(), null, 0, NOW);
+        }
+    }
+
+    /** Drains whatever the gate lets through for {@code node} and marks it sent there. */
+    private List<ProducerBatch> drainAndSend(Node node) {
+        List<ProducerBatch> drained = accumulator.drain(cluster, Set.of(node), 1_000_000, NOW, idempotence)
+                .getOrDefault(node.id(), List.of());
+        for (ProducerBatch batch : drained) {
+            idempotence.sent(batch, node.id());
+        }
+        return drained;
+    }
+
+    private ProducerBatch sendOne(TopicPartition tp, int records) throws InterruptedException {
+        append(tp, records);
+        List<ProducerBatch> drained = drainAndSend(cluster.leaderFor(tp));
+        assertThat(drained).hasSize(1);
+        return drained.get(0);
+    }
+
+    private static DecodedBatch decode(ProducerBatch batch) {
+        return RecordBatchReader.read(batch.encoded());
+    }
+
+    @Test
+    void nothingIsDrainedBeforeTheProducerHasAnId() throws Exception {
+        append(tp0, 1);
+        assertThat(idempotence.needsProducerId()).isTrue();
+        assertThat(accumulator.ready(cluster, NOW, idempotence).readyNodes()).isEmpty();
+        assertThat(drainAndSend(node0)).isEmpty();
+
+        idempotence.producerIdReceived(PRODUCER_ID, (short) 0);
+        assertThat(accumulator.ready(cluster, NOW, idempotence).readyNodes()).containsExactly(node0);
+        assertThat(drainAndSend(node0)).hasSize(1);
+    }
+
+    @Test
+    void eachPartitionNumbersItsRecordsFromZeroInDrainOrder() throws Exception {
+        idempotence.producerIdReceived(PRODUCER_ID, (short) 3);
+        ProducerBatch first = sendOne(tp0, 3);
+        ProducerBatch second = sendOne(tp0, 2);
+        ProducerBatch other = sendOne(tp1, 1);
+
+        assertThat(decode(first).baseSequence()).isZero();
+        assertThat(decode(second).baseSequence()).isEqualTo(3);
+        assertThat(decode(other).baseSequence()).isZero();
+        assertThat(decode(second).producerId()).isEqualTo(PRODUCER_ID);
+        assertThat(decode(second).producerEpoch()).isEqualTo((short) 3);
+        assertThat(second.lastSequence()).isEqualTo(4);
+    }
+
+    @Test
+    void retriesKeepTheirSequencesAndGoBackInSequenceOrder() throws Exception {
+        idempotence.producerIdReceived(PRODUCER_ID, (short) 0);
+        ProducerBatch first = sendOne(tp0, 2);
+        ProducerBatch second = sendOne(tp0, 2);
+        append(tp0, 1); // a new batch, not sent yet
+
+        // The responses fail in send order; each retry goes back ahead of the unsent batch.
+        idempotence.settled(first);
+        accumulator.reenqueue(first);
+        idempotence.settled(second);
+        accumulator.reenqueue(second);
+
+        List<ProducerBatch> resent = drainAndSend(node0);
+        assertThat(resent).containsExactly(first);
+        idempotence.settled(first);
+        idempotence.acknowledged(first);
+        assertThat(drainAndSend(node0)).containsExactly(second);
+        ProducerBatch third = drainAndSend(node0).get(0);
+
+        assertThat(decode(first).baseSequence()).isZero();
+        assertThat(decode(second).baseSequence()).isEqualTo(2);
+        assertThat(decode(third).baseSequence()).isEqualTo(4);
+    }
+
+    @Test
+    void aPartitionWaitsWhileItsBatchesAreInFlightToItsOldLeader() throws Exception {
+        idempotence.producerIdReceived(PRODUCER_ID, (short) 0);
+        ProducerBatch inFlight = sendOne(tp0, 1);
+        cluster = clusterWithLeaders(1, 1);
+        append(tp0, 1);
+
+        assertThat(accumulator.ready(cluster, NOW, idempotence).readyNodes()).isEmpty();
+        assertThat(drainAndSend(node1)).isEmpty();
+
+        idempotence.settled(inFlight);
+        idempotence.acknowledged(inFlight);
+        assertThat(drainAndSend(node1)).hasSize(1);
+    }
+
+    @Test
+    void outOfOrderSequenceIsRetriedWhileAnEarlierBatchIsOutstanding() throws Exception {
+        idempotence.producerIdReceived(PRODUCER_ID, (short) 0);
+        sendOne(tp0, 1);
+        ProducerBatch second = sendOne(tp0, 1);
+
+        assertThat(idempotence.onError(second, Errors.OUT_OF_ORDER_SEQUENCE_NUMBER))
+                .isEqualTo(IdempotenceManager.Verdict.RETRY);
+        assertThat(idempotence.bumpRequired()).isFalse();
+    }
+
+    @Test
+    void outOfOrderSequenceForTheNextExpectedBatchBumpsTheEpoch() throws Exception {
+        idempotence.producerIdReceived(PRODUCER_ID, (short) 0);
+        ProducerBatch first = sendOne(tp0, 1);
+
+        assertThat(idempotence.onError(first, Errors.OUT_OF_ORDER_SEQUENCE_NUMBER))
+                .isEqualTo(IdempotenceManager.Verdict.RETRY);
+        assertThat(idempotence.bumpRequired()).isTrue();
+    }
+
+    @Test
+    void duplicatesSucceedAndAFencedEpochFails() throws Exception {
+        idempotence.producerIdReceived(PRODUCER_ID, (short) 0);
+        ProducerBatch batch = sendOne(tp0, 1);
+
+        assertThat(idempotence.onError(batch, Errors.DUPLICATE_SEQUENCE_NUMBER))
+                .isEqualTo(IdempotenceManager.Verdict.SUCCEED);
+        assertThat(idempotence.onError(batch, Errors.INVALID_PRODUCER_EPOCH)).isEqualTo(IdempotenceManager.Verdict.FAIL);
+        assertThat(idempotence.onError(batch, Errors.NOT_LEADER_OR_FOLLOWER)).isNull();
+    }
+
+    @Test
+    void aLostBatchFollowedByAnAcknowledgedOneNeedsNoBump() throws Exception {
+        idempotence.producerIdReceived(PRODUCER_ID, (short) 0);
+        ProducerBatch expired = sendOne(tp0, 1);
+        ProducerBatch later = sendOne(tp0, 1);
+
+        idempotence.failedAfterSequencing(expired);
+        append(tp0, 1);
+        assertThat(drainAndSend(node0)).as("nothing new goes while the partition is unresolved").isEmpty();
+
+        idempotence.settled(expired);
+        idempotence.settled(later);
+        idempotence.acknowledged(later);
+        idempotence.resolveSequences();
+
+        assertThat(idempotence.bumpRequired()).isFalse();
+        assertThat(decode(drainAndSend(node0).get(0)).baseSequence()).isEqualTo(2);
+    }
+
+    @Test
+    void aGapInTheSequencesBumpsTheEpochOnceNothingIsInFlightAndRestampsQueuedBatches() throws Exception {
+        idempotence.producerIdReceived(PRODUCER_ID, (short) 0);
+        ProducerBatch lost = sendOne(tp0, 1);
+        ProducerBatch refused = sendOne(tp0, 2);
+        ProducerBatch otherPartition = sendOne(tp1, 1);
+
+        idempotence.settled(lost);
+        idempotence.failedAfterSequencing(lost);
+        idempotence.settled(refused);
+        assertThat(idempotence.onError(refused, Errors.OUT_OF_ORDER_SEQUENCE_NUMBER))
+                .isEqualTo(IdempotenceManager.Verdict.RETRY);
+        accumulator.reenqueue(refused);
+        idempotence.resolveSequences();
+        assertThat(idempotence.bumpRequired()).isTrue();
+
+        idempotence.maybeBump(true);
+        assertThat(idempotence.epoch()).as("no bump while a request is in flight").isZero();
+        assertThat(drainAndSend(node0)).isEmpty();
+
+        idempotence.settled(otherPartition);
+        idempotence.acknowledged(otherPartition);
+        idempotence.maybeBump(false);
+        assertThat(idempotence.epoch()).isEqualTo((short) 1);
+
+        DecodedBatch resent = decode(drainAndSend(node0).get(0));
+        assertThat(resent.producerEpoch()).isEqualTo((short) 1);
+        assertThat(resent.baseSequence()).isZero();
+        assertThat(decode(sendOne(tp1, 1)).baseSequence()).isZero();
+    }
+
+    @Test
+    void anExhaustedEpochAsksForANewProducerId() throws Exception {
+        idempotence.producerIdReceived(PRODUCER_ID, Short.MAX_VALUE);
+        ProducerBatch batch = sendOne(tp0, 1);
+        idempotence.settled(batch);
+        idempotence.onError(batch, Errors.UNKNOWN_PRODUCER_ID);
+
+        idempotence.maybeBump(false);
+
+        assertThat(idempotence.needsProducerId()).isTrue();
+    }
+
+    @Test
+    void sequencesWrapAfterIntegerMaxValue() {
+        assertThat(IdempotenceManager.increment(Integer.MAX_VALUE - 1, 3)).isEqualTo(1);
+        assertThat(IdempotenceManager.increment(-1, 1)).isZero();
+        assertThat(IdempotenceManager.sequenceBefore(Integer.MAX_VALUE, 0)).isTrue();
+        assertThat(IdempotenceManager.sequenceBefore(0, Integer.MAX_VALUE)).isFalse();
+        assertThat(IdempotenceManager.sequenceBefore(5, 5)).isFalse();
+    }
+}
