@@ -53,6 +53,19 @@ class StandInBrokerTests {
     }
 
     @Test
+    void acknowledgesAnIdempotentCourierProducer() throws Exception {
+        try (CourierProducer<byte[], byte[]> producer = new CourierProducer<>(config("all", true),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            RecordMetadata first = producer.send(new dev.courier.producer.ProducerRecord<>("ids", 1, null,
+                    new byte[] {1})).get(10, TimeUnit.SECONDS);
+            RecordMetadata second = producer.send(new dev.courier.producer.ProducerRecord<>("ids", 1, null,
+                    new byte[] {2})).get(10, TimeUnit.SECONDS);
+            assertThat(first.offset()).isZero();
+            assertThat(second.offset()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void acknowledgesAnIdempotentKafkaClientsProducerWithAcksAll() throws Exception {
         List<Future<org.apache.kafka.clients.producer.RecordMetadata>> futures = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config("all", true),
