@@ -43,6 +43,7 @@ public class BatchEncodingBenchmark {
     public String compression;
 
     private static final int BATCH_SIZE = 16_384;
+    private static final org.apache.kafka.common.header.Header[] NO_HEADERS = new org.apache.kafka.common.header.Header[0];
 
     private byte[][] values;
     private ByteBuffer buffer;
@@ -81,8 +82,8 @@ public class BatchEncodingBenchmark {
         MemoryRecordsBuilder builder = MemoryRecords.builder(buffer, RecordBatch.CURRENT_MAGIC_VALUE, kafkaCompression,
                 TimestampType.CREATE_TIME, 0L);
         int i = 0;
-        while (builder.hasRoomFor(timestamp + i, null, values[i & 255], null)) {
-            builder.append(timestamp + i, null, values[i & 255], null);
+        while (builder.hasRoomFor(timestamp + i, null, values[i & 255], NO_HEADERS)) {
+            builder.append(timestamp + i, null, values[i & 255], NO_HEADERS);
             i++;
         }
         return builder.build();
