@@ -15,7 +15,7 @@ import dev.courier.producer.internals.config.Plugins;
 import dev.courier.producer.internals.config.ProducerSettings;
 import dev.courier.producer.internals.metadata.Cluster;
 import dev.courier.producer.internals.metadata.Metadata;
-import dev.courier.producer.internals.metadata.TopicPartition;
+import dev.courier.producer.internals.partition.TopicPartitionCache;
 import dev.courier.producer.internals.metrics.ProducerMetrics;
 import dev.courier.producer.internals.partition.RecordPartitioner;
 import dev.courier.producer.internals.protocol.Errors;
@@ -66,6 +66,7 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
     private final Object metadataMonitor = new Object();
     /** Monotonic time of the last applied metadata update, -1 before the first; written by the sender thread. */
     private volatile long lastMetadataUpdateMs = -1;
+    private final TopicPartitionCache topicPartitions = new TopicPartitionCache();
 
     /** A producer whose serializers come from {@code key.serializer} and {@code value.serializer}. */
     public CourierProducer(Map<String, ?> configs) {
@@ -154,7 +155,7 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
                 int partition = partitioner.partition(topic, intercepted.partition(), intercepted.key(), keyBytes,
                         intercepted.value(), valueBytes, cluster);
                 if (partition != RecordPartitioner.UNKNOWN) {
-                    RecordAccumulator.AppendResult result = accumulator.append(new TopicPartition(topic, partition),
+                    RecordAccumulator.AppendResult result = accumulator.append(topicPartitions.get(topic, partition),
                             timestamp, keyBytes, valueBytes, headers, future, callback, settings.maxBlockMs(), now);
                     if (partitioner.usesSticky(intercepted.partition(), keyBytes)) {
                         partitioner.onAppend(topic, partition, size - RecordBatchBuilder.BATCH_HEADER_SIZE, result.batchIsFull(),
@@ -223,7 +224,9 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
 
     /** Interceptors then the user's callback; nothing they throw escapes. Completion thread. */
     private void onRecordCompleted(RecordMetadata metadata, Exception exception, Callback callback) {
-        for (ProducerInterceptor<K, V> interceptor : interceptors) {
+        // Indexed: iterating even an empty List.of() allocates an iterator, once per record here.
+        for (int i = 0, n = interceptors.size(); i < n; i++) {
+            ProducerInterceptor<K, V> interceptor = interceptors.get(i);
             try {
                 interceptor.onAcknowledgement(metadata, exception);
             } catch (RuntimeException e) {

@@ -87,7 +87,7 @@ public final class ProducerBatch {
             return false;
         }
         if (recordCount == futures.length) {
-            int capacity = recordCount * 2;
+            int capacity = grownCapacity();
             futures = Arrays.copyOf(futures, capacity);
             callbacks = Arrays.copyOf(callbacks, capacity);
             timestamps = Arrays.copyOf(timestamps, capacity);
@@ -97,6 +97,21 @@ public final class ProducerBatch {
         timestamps[recordCount] = timestamp;
         recordCount++;
         return true;
+    }
+
+    /**
+     * Room for the records still likely to fit, judged by the average size so far, instead of doubling
+     * blindly: a batch of small records then grows its slot arrays once rather than three or four times
+     * (each growth copies three arrays). Never less than half again, so a run of smaller records cannot
+     * make it grow by one slot at a time.
+     */
+    private int grownCapacity() {
+        int written = builder.sizeInBytes() - RecordBatchBuilder.BATCH_HEADER_SIZE;
+        int averageRecordBytes = Math.max(1, written / Math.max(1, recordCount));
+        long room = Math.max(0, pooledBuffer.capacity() - builder.sizeInBytes());
+        long likely = recordCount + 1 + room / averageRecordBytes;
+        long atLeast = recordCount + Math.max(1, recordCount / 2);
+        return (int) Math.min(Integer.MAX_VALUE - 8, Math.max(likely, atLeast));
     }
 
     /** Whether another record of typical size is unlikely to fit; the caller holds the deque's monitor. */

@@ -63,6 +63,14 @@ public final class RecordAccumulator {
 
     /** What an append did, so the caller knows whether to wake the sender. */
     public record AppendResult(boolean batchIsFull, boolean newBatchCreated) {
+
+        private static final AppendResult[] ALL = {new AppendResult(false, false), new AppendResult(false, true),
+            new AppendResult(true, false), new AppendResult(true, true)};
+
+        /** One of four shared instances: an append allocates no result. */
+        public static AppendResult of(boolean batchIsFull, boolean newBatchCreated) {
+            return ALL[(batchIsFull ? 2 : 0) | (newBatchCreated ? 1 : 0)];
+        }
     }
 
     /**
@@ -132,7 +140,7 @@ public final class RecordAccumulator {
             }
             deque.addLast(batch);
             incomplete.add(batch);
-            return new AppendResult(deque.size() > 1 || batch.isFull(batchSize), true);
+            return AppendResult.of(deque.size() > 1 || batch.isFull(batchSize), true);
         }
     }
 
@@ -141,7 +149,7 @@ public final class RecordAccumulator {
                                          Callback callback) {
         ProducerBatch last = deque.peekLast();
         if (last != null && last.tryAppend(timestamp, key, value, headers, future, callback)) {
-            return new AppendResult(deque.size() > 1 || last.isFull(batchSize), false);
+            return AppendResult.of(deque.size() > 1 || last.isFull(batchSize), false);
         }
         return null;
     }

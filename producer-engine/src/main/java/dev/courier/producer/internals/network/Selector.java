@@ -36,6 +36,9 @@ public final class Selector implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Selector.class);
 
+    /** Per connection; produce and metadata responses are far smaller, so one read takes several. */
+    static final int READ_BUFFER_BYTES = 16 * 1024;
+
     private final java.nio.channels.Selector nioSelector;
     private final int maxReceiveSize;
     private final int sendBufferBytes;
@@ -46,6 +49,8 @@ public final class Selector implements AutoCloseable {
 
     private final List<String> connected = new ArrayList<>();
     private final List<NetworkSend> completedSends = new ArrayList<>();
+    /** Sends that {@link #send} wrote completely at once; reported by the next poll, like any other. */
+    private final List<NetworkSend> sendsCompletedEagerly = new ArrayList<>();
     private final List<NetworkReceive> completedReceives = new ArrayList<>();
     private final Map<String, IOException> disconnected = new LinkedHashMap<>();
 
@@ -125,12 +130,35 @@ public final class Selector implements AutoCloseable {
             throw new IllegalStateException("A send is still in progress on connection " + send.destination());
         }
         connection.send = send;
+        if (writeEagerly(connection)) {
+            return;
+        }
         try {
             connection.key.interestOps(connection.key.interestOps() | SelectionKey.OP_WRITE);
         } catch (CancelledKeyException e) {
             // The next poll reports the disconnect; the send is dropped with the connection.
             log.debug("Connection {} was cancelled while queueing a send", send.destination());
         }
+    }
+
+    /**
+     * Writes a new send at once: a request usually fits the socket buffer, and writing it now saves
+     * registering OP_WRITE, a select round and unregistering it again. When it does not complete (or
+     * fails, which the poll that follows sees again and reports as a disconnect), OP_WRITE takes over.
+     */
+    private boolean writeEagerly(Connection connection) {
+        NetworkSend send = connection.send;
+        try {
+            send.writeTo(connection.socket);
+        } catch (IOException e) {
+            return false;
+        }
+        if (!send.completed()) {
+            return false;
+        }
+        connection.send = null;
+        sendsCompletedEagerly.add(send);
+        return true;
     }
 
     /**
@@ -144,6 +172,8 @@ public final class Selector implements AutoCloseable {
         completedSends.clear();
         completedReceives.clear();
         disconnected.clear();
+        completedSends.addAll(sendsCompletedEagerly);
+        sendsCompletedEagerly.clear();
 
         int readyCount;
         if (!immediatelyConnected.isEmpty() || timeoutMs == 0) {
@@ -196,35 +226,69 @@ public final class Selector implements AutoCloseable {
         }
     }
 
-    /** Reads every complete frame available now; keeps a partial one for the next poll. */
+    /**
+     * Reads what the socket has into the connection's read buffer with one call, then cuts every
+     * complete frame out of it; a partial frame stays for the next poll. Responses are small, so one
+     * read usually brings one or more whole frames (instead of one read for the size, one for the
+     * payload and one to find the socket empty). A frame larger than the read buffer is read straight
+     * into its own payload buffer.
+     */
     private void readFrames(Connection connection) throws IOException {
         while (true) {
-            if (connection.payload == null) {
-                if (connection.socket.read(connection.sizeBuffer) < 0) {
+            ByteBuffer payload = connection.payload;
+            if (payload != null) {
+                if (connection.socket.read(payload) < 0) {
                     throw new EOFException("Connection " + connection.id + " closed by the peer");
                 }
-                if (connection.sizeBuffer.hasRemaining()) {
+                if (payload.hasRemaining()) {
                     return;
                 }
-                int size = connection.sizeBuffer.getInt(0);
-                if (size < 0 || size > maxReceiveSize) {
-                    throw new InvalidReceiveException("Invalid frame size " + size + " from " + connection.id
-                            + " (largest allowed " + maxReceiveSize + ")");
-                }
-                connection.payload = ByteBuffer.allocate(size);
+                payload.flip();
+                completedReceives.add(new NetworkReceive(connection.id, payload));
+                connection.payload = null;
             }
-            if (connection.payload.hasRemaining()) {
-                if (connection.socket.read(connection.payload) < 0) {
-                    throw new EOFException("Connection " + connection.id + " closed by the peer");
-                }
-                if (connection.payload.hasRemaining()) {
-                    return;
-                }
+            ByteBuffer in = connection.readBuffer;
+            int read = connection.socket.read(in);
+            if (read < 0) {
+                throw new EOFException("Connection " + connection.id + " closed by the peer");
             }
-            connection.payload.flip();
-            completedReceives.add(new NetworkReceive(connection.id, connection.payload));
-            connection.payload = null;
-            connection.sizeBuffer.clear();
+            in.flip();
+            try {
+                cutFrames(connection, in);
+            } finally {
+                in.compact();
+            }
+            // A read that left room drained the socket; a full buffer or a large frame means read on.
+            if (connection.payload == null && (read == 0 || in.hasRemaining())) {
+                return;
+            }
+        }
+    }
+
+    /** Moves complete frames from {@code in} (read mode) to completedReceives; starts a large one. */
+    private void cutFrames(Connection connection, ByteBuffer in) throws IOException {
+        while (in.remaining() >= 4) {
+            int size = in.getInt(in.position());
+            if (size < 0 || size > maxReceiveSize) {
+                throw new InvalidReceiveException("Invalid frame size " + size + " from " + connection.id
+                        + " (largest allowed " + maxReceiveSize + ")");
+            }
+            int available = in.remaining() - 4;
+            if (available < size && 4 + size <= in.capacity()) {
+                return; // the rest of this frame fits the buffer: wait for it there
+            }
+            in.position(in.position() + 4);
+            ByteBuffer payload = ByteBuffer.allocate(size);
+            int limit = in.limit();
+            in.limit(in.position() + Math.min(size, available));
+            payload.put(in);
+            in.limit(limit);
+            if (payload.hasRemaining()) {
+                connection.payload = payload; // larger than the read buffer: read the rest straight into it
+                return;
+            }
+            payload.flip();
+            completedReceives.add(new NetworkReceive(connection.id, payload));
         }
     }
 
@@ -288,6 +352,7 @@ public final class Selector implements AutoCloseable {
         Connection connection = channels.remove(id);
         if (connection != null) {
             connection.close();
+            sendsCompletedEagerly.removeIf(send -> send.destination().equals(id));
         }
     }
 
@@ -323,7 +388,9 @@ public final class Selector implements AutoCloseable {
         final String id;
         final SocketChannel socket;
         final SelectionKey key;
-        final ByteBuffer sizeBuffer = ByteBuffer.allocate(4);
+        /** Bytes read but not yet cut into frames; write mode between polls. */
+        final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
+        /** A frame larger than the read buffer, being read straight into its own buffer. */
         ByteBuffer payload;
         NetworkSend send;
         boolean connected;

@@ -289,6 +289,8 @@ public final class Sender implements Runnable {
 
     private void handleProduceResponse(ClientResponse response, Map<TopicPartition, ProducerBatch> batches,
                                        Map<UUID, String> topicNamesById) {
+        // Before any batch completes: whoever a completion wakes (flush) must not read a stale count.
+        inFlightRequests = client.inFlightRequestCount();
         long now = time.monotonicMs();
         String node = response.request().destination();
         if (response.wasTimedOut()) {

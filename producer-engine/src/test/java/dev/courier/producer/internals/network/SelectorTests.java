@@ -208,11 +208,59 @@ class SelectorTests {
         selector.connect("a", server.address());
         pollUntil(selector, () -> selector.isChannelReady("a"));
 
-        selector.send(new NetworkSend("a", frame(bytes(4, 0))));
+        // Larger than the socket buffers of both ends, and the server does not read: the send stays pending.
+        selector.send(new NetworkSend("a", frame(new byte[32 * 1024 * 1024])));
+        assertThat(selector.hasPendingSend("a")).isTrue();
         assertThatThrownBy(() -> selector.send(new NetworkSend("a", frame(bytes(4, 0)))))
                 .isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> selector.send(new NetworkSend("b", frame(bytes(4, 0)))))
                 .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aSendThatFitsTheSocketIsWrittenAtOnceAndReportedByTheNextPoll() throws Exception {
+        LoopbackServer server = track(LoopbackServer.manual());
+        Selector selector = track(new Selector(100, -1, -1));
+        selector.connect("a", server.address());
+        pollUntil(selector, () -> selector.isChannelReady("a"));
+        Socket peer = server.nextConnection();
+
+        NetworkSend first = new NetworkSend("a", frame(bytes(10, 1)));
+        selector.send(first);
+        assertThat(selector.hasPendingSend("a")).isFalse();
+        NetworkSend second = new NetworkSend("a", frame(bytes(10, 2)));
+        selector.send(second);
+
+        selector.poll(0);
+        assertThat(selector.completedSends()).containsExactly(first, second);
+        byte[] received = new byte[28];
+        new java.io.DataInputStream(peer.getInputStream()).readFully(received);
+        assertThat(received).isEqualTo(concat(frame(bytes(10, 1)), frame(bytes(10, 2))));
+        selector.poll(0);
+        assertThat(selector.completedSends()).isEmpty();
+    }
+
+    @Test
+    void severalResponsesInOneReadOneSplitAcrossReadsAndOneLargerThanTheReadBufferAreAllCut() throws Exception {
+        LoopbackServer server = track(LoopbackServer.manual());
+        Selector selector = track(new Selector(Selector.READ_BUFFER_BYTES * 4, -1, -1));
+        selector.connect("a", server.address());
+        pollUntil(selector, () -> selector.isChannelReady("a"));
+        java.io.DataOutputStream peer = new java.io.DataOutputStream(server.nextConnection().getOutputStream());
+        byte[] large = bytes(Selector.READ_BUFFER_BYTES * 2 + 17, 9);
+
+        byte[] three = concat(frame(bytes(5, 1)), frame(bytes(7, 2)), frame(bytes(3, 3)));
+        peer.write(three, 0, three.length - 2); // the last frame's final two bytes come later
+        peer.flush();
+        pollUntil(selector, () -> received.size() >= 2);
+        peer.write(three, three.length - 2, 2);
+        peer.writeInt(large.length);
+        peer.write(large);
+        peer.flush();
+        pollUntil(selector, () -> received.size() >= 4);
+
+        assertThat(received).extracting(receive -> toArray(receive.payload()))
+                .containsExactly(bytes(5, 1), bytes(7, 2), bytes(3, 3), large);
     }
 
     @Test

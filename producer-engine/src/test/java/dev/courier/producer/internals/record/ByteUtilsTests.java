@@ -98,4 +98,33 @@ class ByteUtilsTests {
         assertThatThrownBy(() -> ByteUtils.readVarlong(ByteBuffer.wrap(HEX.parseHex("8080808080808080808001"))))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void writesTheSameBytesAsKafkaForValuesOfEveryEncodedLength() {
+        Random random = new Random(5);
+        ByteBuffer ours = ByteBuffer.allocate(16);
+        ByteBuffer kafka = ByteBuffer.allocate(16);
+        for (int i = 0; i < 20_000; i++) {
+            int bits = random.nextInt(64);
+            long value = bits == 0 ? 0 : random.nextLong() >> (63 - bits);
+            ours.clear();
+            kafka.clear();
+            ByteUtils.writeVarlong(value, ours);
+            org.apache.kafka.common.utils.ByteUtils.writeVarlong(value, kafka);
+            assertThat(ours.flip()).isEqualTo(kafka.flip());
+
+            int intValue = (int) value;
+            ours.clear();
+            kafka.clear();
+            ByteUtils.writeVarint(intValue, ours);
+            org.apache.kafka.common.utils.ByteUtils.writeVarint(intValue, kafka);
+            assertThat(ours.flip()).isEqualTo(kafka.flip());
+
+            ours.clear();
+            kafka.clear();
+            ByteUtils.writeUnsignedVarint(intValue, ours);
+            org.apache.kafka.common.utils.ByteUtils.writeUnsignedVarint(intValue, kafka);
+            assertThat(ours.flip()).isEqualTo(kafka.flip());
+        }
+    }
 }

@@ -1,0 +1,26 @@
+package dev.courier.benchmarks.perf;
+
+/**
+ * The completion callback of one record, for either client (it implements both callback interfaces).
+ * Allocated before a round starts, so the caller thread's allocation during the round is the producer's.
+ */
+final class Ack implements dev.courier.producer.Callback, org.apache.kafka.clients.producer.Callback {
+
+    private final RoundRecorder recorder;
+    private final int index;
+
+    Ack(RoundRecorder recorder, int index) {
+        this.recorder = recorder;
+        this.index = index;
+    }
+
+    @Override
+    public void onCompletion(dev.courier.producer.RecordMetadata metadata, Exception exception) {
+        recorder.completed(index, exception);
+    }
+
+    @Override
+    public void onCompletion(org.apache.kafka.clients.producer.RecordMetadata metadata, Exception exception) {
+        recorder.completed(index, exception);
+    }
+}

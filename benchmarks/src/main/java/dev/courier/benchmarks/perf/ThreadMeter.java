@@ -1,0 +1,121 @@
+package dev.courier.benchmarks.perf;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * CPU time and allocated bytes of a producer's threads (the caller plus the client's own threads,
+ * found by name), and the JVM's GC count, between {@link #start} and {@link #stop}. Per-thread numbers
+ * come from {@code com.sun.management.ThreadMXBean}, so the broker in the same JVM does not count; the
+ * GC count is JVM-wide and does include it.
+ */
+final class ThreadMeter {
+
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    static {
+        if (THREADS.isThreadCpuTimeSupported()) {
+            THREADS.setThreadCpuTimeEnabled(true);
+        }
+        if (THREADS.isThreadAllocatedMemorySupported()) {
+            THREADS.setThreadAllocatedMemoryEnabled(true);
+        }
+    }
+
+    private final long[] threadIds;
+    private final long[] cpuAtStart;
+    private final long[] allocatedAtStart;
+    private long gcAtStart;
+    private long cpuNanos;
+    private long allocatedBytes;
+    private long gcCount;
+
+    private ThreadMeter(long[] threadIds) {
+        this.threadIds = threadIds;
+        this.cpuAtStart = new long[threadIds.length];
+        this.allocatedAtStart = new long[threadIds.length];
+    }
+
+    /** Meters the calling thread and every live thread whose name starts with one of the prefixes. */
+    static ThreadMeter forCallerAnd(List<String> threadNamePrefixes) {
+        List<Long> ids = new ArrayList<>();
+        ids.add(Thread.currentThread().getId());
+        List<String> missing = new ArrayList<>(threadNamePrefixes);
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            for (String prefix : threadNamePrefixes) {
+                if (thread.getName().startsWith(prefix)) {
+                    ids.add(thread.getId());
+                    missing.remove(prefix);
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("producer threads not found: " + missing);
+        }
+        return new ThreadMeter(ids.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    int threadCount() {
+        return threadIds.length;
+    }
+
+    /** Per thread: name, CPU ms and MB allocated over the window (for -Dbench.threads=true). */
+    String perThread() {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < threadIds.length; i++) {
+            java.lang.management.ThreadInfo info = THREADS.getThreadInfo(threadIds[i]);
+            s.append(String.format(java.util.Locale.ROOT, "    %-45s CPU %7.1f ms  alloc %7.1f MB%n",
+                    info == null ? threadIds[i] : info.getThreadName(),
+                    (THREADS.getThreadCpuTime(threadIds[i]) - cpuAtStart[i]) / 1e6,
+                    (THREADS.getThreadAllocatedBytes(threadIds[i]) - allocatedAtStart[i]) / 1e6));
+        }
+        return s.toString();
+    }
+
+    void start() {
+        for (int i = 0; i < threadIds.length; i++) {
+            cpuAtStart[i] = THREADS.getThreadCpuTime(threadIds[i]);
+            allocatedAtStart[i] = THREADS.getThreadAllocatedBytes(threadIds[i]);
+        }
+        gcAtStart = gcCount();
+    }
+
+    void stop() {
+        cpuNanos = 0;
+        allocatedBytes = 0;
+        for (int i = 0; i < threadIds.length; i++) {
+            long cpu = THREADS.getThreadCpuTime(threadIds[i]);
+            long allocated = THREADS.getThreadAllocatedBytes(threadIds[i]);
+            if (cpu >= 0 && cpuAtStart[i] >= 0) {
+                cpuNanos += cpu - cpuAtStart[i];
+            }
+            if (allocated >= 0 && allocatedAtStart[i] >= 0) {
+                allocatedBytes += allocated - allocatedAtStart[i];
+            }
+        }
+        gcCount = gcCount() - gcAtStart;
+    }
+
+    long cpuNanos() {
+        return cpuNanos;
+    }
+
+    long allocatedBytes() {
+        return allocatedBytes;
+    }
+
+    long gcCountDelta() {
+        return gcCount;
+    }
+
+    private static long gcCount() {
+        long count = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, gc.getCollectionCount());
+        }
+        return count;
+    }
+}

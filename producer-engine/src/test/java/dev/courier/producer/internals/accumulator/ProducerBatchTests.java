@@ -1,0 +1,64 @@
+package dev.courier.producer.internals.accumulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.courier.producer.Callback;
+import dev.courier.producer.RecordMetadata;
+import dev.courier.producer.internals.metadata.TopicPartition;
+import dev.courier.producer.internals.record.Compression;
+import dev.courier.producer.internals.record.RecordBatchBuilder;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class ProducerBatchTests {
+
+    private static final long BASE_TIMESTAMP = 1_700_000_000_000L;
+
+    @Test
+    void aBatchOfManySmallRecordsCompletesEveryRecordInAppendOrderAcrossSlotGrowth() {
+        ByteBuffer buffer = ByteBuffer.allocate(16_384);
+        ProducerBatch batch = new ProducerBatch(new TopicPartition("t", 3), buffer,
+                new RecordBatchBuilder(buffer, Compression.none()), 0);
+        List<CompletableFuture<RecordMetadata>> futures = new ArrayList<>();
+        List<Long> callbackOffsets = new ArrayList<>();
+        int appended = 0;
+        while (true) {
+            CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
+            // sizes vary, so the average-size estimate of the next growth is exercised with both shapes
+            byte[] value = new byte[appended < 100 ? 40 : 3];
+            Callback callback = (metadata, error) -> callbackOffsets.add(metadata.offset());
+            if (!batch.tryAppend(BASE_TIMESTAMP + appended, null, value, null, future, callback)) {
+                break;
+            }
+            futures.add(future);
+            appended++;
+        }
+        assertThat(appended).isGreaterThan(1_000);
+
+        batch.close();
+        assertThat(batch.succeed(500, -1)).isTrue();
+        batch.completeRecords((metadata, error, callback) -> callback.onCompletion(metadata, error));
+
+        for (int i = 0; i < appended; i++) {
+            RecordMetadata metadata = futures.get(i).join();
+            assertThat(metadata.offset()).isEqualTo(500 + i);
+            assertThat(metadata.timestamp()).isEqualTo(BASE_TIMESTAMP + i);
+        }
+        assertThat(callbackOffsets).hasSize(appended).isSorted().startsWith(500L);
+    }
+
+    @Test
+    void appendResultsAreSharedInstancesWithTheFlagsAskedFor() {
+        for (boolean full : new boolean[] {false, true}) {
+            for (boolean created : new boolean[] {false, true}) {
+                RecordAccumulator.AppendResult result = RecordAccumulator.AppendResult.of(full, created);
+                assertThat(result.batchIsFull()).isEqualTo(full);
+                assertThat(result.newBatchCreated()).isEqualTo(created);
+                assertThat(RecordAccumulator.AppendResult.of(full, created)).isSameAs(result);
+            }
+        }
+    }
+}
