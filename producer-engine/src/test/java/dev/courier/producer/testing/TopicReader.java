@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -28,33 +29,7 @@ final class TopicReader {
      */
     static List<ConsumerRecord<byte[], byte[]>> consume(String bootstrapServers, String topic, int expectedCount,
                                                         Duration timeout) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "embedded-kafka-consume-" + topic);
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        long deadlineNs = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition()))
-                    .toList();
-            if (partitions.isEmpty()) {
-                throw new AssertionError("Topic " + topic + " does not exist");
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            while (records.size() < expectedCount) {
-                long remainingNs = deadlineNs - System.nanoTime();
-                if (remainingNs <= 0) {
-                    throw new AssertionError("Expected " + expectedCount + " records from " + topic + " within "
-                            + timeout + " but read " + records.size() + ": " + describe(records));
-                }
-                consumer.poll(Duration.ofNanos(Math.min(remainingNs, TimeUnit.MILLISECONDS.toNanos(200))))
-                        .forEach(records::add);
-            }
-        }
-        return records;
+        return read(bootstrapServers, topic, timeout, "embedded-kafka-consume-", (consumer, partitions) -> records -> records.size() < expectedCount, "Expected " + expectedCount + " records from " + topic + " within " + timeout);
     }
 
     /**
@@ -63,10 +38,24 @@ final class TopicReader {
      * so duplicates beyond an expected count are seen too.
      */
     static List<ConsumerRecord<byte[], byte[]>> consumeAll(String bootstrapServers, String topic, Duration timeout) {
+        return read(bootstrapServers, topic, timeout, "embedded-kafka-consume-all-", (consumer, partitions) -> {
+            Map<TopicPartition, Long> endOffsets = consumer.endOffsets(partitions, timeout);
+            return records -> partitions.stream().anyMatch(tp -> consumer.position(tp, timeout) < endOffsets.get(tp));
+        }, "Could not read " + topic + " up to its end offsets within " + timeout);
+    }
+
+    /** Decides, once the consumer is assigned, when a read is still short of what the caller wants. */
+    private interface Goal {
+        Predicate<List<ConsumerRecord<byte[], byte[]>>> start(KafkaConsumer<byte[], byte[]> consumer,
+                                                                 List<TopicPartition> partitions);
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> read(String bootstrapServers, String topic, Duration timeout,
+                                                            String clientIdPrefix, Goal goal, String failure) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "embedded-kafka-consume-all-" + topic);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientIdPrefix + topic);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         long deadlineNs = System.nanoTime() + timeout.toNanos();
@@ -78,14 +67,13 @@ final class TopicReader {
             if (partitions.isEmpty()) {
                 throw new AssertionError("Topic " + topic + " does not exist");
             }
-            Map<TopicPartition, Long> endOffsets = consumer.endOffsets(partitions, timeout);
+            Predicate<List<ConsumerRecord<byte[], byte[]>>> wantsMore = goal.start(consumer, partitions);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp, timeout) < endOffsets.get(tp))) {
+            while (wantsMore.test(records)) {
                 long remainingNs = deadlineNs - System.nanoTime();
                 if (remainingNs <= 0) {
-                    throw new AssertionError("Could not read " + topic + " up to its end offsets " + endOffsets
-                            + " within " + timeout + "; read " + records.size() + ": " + describe(records));
+                    throw new AssertionError(failure + " but read " + records.size() + ": " + describe(records));
                 }
                 consumer.poll(Duration.ofNanos(Math.min(remainingNs, TimeUnit.MILLISECONDS.toNanos(200))))
                         .forEach(records::add);
