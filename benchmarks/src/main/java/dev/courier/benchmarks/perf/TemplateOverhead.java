@@ -206,6 +206,9 @@ public final class TemplateOverhead {
                             + records + " completed");
                 }
                 meter.stop();
+                if (Boolean.getBoolean("bench.threads")) {
+                    System.out.print(meter.perThread());
+                }
                 if (recorder.firstError() != null) {
                     throw new IllegalStateException(variant + ": records failed", recorder.firstError());
                 }
