@@ -1,16 +1,21 @@
 package dev.courier.sample;
 
+import dev.courier.producer.spring.SendResult;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 /**
  * Counts of one demo run. Sends are counted on the demo's thread, outcomes on the producer's callback
- * thread; every counter is a {@link LongAdder}, so reads from the progress thread never block either.
+ * thread; every counter is a {@link LongAdder}, so reads from the progress thread never block either. The
+ * report is itself the completion action of every send ({@code whenComplete(report)}): one shared object
+ * rather than a lambda per event.
  */
-final class DeliveryReport {
+final class DeliveryReport implements BiConsumer<SendResult<?, ?>, Throwable> {
 
     private final LongAdder sent = new LongAdder();
     private final LongAdder acknowledged = new LongAdder();
@@ -18,6 +23,9 @@ final class DeliveryReport {
     private final Map<Integer, LongAdder> perPartition = new ConcurrentHashMap<>();
     private final long startNs = System.nanoTime();
     private volatile long endNs;
+    private final AtomicLong outcomes = new AtomicLong();
+    /** Outcomes {@link #awaitOutcomes} waits for (its wait is bounded, so a notify that races it costs 1 s). */
+    private volatile long awaited = Long.MAX_VALUE;
 
     void sent() {
         sent.increment();
@@ -30,6 +38,37 @@ final class DeliveryReport {
 
     void failed() {
         failed.increment();
+    }
+
+    /** One send's outcome: counts it, and wakes {@link #awaitOutcomes} when it is the last one. */
+    @Override
+    public void accept(SendResult<?, ?> result, Throwable error) {
+        if (error == null) {
+            acknowledged(result.recordMetadata().partition());
+        } else {
+            failed();
+        }
+        if (outcomes.incrementAndGet() >= awaited) {
+            synchronized (this) {
+                notifyAll();
+            }
+        }
+    }
+
+    /** Blocks until {@code count} outcomes (acknowledged or failed) are known. */
+    synchronized void awaitOutcomes(long count) {
+        awaited = count;
+        boolean interrupted = false;
+        while (outcomes.get() < count) {
+            try {
+                wait(1000);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Marks the moment every outcome was known. */

@@ -2,7 +2,6 @@ package dev.courier.sample;
 
 import dev.courier.producer.spring.ProducerTemplate;
 import java.time.Instant;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +25,8 @@ import org.springframework.stereotype.Component;
 class DemoRunner implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(DemoRunner.class);
+    /** Distinct keys the demo spreads its events over. */
+    private static final int CUSTOMERS = 1000;
 
     private final ProducerTemplate<String, Event> template;
     private final SampleProperties properties;
@@ -60,20 +61,19 @@ class DemoRunner implements ApplicationRunner {
         });
         progress.scheduleAtFixedRate(() -> log.info("  ... {}", report.progressLine()), 1, 1, TimeUnit.SECONDS);
         try {
-            CompletableFuture<?>[] outcomes = new CompletableFuture<?>[count];
+            // Outcomes are counted by the report as they arrive; the futures are not kept, so a large run does
+            // not hold every record, event and result in memory until the end.
+            String[] keys = new String[Math.min(count, CUSTOMERS)];
+            for (int c = 0; c < keys.length; c++) {
+                keys[c] = "customer-" + c;
+            }
             for (int i = 0; i < count; i++) {
                 Event event = new Event("demo-" + i, "demo", "event number " + i, Instant.now());
-                outcomes[i] = template.send(topic, "customer-" + (i % 1000), event).whenComplete((result, error) -> {
-                    if (error == null) {
-                        report.acknowledged(result.recordMetadata().partition());
-                    } else {
-                        report.failed();
-                    }
-                });
+                template.send(topic, keys[i % CUSTOMERS], event).whenComplete(report);
                 report.sent();
             }
             template.flush();
-            CompletableFuture.allOf(outcomes).exceptionally(error -> null).join();
+            report.awaitOutcomes(count);
             report.finished();
             return report;
         } finally {

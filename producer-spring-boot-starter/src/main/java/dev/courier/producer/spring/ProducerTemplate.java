@@ -17,15 +17,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All three are told on one path, the producer's callback: observers and listener first, the future
  * last, so a caller that joins the future sees the listener's effects.
+ *
+ * <p>Per send the template allocates only the returned future (which is also the producer's callback, see
+ * {@link SendFuture}) and, on success, its {@link SendResult}; observers add their own.
  */
 public class ProducerTemplate<K, V> implements ProducerOperations<K, V> {
 
     private static final Logger log = LoggerFactory.getLogger(ProducerTemplate.class);
+    private static final SendObserver.Completion[] NO_COMPLETIONS = new SendObserver.Completion[0];
 
     private final ManagedProducer<K, V> producer;
     private final String defaultTopic;
     private final ProducerListener<K, V> listener;
-    private final List<SendObserver> observers;
+    /** Iterated per send: an array, and none at all without observers (the common minimal setup). */
+    private final SendObserver[] observers;
 
     /**
      * @param defaultTopic topic of {@code sendDefault}, or null
@@ -37,7 +42,7 @@ public class ProducerTemplate<K, V> implements ProducerOperations<K, V> {
         this.producer = Objects.requireNonNull(producer, "producer");
         this.defaultTopic = defaultTopic;
         this.listener = listener;
-        this.observers = List.copyOf(observers);
+        this.observers = List.copyOf(observers).toArray(SendObserver[]::new);
     }
 
     public ProducerTemplate(ManagedProducer<K, V> producer) {
@@ -91,11 +96,10 @@ public class ProducerTemplate<K, V> implements ProducerOperations<K, V> {
             notifyError(record, null, e);
             throw e;
         }
-        SendObserver.Completion[] completions = startObservers(record);
-        CompletableFuture<SendResult<K, V>> result = new CompletableFuture<>();
-        Callback callback = (metadata, exception) -> complete(record, metadata, exception, completions, result);
+        SendObserver.Completion[] completions = observers.length == 0 ? NO_COMPLETIONS : startObservers(record);
+        SendFuture<K, V> result = new SendFuture<>(this, record, completions);
         try {
-            target.send(record, callback);
+            target.send(record, result);
         } catch (RuntimeException e) {
             // Refused before acceptance: the callback never runs, so end everything here.
             RuntimeException thrown = e instanceof IllegalStateException && !producer.isAccepting()
@@ -127,13 +131,13 @@ public class ProducerTemplate<K, V> implements ProducerOperations<K, V> {
     }
 
     private SendObserver.Completion[] startObservers(ProducerRecord<K, V> record) {
-        SendObserver.Completion[] completions = new SendObserver.Completion[observers.size()];
+        SendObserver.Completion[] completions = new SendObserver.Completion[observers.length];
         for (int i = 0; i < completions.length; i++) {
             try {
-                completions[i] = observers.get(i).onSend(record);
+                completions[i] = observers[i].onSend(record);
             } catch (RuntimeException e) {
                 log.warn("SendObserver {} failed in onSend; ignoring it for this record",
-                        observers.get(i).getClass().getName(), e);
+                        observers[i].getClass().getName(), e);
             }
         }
         return completions;
@@ -176,5 +180,34 @@ public class ProducerTemplate<K, V> implements ProducerOperations<K, V> {
     @Override
     public void flush() {
         producer.flush();
+    }
+
+    /**
+     * The future a send returns, doubling as the producer's {@link Callback}: one object per send instead of a
+     * future plus a capturing lambda. Completed on the producer's callback thread through
+     * {@link #complete}. Dependent stages ({@code thenApply}, ...) are plain {@link CompletableFuture}s.
+     */
+    private static final class SendFuture<K, V> extends CompletableFuture<SendResult<K, V>> implements Callback {
+
+        private final ProducerTemplate<K, V> template;
+        private final ProducerRecord<K, V> record;
+        private final SendObserver.Completion[] completions;
+
+        SendFuture(ProducerTemplate<K, V> template, ProducerRecord<K, V> record,
+                   SendObserver.Completion[] completions) {
+            this.template = template;
+            this.record = record;
+            this.completions = completions;
+        }
+
+        @Override
+        public void onCompletion(RecordMetadata metadata, Exception exception) {
+            template.complete(record, metadata, exception, completions, this);
+        }
+
+        @Override
+        public <U> CompletableFuture<U> newIncompleteFuture() {
+            return new CompletableFuture<>();
+        }
     }
 }

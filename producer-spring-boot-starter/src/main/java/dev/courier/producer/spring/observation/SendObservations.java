@@ -2,8 +2,11 @@ package dev.courier.producer.spring.observation;
 
 import dev.courier.producer.ProducerRecord;
 import dev.courier.producer.spring.SendObserver;
+import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One Micrometer {@link Observation} per send, named {@value #NAME}: started when the record is handed to
@@ -16,8 +19,15 @@ public final class SendObservations implements SendObserver {
 
     public static final String NAME = "courier.producer.send";
 
+    private static final Completion NO_OP = (metadata, exception) -> { };
+
     private final ObservationRegistry registry;
     private final String clientId;
+    /** Topic -> its contextual name and low-cardinality key values, built once per topic rather than per send. */
+    private final Map<String, TopicView> topics = new ConcurrentHashMap<>();
+
+    private record TopicView(String contextualName, KeyValues lowCardinality) {
+    }
 
     public SendObservations(ObservationRegistry registry, String clientId) {
         this.registry = registry;
@@ -26,12 +36,14 @@ public final class SendObservations implements SendObserver {
 
     @Override
     public Completion onSend(ProducerRecord<?, ?> record) {
+        TopicView topic = topics.computeIfAbsent(record.topic(), this::view);
         Observation observation = Observation.createNotStarted(NAME, registry)
-                .contextualName(record.topic() + " send")
-                .lowCardinalityKeyValue("messaging.system", "kafka")
-                .lowCardinalityKeyValue("messaging.destination.name", record.topic())
-                .lowCardinalityKeyValue("courier.client.id", clientId)
+                .contextualName(topic.contextualName())
+                .lowCardinalityKeyValues(topic.lowCardinality())
                 .start();
+        if (observation.isNoop()) {
+            return NO_OP; // e.g. a registry without handlers, or an observation switched off by a predicate
+        }
         return (metadata, exception) -> {
             try {
                 if (metadata != null) {
@@ -47,5 +59,12 @@ public final class SendObservations implements SendObserver {
                 observation.stop();
             }
         };
+    }
+
+    private TopicView view(String topic) {
+        return new TopicView(topic + " send", KeyValues.of(
+                "messaging.system", "kafka",
+                "messaging.destination.name", topic,
+                "courier.client.id", clientId));
     }
 }
