@@ -70,7 +70,7 @@ public final class TemplateOverhead {
                 Integer.parseInt(option("linger", "0")), Integer.parseInt(option("batch", "16384")), "none",
                 false, 0, Integer.parseInt(option("records", "400000")));
         List<Variant> variants = new ArrayList<>();
-        for (String name : option("variants", "raw,template,template_meters,template_observation").split(",")) {
+        for (String name : option("variants", "raw,raw_future,template,template_meters,template_observation").split(",")) {
             variants.add(Variant.valueOf(name.trim().toUpperCase(Locale.ROOT)));
         }
         String brokerKind = option("broker", "standin");

@@ -35,6 +35,7 @@ abstract sealed class TemplateSession implements AutoCloseable {
     /** What sends the records. */
     enum Variant {
         RAW("raw engine"),
+        RAW_FUTURE("raw engine, future"),
         TEMPLATE("template"),
         TEMPLATE_METERS("template + MeterRegistry"),
         TEMPLATE_OBSERVATION("template + ObservationRegistry");
@@ -58,7 +59,11 @@ abstract sealed class TemplateSession implements AutoCloseable {
         Map<String, Object> config = new HashMap<>(settings);
         config.put("bootstrap.servers", bootstrapServers);
         config.put("client.id", clientId);
-        return variant == Variant.RAW ? new Raw(config, clientId) : new Template(variant, config, clientId);
+        return switch (variant) {
+            case RAW -> new Raw(config, clientId, false);
+            case RAW_FUTURE -> new Raw(config, clientId, true);
+            default -> new Template(variant, config, clientId);
+        };
     }
 
     List<String> threadNamePrefixes() {
@@ -81,12 +86,18 @@ abstract sealed class TemplateSession implements AutoCloseable {
     @Override
     public abstract void close();
 
+    /**
+     * The engine on its own: with a callback, or (like an application that composes futures, as template users
+     * do) through the returned future.
+     */
     static final class Raw extends TemplateSession {
         private final CourierProducer<byte[], byte[]> producer;
+        private final boolean viaFuture;
 
-        Raw(Map<String, Object> config, String clientId) {
+        Raw(Map<String, Object> config, String clientId, boolean viaFuture) {
             super(clientId);
             producer = new CourierProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+            this.viaFuture = viaFuture;
         }
 
         @Override
@@ -96,7 +107,11 @@ abstract sealed class TemplateSession implements AutoCloseable {
 
         @Override
         void send(int index, Ack ack) {
-            producer.send(records[index], ack);
+            if (viaFuture) {
+                producer.send(records[index]).whenComplete(ack);
+            } else {
+                producer.send(records[index], ack);
+            }
             records[index] = null;
         }
 
