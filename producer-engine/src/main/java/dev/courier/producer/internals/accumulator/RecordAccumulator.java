@@ -112,7 +112,7 @@ public final class RecordAccumulator {
                 return result;
             }
         }
-        int size = Math.max(batchBufferSize(tp), RecordBatchBuilder.estimateBatchSizeUpperBound(key, value, headers));
+        int size = Math.max(pooledBatchBufferSize(tp), RecordBatchBuilder.estimateBatchSizeUpperBound(key, value, headers));
         ByteBuffer buffer = pool.allocate(size, maxBlockMs);
         return appendWithBuffer(tp, deque, buffer, true, timestamp, key, value, headers, future, callback, nowMs);
     }
@@ -155,6 +155,21 @@ public final class RecordAccumulator {
         long budget = CompressionRatioEstimator.uncompressedBudget(batchSize, RecordBatchBuilder.BATCH_HEADER_SIZE,
                 ratios.estimate(tp.topic()));
         return (int) Math.max(batchSize, Math.min(budget, maxBatchBufferSize));
+    }
+
+    /**
+     * {@link #batchBufferSize} rounded up to a whole multiple of batch.size, which the pool recycles; the
+     * estimate moves slowly, so the same few sizes recur instead of a fresh heap buffer per batch. The
+     * batch still counts as full at {@link #batchBufferSize}.
+     */
+    int pooledBatchBufferSize(TopicPartition tp) {
+        int size = batchBufferSize(tp);
+        if (size == batchSize) {
+            return size;
+        }
+        long rounded = ((long) size + batchSize - 1) / batchSize * batchSize;
+        return pool.isPoolable((int) Math.min(rounded, Integer.MAX_VALUE)) && rounded <= maxBatchBufferSize
+                ? (int) rounded : size;
     }
 
     /** The compression estimator, null without compression (for tests and metrics). */
@@ -353,7 +368,10 @@ public final class RecordAccumulator {
             gate.prepare(batch);
             if (!batch.isClosed()) {
                 batch.close();
-                if (ratios != null) {
+                // Only batches of at least batch.size teach the estimator: a batch drained with a few
+                // records (linger 0) compresses worse than a full one for lack of context, and would keep
+                // pushing the estimate, and with it the buffer size the pool recycles, up and down.
+                if (ratios != null && batch.uncompressedSizeInBytes() >= batchSize) {
                     ratios.observe(tp.topic(), batch.uncompressedSizeInBytes(), batch.encodedSizeInBytes());
                 }
             }

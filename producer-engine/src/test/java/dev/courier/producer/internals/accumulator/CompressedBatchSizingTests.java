@@ -102,6 +102,17 @@ class CompressedBatchSizingTests {
     }
 
     @Test
+    void anEnlargedBatchBufferIsAWholeMultipleOfBatchSizeSoThePoolRecyclesIt() {
+        for (int i = 0; i < 200; i++) {
+            accumulator.compressionRatios().observe("t", 1000, 200);
+        }
+        int size = accumulator.pooledBatchBufferSize(tp);
+        assertThat(size).isGreaterThanOrEqualTo(accumulator.batchBufferSize(tp));
+        assertThat(size % BATCH_SIZE).isZero();
+        assertThat(pool.isPoolable(size)).isTrue();
+    }
+
+    @Test
     void aCompressedBatchBufferNeverExceedsMaxRequestSize() {
         RecordAccumulator small = new RecordAccumulator(BATCH_SIZE, 0, 60_000,
                 Compression.of(CompressionType.LZ4, Compression.LZ4_DEFAULT_LEVEL), pool, 8_192);
