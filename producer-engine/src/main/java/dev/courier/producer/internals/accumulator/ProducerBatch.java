@@ -31,7 +31,12 @@ public final class ProducerBatch {
     /** How the batch ended. */
     public enum FinalState { SUCCEEDED, FAILED }
 
-    private static final int INITIAL_RECORD_SLOTS = 32;
+    /**
+     * Small on purpose: at low rates and linger 0 most batches hold one record, and the slot arrays were
+     * a third of a batch's allocation. A batch that keeps filling grows once to the records likely to fit
+     * ({@link #grownCapacity()}).
+     */
+    private static final int INITIAL_RECORD_SLOTS = 4;
 
     private final TopicPartition topicPartition;
     private final long createdMs;
