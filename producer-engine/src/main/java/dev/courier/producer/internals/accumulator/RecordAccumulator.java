@@ -325,13 +325,19 @@ public final class RecordAccumulator {
         return drained;
     }
 
-    /** What an open batch will likely take on the wire once compressed (its uncompressed size without). */
+    /**
+     * What an open batch will likely take on the wire once compressed (its uncompressed size without),
+     * with the estimator's safety margin. Like kafka-clients, a request may therefore end up slightly
+     * above max.request.size when a batch compresses worse than estimated. A single batch's buffer
+     * stays 4 KiB below it ({@link #REQUEST_HEADROOM}), room for a codec's expansion of data that did
+     * not compress at all.
+     */
     private int estimatedEncodedSize(ProducerBatch batch) {
         int uncompressed = batch.uncompressedSizeInBytes();
         if (ratios == null) {
             return uncompressed;
         }
-        float ratio = ratios.estimate(batch.topicPartition().topic());
+        float ratio = Math.min(1.0f, ratios.estimate(batch.topicPartition().topic()) * CompressionRatioEstimator.SAFETY_MARGIN);
         int header = RecordBatchBuilder.BATCH_HEADER_SIZE;
         return header + (int) Math.min(Integer.MAX_VALUE - header, (long) Math.ceil((uncompressed - header) * ratio));
     }
