@@ -15,7 +15,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * The memory behind unsent batches, bounded by {@code buffer.memory}.
  *
  * <p>Buffers of exactly {@code poolableSize} (batch.size) bytes are kept on a free list when returned
- * and handed out again without allocating or zero-filling. Other sizes are plain heap buffers whose
+ * and handed out again without allocating or zero-filling. So are buffers of a small multiple of it
+ * (up to {@link #MAX_POOLED_MULTIPLE}), one free list per size, which compressed batches use: their
+ * size follows a slowly moving compression estimate, so the same few sizes recur. Other sizes are plain heap buffers whose
  * bytes are merely counted. Memory the pool has never handed out, or that came back in an odd size,
  * is "non-pooled"; when a request needs more of it than is there, pooled buffers are dropped from the
  * free list (left to the garbage collector) and their bytes become non-pooled.
@@ -30,6 +32,9 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class BufferPool {
 
+    /** Largest multiple of poolableSize that is recycled. */
+    static final int MAX_POOLED_MULTIPLE = 64;
+
     private final long totalMemory;
     private final int poolableSize;
     private final Time time;
@@ -39,6 +44,10 @@ public final class BufferPool {
     // lock guards the following
     /** Cleared buffers of exactly poolableSize, ready to hand out. */
     private final Deque<ByteBuffer> free = new ArrayDeque<>();
+    /** Cleared buffers of k * poolableSize (2 <= k <= MAX_POOLED_MULTIPLE), at index k; lists made lazily. */
+    private final ArrayDeque<ByteBuffer>[] freeMultiples;
+    /** Bytes held by {@link #freeMultiples}. */
+    private long freeMultiplesBytes;
     /** One condition per blocked caller, oldest first; only the head takes memory. */
     private final Deque<Condition> waiters = new ArrayDeque<>();
     /** Bytes not handed out and not on the free list. */
@@ -62,6 +71,30 @@ public final class BufferPool {
         this.poolableSize = poolableSize;
         this.time = time;
         this.nonPooledAvailableMemory = totalMemory;
+        @SuppressWarnings("unchecked")
+        ArrayDeque<ByteBuffer>[] lists = new ArrayDeque[MAX_POOLED_MULTIPLE + 1];
+        this.freeMultiples = lists;
+    }
+
+    /** Whether buffers of {@code size} are recycled: batch.size or a multiple of it up to the limit. */
+    public boolean isPoolable(int size) {
+        return size > 0 && poolableSize > 0 && size % poolableSize == 0 && size / poolableSize <= MAX_POOLED_MULTIPLE;
+    }
+
+    /** Called with the lock held: a recycled buffer of exactly {@code size}, or null. */
+    private ByteBuffer pollFree(int size) {
+        if (size == poolableSize) {
+            return free.pollFirst();
+        }
+        if (!isPoolable(size)) {
+            return null;
+        }
+        ArrayDeque<ByteBuffer> list = freeMultiples[size / poolableSize];
+        ByteBuffer buffer = list == null ? null : list.pollFirst();
+        if (buffer != null) {
+            freeMultiplesBytes -= size;
+        }
+        return buffer;
     }
 
     /**
@@ -106,9 +139,18 @@ public final class BufferPool {
         try {
             checkReturn(size);
             // While the sender's overdraft is being repaid, returned buffers repay it instead of recycling.
-            if (size == poolableSize && size > 0 && buffer.capacity() == poolableSize && nonPooledAvailableMemory >= 0) {
+            if (size == buffer.capacity() && isPoolable(size) && nonPooledAvailableMemory >= 0) {
                 buffer.clear();
-                free.addLast(buffer);
+                if (size == poolableSize) {
+                    free.addLast(buffer);
+                } else {
+                    int multiple = size / poolableSize;
+                    if (freeMultiples[multiple] == null) {
+                        freeMultiples[multiple] = new ArrayDeque<>();
+                    }
+                    freeMultiples[multiple].addLast(buffer);
+                    freeMultiplesBytes += size;
+                }
             } else {
                 nonPooledAvailableMemory += size;
             }
@@ -252,8 +294,9 @@ public final class BufferPool {
                 return null;
             }
             if (waiters.isEmpty()) {
-                if (allowPooled && size == poolableSize && !free.isEmpty()) {
-                    return free.pollFirst();
+                ByteBuffer recycled = allowPooled ? pollFree(size) : null;
+                if (recycled != null) {
+                    return recycled;
                 }
                 if (nonPooledAvailableMemory >= 0 && nonPooledAvailableMemory + freeListBytes() >= size) {
                     freeUp(size);
@@ -283,9 +326,14 @@ public final class BufferPool {
                     throw closedException();
                 }
                 if (waiters.peekFirst() == me) {
-                    if (accumulated == 0 && allowPooled && size == poolableSize && !free.isEmpty()) {
+                    // A recycled buffer of the right size beats assembling the bytes: what was collected so
+                    // far goes back, rather than dropping the returned buffer and allocating a new one.
+                    ByteBuffer recycled = allowPooled ? pollFree(size) : null;
+                    if (recycled != null) {
+                        nonPooledAvailableMemory += accumulated;
+                        accumulated = 0;
                         succeeded = true;
-                        return free.pollFirst();
+                        return recycled;
                     }
                     long missing = size - accumulated;
                     freeUp(missing);
@@ -313,8 +361,19 @@ public final class BufferPool {
         }
     }
 
-    /** Drops pooled buffers until non-pooled memory covers {@code size} or the free list is empty. */
+    /**
+     * Drops pooled buffers until non-pooled memory covers {@code size} or the free lists are empty; the
+     * larger multiples go first, batch.size buffers last.
+     */
     private void freeUp(long size) {
+        for (int k = MAX_POOLED_MULTIPLE; k >= 2 && nonPooledAvailableMemory < size && freeMultiplesBytes > 0; k--) {
+            ArrayDeque<ByteBuffer> list = freeMultiples[k];
+            while (list != null && nonPooledAvailableMemory < size && list.pollLast() != null) {
+                long bytes = (long) k * poolableSize;
+                freeMultiplesBytes -= bytes;
+                nonPooledAvailableMemory += bytes;
+            }
+        }
         while (nonPooledAvailableMemory < size && !free.isEmpty()) {
             free.pollLast();
             nonPooledAvailableMemory += poolableSize;
@@ -323,13 +382,13 @@ public final class BufferPool {
 
     private void signalHeadWaiter() {
         Condition head = waiters.peekFirst();
-        if (head != null && (closed || nonPooledAvailableMemory > 0 || !free.isEmpty())) {
+        if (head != null && (closed || nonPooledAvailableMemory > 0 || !free.isEmpty() || freeMultiplesBytes > 0)) {
             head.signal();
         }
     }
 
     private long freeListBytes() {
-        return (long) free.size() * poolableSize;
+        return (long) free.size() * poolableSize + freeMultiplesBytes;
     }
 
     private void checkSize(int size) {

@@ -31,12 +31,19 @@ public final class ProducerBatch {
     /** How the batch ended. */
     public enum FinalState { SUCCEEDED, FAILED }
 
-    private static final int INITIAL_RECORD_SLOTS = 32;
+    /**
+     * Small on purpose: at low rates and linger 0 most batches hold one record, and the slot arrays were
+     * a third of a batch's allocation. A batch that keeps filling grows once to the records likely to fit
+     * ({@link #grownCapacity()}).
+     */
+    private static final int INITIAL_RECORD_SLOTS = 4;
 
     private final TopicPartition topicPartition;
     private final long createdMs;
     private final ByteBuffer pooledBuffer;
     private final RecordBatchBuilder builder;
+    /** Uncompressed bytes at which the batch counts as full, beyond batch.size (compressed batches), or 0. */
+    private final int fullAtBytes;
 
     // guarded by the owning deque's monitor while open; read-only once closed
     private CompletableFuture<RecordMetadata>[] futures;
@@ -67,6 +74,17 @@ public final class ProducerBatch {
 
     @SuppressWarnings("unchecked")
     ProducerBatch(TopicPartition topicPartition, ByteBuffer pooledBuffer, RecordBatchBuilder builder, long createdMs) {
+        this(topicPartition, pooledBuffer, builder, createdMs, 0);
+    }
+
+    /**
+     * @param fullAtBytes for a compressed batch given a buffer larger than batch.size, the uncompressed
+     *                    size expected to compress to batch.size; 0 otherwise
+     */
+    @SuppressWarnings("unchecked")
+    ProducerBatch(TopicPartition topicPartition, ByteBuffer pooledBuffer, RecordBatchBuilder builder, long createdMs,
+                  int fullAtBytes) {
+        this.fullAtBytes = fullAtBytes;
         this.topicPartition = topicPartition;
         this.pooledBuffer = pooledBuffer;
         this.builder = builder;
@@ -114,9 +132,12 @@ public final class ProducerBatch {
         return (int) Math.min(Integer.MAX_VALUE - 8, Math.max(likely, atLeast));
     }
 
-    /** Whether another record of typical size is unlikely to fit; the caller holds the deque's monitor. */
+    /**
+     * Whether another record of typical size is unlikely to fit; the caller holds the deque's monitor. A
+     * compressed batch is judged by its estimated compressed size, i.e. against {@code fullAtBytes}.
+     */
     boolean isFull(int batchSize) {
-        return builder.isClosed() || builder.sizeInBytes() >= batchSize;
+        return builder.isClosed() || builder.sizeInBytes() >= Math.max(batchSize, fullAtBytes);
     }
 
     /** Encodes the batch (compression, header, CRC); called by the sender when it drains the batch. */

@@ -7,12 +7,17 @@ import dev.courier.producer.internals.accumulator.ProducerBatch.RecordCompletion
 import dev.courier.producer.internals.accumulator.RecordAccumulator;
 import dev.courier.producer.internals.completion.CompletionDispatcher;
 import dev.courier.producer.internals.metrics.ProducerMetrics;
+import java.util.Arrays;
 
 /**
  * Decides how batches and waiting records end, once each, and hands them to the completion thread.
  *
  * <p>Called from the sender thread. A batch still referenced by an in-flight request keeps its
  * pooled buffer until that request completes; the response handler gives it back.
+ *
+ * <p>Between {@link #holdCompletions()} and {@link #releaseCompletions()} (one produce response) the
+ * finished batches are handed to the completion thread as one task, not one task per batch: fewer
+ * queue operations and wake-ups, in the same order.
  */
 public final class BatchOutcomes {
 
@@ -21,6 +26,11 @@ public final class BatchOutcomes {
     private final RecordCompletionListener listener;
     private final ProducerMetrics metrics;
     private final DeliveryCounts counts = new DeliveryCounts();
+
+    // sender thread only
+    private boolean holding;
+    private ProducerBatch[] held = new ProducerBatch[8];
+    private int heldCount;
 
     public BatchOutcomes(RecordAccumulator accumulator, CompletionDispatcher dispatcher,
                          RecordCompletionListener listener, ProducerMetrics metrics) {
@@ -68,14 +78,54 @@ public final class BatchOutcomes {
         if (!batch.inFlight()) {
             accumulator.deallocate(batch);
         }
-        dispatcher.dispatch(() -> {
-            batch.completeRecords(listener);
-            accumulator.completed(batch);
-        });
+        if (holding) {
+            if (heldCount == held.length) {
+                held = Arrays.copyOf(held, heldCount * 2);
+            }
+            held[heldCount++] = batch;
+            return;
+        }
+        dispatcher.dispatch(() -> complete(batch));
+    }
+
+    private void complete(ProducerBatch batch) {
+        batch.completeRecords(listener);
+        accumulator.completed(batch);
+    }
+
+    /** From now until {@link #releaseCompletions()}, finished batches are collected (sender thread). */
+    public void holdCompletions() {
+        holding = true;
+    }
+
+    /** Hands the batches finished since {@link #holdCompletions()} over as one task (sender thread). */
+    public void releaseCompletions() {
+        holding = false;
+        int count = heldCount;
+        if (count == 0) {
+            return;
+        }
+        if (count == 1) {
+            ProducerBatch batch = held[0];
+            dispatcher.dispatch(() -> complete(batch));
+        } else {
+            ProducerBatch[] group = Arrays.copyOf(held, count);
+            dispatcher.dispatch(() -> {
+                for (ProducerBatch batch : group) {
+                    complete(batch);
+                }
+            });
+        }
+        Arrays.fill(held, 0, count, null);
+        heldCount = 0;
     }
 
     /** Fails a record that never reached a batch, giving back the memory it held. */
     public void failPending(Pending pending, RuntimeException exception, boolean aborted) {
+        if (holding) {
+            releaseCompletions(); // keeps hand-over order
+            holding = true;
+        }
         accumulator.bufferPool().release(pending.reservedBytes());
         (aborted ? counts.abortedBeforeSend : counts.failed).increment();
         metrics.recordFailed(1);

@@ -23,7 +23,6 @@ import dev.courier.producer.internals.util.ExponentialBackoff;
 import dev.courier.producer.internals.util.Time;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -165,7 +164,7 @@ public final class Sender implements Runnable {
             }
             metadata.requestUpdate();
         }
-        Set<Node> readyNodes = new HashSet<>(ready.readyNodes());
+        Set<Node> readyNodes = ready.readyNodes(); // a fresh set per check: ours to trim
         long notReadyTimeoutMs = Long.MAX_VALUE;
         for (Iterator<Node> it = readyNodes.iterator(); it.hasNext(); ) {
             Node node = it.next();
@@ -289,6 +288,16 @@ public final class Sender implements Runnable {
 
     private void handleProduceResponse(ClientResponse response, Map<TopicPartition, ProducerBatch> batches,
                                        Map<UUID, String> topicNamesById) {
+        outcomes.holdCompletions();
+        try {
+            completeProduceResponse(response, batches, topicNamesById);
+        } finally {
+            outcomes.releaseCompletions();
+        }
+    }
+
+    private void completeProduceResponse(ClientResponse response, Map<TopicPartition, ProducerBatch> batches,
+                                         Map<UUID, String> topicNamesById) {
         // Before any batch completes: whoever a completion wakes (flush) must not read a stale count.
         inFlightRequests = client.inFlightRequestCount();
         long now = time.monotonicMs();
@@ -322,7 +331,8 @@ public final class Sender implements Runnable {
                     TopicPartition tp = new TopicPartition(name, partition.partition());
                     ProducerBatch batch = batches.remove(tp);
                     if (batch != null) {
-                        completeBatch(batch, Errors.forCode(partition.errorCode()), describe(partition),
+                        Errors error = Errors.forCode(partition.errorCode());
+                        completeBatch(batch, error, error == Errors.NONE ? "" : describe(partition),
                                 partition.baseOffset(), partition.logAppendTimeMs(), newLeaders.contains(tp), now);
                     }
                 }

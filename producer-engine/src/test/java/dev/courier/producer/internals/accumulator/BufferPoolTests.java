@@ -73,6 +73,41 @@ class BufferPoolTests {
     }
 
     @Test
+    void aBufferOfAMultipleOfThePoolableSizeIsRecycledToo() throws InterruptedException {
+        BufferPool pool = new BufferPool(1024, 128, Time.SYSTEM);
+        ByteBuffer first = pool.allocate(384, 0);
+        pool.deallocate(first);
+
+        assertThat(pool.allocate(384, 0)).isSameAs(first);
+        assertThat(pool.allocate(256, 0)).isNotSameAs(first);
+        assertThat(pool.availableMemory()).isEqualTo(1024 - 384 - 256);
+    }
+
+    @Test
+    void recycledMultiplesAreDroppedWhenAnotherSizeNeedsTheirMemory() throws InterruptedException {
+        BufferPool pool = new BufferPool(1024, 128, Time.SYSTEM);
+        ByteBuffer big = pool.allocate(512, 0);
+        ByteBuffer other = pool.allocate(512, 0);
+        pool.deallocate(big);
+        assertThat(pool.availableMemory()).isEqualTo(512);
+
+        ByteBuffer odd = pool.allocate(500, 0);
+        assertThat(odd.capacity()).isEqualTo(500);
+        assertThat(pool.availableMemory()).isEqualTo(12);
+        pool.deallocate(odd);
+        pool.deallocate(other);
+        assertThat(pool.availableMemory()).isEqualTo(1024);
+    }
+
+    @Test
+    void multiplesBeyondTheLimitAreNotPooled() {
+        BufferPool pool = new BufferPool(1 << 20, 16, Time.SYSTEM);
+        assertThat(pool.isPoolable(16 * BufferPool.MAX_POOLED_MULTIPLE)).isTrue();
+        assertThat(pool.isPoolable(16 * (BufferPool.MAX_POOLED_MULTIPLE + 1))).isFalse();
+        assertThat(pool.isPoolable(24)).isFalse();
+    }
+
+    @Test
     void pooledBuffersAreDroppedWhenALargerRequestNeedsTheirMemory() throws InterruptedException {
         BufferPool pool = new BufferPool(256, 64, Time.SYSTEM);
         List<ByteBuffer> buffers = new ArrayList<>();
