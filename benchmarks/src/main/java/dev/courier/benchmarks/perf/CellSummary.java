@@ -44,6 +44,10 @@ record CellSummary(Cell cell, List<RoundResult> courier, List<RoundResult> kafka
         return ratio(RoundResult::cpuNanosPerRecord);
     }
 
+    double userCpuRatio() {
+        return ratio(RoundResult::userCpuNanosPerRecord);
+    }
+
     double allocationRatio() {
         return ratio(RoundResult::bytesPerRecord);
     }

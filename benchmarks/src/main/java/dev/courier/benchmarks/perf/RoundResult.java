@@ -7,7 +7,7 @@ import org.HdrHistogram.Histogram;
  * record summed over the caller and the producer's own threads.
  */
 public record RoundResult(Cell cell, ClientKind client, int round, int records, double seconds,
-                          double cpuNanosPerRecord, double bytesPerRecord, long gcCount, Histogram latency) {
+                          double cpuNanosPerRecord, double userCpuNanosPerRecord, double bytesPerRecord, long gcCount, Histogram latency) {
 
     public double recordsPerSecond() {
         return records / seconds;

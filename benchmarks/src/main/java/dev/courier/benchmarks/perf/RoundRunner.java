@@ -68,6 +68,7 @@ final class RoundRunner {
             }
             double seconds = (recorder.lastCompletionNanos() - start) / 1e9;
             return new RoundResult(cell, kind, round, records, seconds, (double) meter.cpuNanos() / records,
+                    (double) meter.userNanos() / records,
                     (double) meter.allocatedBytes() / records, meter.gcCountDelta(), recorder.histogram());
         }
     }

@@ -51,12 +51,14 @@ public final class ProducerBatch {
     private long[] timestamps;
     private int recordCount;
 
-    // sender thread only
+    // written by the sender thread; encoded and bufferReleased under this batch's monitor, because a
+    // caller thread may seal() the batch at the same time
     private ByteBuffer encoded;
+    private boolean bufferReleased;
+    // sender thread only
     private int attempts;
     private long retryNotBeforeMs;
     private boolean inFlight;
-    private boolean bufferReleased;
     private long producerId = -1;
     private short producerEpoch = -1;
     private int baseSequence = -1;
@@ -140,8 +142,23 @@ public final class ProducerBatch {
         return builder.isClosed() || builder.sizeInBytes() >= Math.max(batchSize, fullAtBytes);
     }
 
-    /** Encodes the batch (compression, header, CRC); called by the sender when it drains the batch. */
-    void close() {
+    /**
+     * Compresses the records of a batch that will take no more appends, on the thread that filled it, so
+     * the sender only writes the header when it drains the batch. Synchronized with {@link #close()},
+     * which a drain may call at the same moment.
+     */
+    synchronized void seal() {
+        if (encoded == null && !bufferReleased) {
+            builder.seal();
+        }
+    }
+
+    synchronized boolean isSealed() {
+        return builder.isSealed();
+    }
+
+    /** Encodes the batch (compression unless sealed, header, CRC); called by the sender when it drains it. */
+    synchronized void close() {
         if (encoded == null) {
             encoded = builder.close();
         }
@@ -265,8 +282,11 @@ public final class ProducerBatch {
         return pooledBuffer;
     }
 
-    /** Marks the pooled buffer as given back; returns false if it already was (sender thread). */
-    boolean markBufferReleased() {
+    /**
+     * Marks the pooled buffer as given back; returns false if it already was (sender thread).
+     * Synchronized with {@link #seal()}, so a caller never compresses into a buffer the pool took back.
+     */
+    synchronized boolean markBufferReleased() {
         if (bufferReleased) {
             return false;
         }

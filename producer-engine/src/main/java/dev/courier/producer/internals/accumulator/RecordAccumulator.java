@@ -180,17 +180,20 @@ public final class RecordAccumulator {
     private AppendResult appendWithBuffer(TopicPartition tp, Deque<ProducerBatch> deque, ByteBuffer buffer,
                                           boolean fromCaller, long timestamp, byte[] key, byte[] value, List<Header> headers,
                                           CompletableFuture<RecordMetadata> future, Callback callback, long nowMs) {
+        ProducerBatch previous;
+        AppendResult result;
         synchronized (deque) {
             if (fromCaller && closed) {
                 pool.deallocate(buffer);
                 rejectIfClosed();
             }
             // Another thread may have opened a batch while we waited for memory.
-            AppendResult result = tryAppendLocked(deque, timestamp, key, value, headers, future, callback);
+            result = tryAppendLocked(deque, timestamp, key, value, headers, future, callback);
             if (result != null) {
                 pool.deallocate(buffer);
                 return result;
             }
+            previous = deque.peekLast();
             buffer.clear();
             int fullAt = ratios == null ? 0 : Math.min(buffer.capacity(), batchBufferSize(tp));
             ProducerBatch batch = new ProducerBatch(tp, buffer, new RecordBatchBuilder(buffer, compression), nowMs,
@@ -201,8 +204,13 @@ public final class RecordAccumulator {
             }
             deque.addLast(batch);
             incomplete.add(batch);
-            return AppendResult.of(deque.size() > 1 || batch.isFull(batchSize), true);
+            result = AppendResult.of(deque.size() > 1 || batch.isFull(batchSize), true);
         }
+        if (previous != null && compression.type() != CompressionType.NONE) {
+            // It takes no more appends now: compress it here, in parallel with the sender's I/O.
+            previous.seal();
+        }
+        return result;
     }
 
     private AppendResult tryAppendLocked(Deque<ProducerBatch> deque, long timestamp, byte[] key, byte[] value,

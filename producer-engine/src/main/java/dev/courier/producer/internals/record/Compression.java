@@ -3,15 +3,18 @@ package dev.courier.producer.internals.record;
 import dev.courier.producer.ProducerConfig;
 import dev.courier.producer.errors.ConfigException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Function;
 
 /**
  * A codec plus its level (KIP-390 ranges: gzip 1..9 or -1, lz4 1..17 default 9, zstd -131072..22
  * default 3; snappy and none have no level).
  *
  * <p>Owns the reusable compression state (scratch output, Deflater, zstd context), created on first
- * use. Threading: one instance per producer; {@link #compress} and {@link #close} are called from the
- * sender thread only. {@link #decompress} is static and thread-safe. {@link #none()} is a shared
- * stateless instance.
+ * use. Threading: one instance per producer; {@link #compress} is thread-safe (caller threads compress
+ * the batches they filled, the sender thread the rest), each call leasing a codec of its own.
+ * {@link #close} is called once nothing compresses any more. {@link #decompress} is static and
+ * thread-safe. {@link #none()} is a shared stateless instance.
  */
 public final class Compression implements AutoCloseable {
 
@@ -30,10 +33,22 @@ public final class Compression implements AutoCloseable {
 
     private final CompressionType type;
     private final int level;
-    /** Created on the first compress call; sender thread only. */
-    private Codec codec;
-    /** Copy of the input when it is not array-backed; sender thread only. */
-    private byte[] inputCopy;
+    /**
+     * Idle codecs with their scratch space. Caller threads compress full batches and the sender thread the
+     * rest, so each call leases a codec of its own: as many exist as threads ever compressed at once.
+     */
+    private final ConcurrentLinkedQueue<Lease> idle = new ConcurrentLinkedQueue<>();
+    private volatile boolean closed;
+
+    /** A codec and a copy buffer for input that is not array-backed; used by one thread at a time. */
+    private static final class Lease {
+        final Codec codec;
+        byte[] inputCopy;
+
+        Lease(Codec codec) {
+            this.codec = codec;
+        }
+    }
 
     private Compression(CompressionType type, int level) {
         this.type = type;
@@ -109,27 +124,46 @@ public final class Compression implements AutoCloseable {
     }
 
     /**
-     * Compresses {@code records} (position to limit, left unchanged) into one stream of this codec.
+     * Compresses {@code records} (position to limit, left unchanged) into one stream of this codec and
+     * hands it to {@code sink}, which must copy what it needs: the stream lives in the codec's scratch
+     * space, reused once {@code sink} returns. Thread-safe.
      *
-     * @return the stream positioned 0..size. For a real codec it lives in this instance's scratch space
-     *     and stays valid only until the next call; for none it is a view of the input
+     * @return what {@code sink} returned
      */
-    public ByteBuffer compress(ByteBuffer records) {
+    public <T> T compress(ByteBuffer records, Function<ByteBuffer, T> sink) {
         if (type == CompressionType.NONE) {
-            return records.slice();
+            return sink.apply(records.slice());
         }
-        if (codec == null) {
-            codec = createCodec();
+        Lease lease = idle.poll();
+        if (lease == null) {
+            lease = new Lease(createCodec());
         }
-        int length = records.remaining();
-        if (records.hasArray()) {
-            return codec.compress(records.array(), records.arrayOffset() + records.position(), length);
+        try {
+            int length = records.remaining();
+            if (records.hasArray()) {
+                return sink.apply(lease.codec.compress(records.array(), records.arrayOffset() + records.position(),
+                        length));
+            }
+            if (lease.inputCopy == null || lease.inputCopy.length < length) {
+                lease.inputCopy = new byte[length];
+            }
+            records.duplicate().get(lease.inputCopy, 0, length);
+            return sink.apply(lease.codec.compress(lease.inputCopy, 0, length));
+        } finally {
+            idle.offer(lease);
+            if (closed) {
+                closeIdle();
+            }
         }
-        if (inputCopy == null || inputCopy.length < length) {
-            inputCopy = new byte[length];
-        }
-        records.duplicate().get(inputCopy, 0, length);
-        return codec.compress(inputCopy, 0, length);
+    }
+
+    /** As {@link #compress(ByteBuffer, Function)}, returning a copy of the stream in a new heap buffer. */
+    public ByteBuffer compress(ByteBuffer records) {
+        return compress(records, stream -> {
+            ByteBuffer copy = ByteBuffer.allocate(stream.remaining());
+            copy.put(stream.duplicate()).flip();
+            return copy;
+        });
     }
 
     /** Only this method names the codec classes, so optional libraries load only for their codec. */
@@ -186,9 +220,14 @@ public final class Compression implements AutoCloseable {
     /** Releases native state (Deflater, zstd context). Sender thread, once the producer is done. */
     @Override
     public void close() {
-        if (codec != null) {
-            codec.close();
-            codec = null;
+        closed = true;
+        closeIdle();
+    }
+
+    /** Releases the native state (Deflater, zstd context) of every codec not in use. */
+    private void closeIdle() {
+        for (Lease lease = idle.poll(); lease != null; lease = idle.poll()) {
+            lease.codec.close();
         }
     }
 

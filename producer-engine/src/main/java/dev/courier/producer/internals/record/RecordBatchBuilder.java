@@ -53,6 +53,8 @@ public final class RecordBatchBuilder {
     private short producerEpoch = -1;
     private int baseSequence = -1;
     private boolean transactional;
+    /** The batch's bytes, records compressed, header not yet written, once sealed; null while open. */
+    private ByteBuffer sealedBatch;
     /** The finished batch (positioned 0..size) once closed; null while open. */
     private ByteBuffer closedBatch;
     private int uncompressedSize;
@@ -109,7 +111,7 @@ public final class RecordBatchBuilder {
      * @return false, writing nothing, when the batch is closed or the record does not fit
      */
     public boolean tryAppend(long timestamp, byte[] key, byte[] value, List<Header> headers) {
-        if (closedBatch != null) {
+        if (sealedBatch != null) {
             return false;
         }
         long timestampDelta = timestampDelta(timestamp);
@@ -155,9 +157,14 @@ public final class RecordBatchBuilder {
         return closedBatch != null;
     }
 
+    /** Whether appends have ended and the records are compressed ({@link #seal()}). */
+    public boolean isSealed() {
+        return sealedBatch != null;
+    }
+
     /** Bytes written so far including the 61-byte header, before compression. */
     public int sizeInBytes() {
-        return closedBatch == null ? buffer.position() - start : uncompressedSize;
+        return sealedBatch == null ? buffer.position() - start : uncompressedSize;
     }
 
     /**
@@ -184,9 +191,41 @@ public final class RecordBatchBuilder {
     }
 
     /**
-     * Compresses the records section if configured, writes the header and CRC-32C, and returns the whole
-     * batch positioned 0..size. Compressed output is copied back into the builder's buffer when it fits,
-     * otherwise into a new heap buffer. A second call returns (a view of) the same bytes.
+     * Ends appends and compresses the records section if configured, leaving only the header and CRC to
+     * {@link #close}. Separate so that the thread that filled the batch can pay for its compression,
+     * while producer state (set later, when the batch is drained) still goes into the header for free.
+     * Compressed output is copied back into the builder's buffer when it fits, otherwise into a new heap
+     * buffer. Does nothing if already sealed.
+     *
+     * @throws IllegalStateException if the batch holds no record (a broker rejects empty batches)
+     */
+    public void seal() {
+        if (sealedBatch != null) {
+            return;
+        }
+        if (recordCount == 0) {
+            throw new IllegalStateException("Cannot close a batch without records");
+        }
+        int recordsEnd = buffer.position();
+        uncompressedSize = recordsEnd - start;
+        if (compression.type() == CompressionType.NONE) {
+            sealedBatch = region(start, recordsEnd);
+            return;
+        }
+        ByteBuffer records = region(start + BATCH_HEADER_SIZE, recordsEnd);
+        sealedBatch = compression.compress(records, compressed -> {
+            int batchSize = BATCH_HEADER_SIZE + compressed.remaining();
+            ByteBuffer batch = batchSize <= buffer.limit() - start
+                    ? region(start, start + batchSize)
+                    : ByteBuffer.allocate(batchSize);
+            batch.put(BATCH_HEADER_SIZE, compressed, compressed.position(), compressed.remaining());
+            return batch;
+        });
+    }
+
+    /**
+     * Seals the batch if that has not happened yet, writes the header and CRC-32C, and returns the whole
+     * batch positioned 0..size. A second call returns (a view of) the same bytes.
      *
      * @throws IllegalStateException if the batch holds no record (a broker rejects empty batches)
      */
@@ -194,28 +233,10 @@ public final class RecordBatchBuilder {
         if (closedBatch != null) {
             return closedBatch.duplicate();
         }
-        if (recordCount == 0) {
-            throw new IllegalStateException("Cannot close a batch without records");
-        }
-        int recordsEnd = buffer.position();
-        uncompressedSize = recordsEnd - start;
-        ByteBuffer batch;
-        if (compression.type() == CompressionType.NONE) {
-            batch = region(start, recordsEnd);
-        } else {
-            ByteBuffer records = region(start + BATCH_HEADER_SIZE, recordsEnd);
-            ByteBuffer compressed = compression.compress(records);
-            int batchSize = BATCH_HEADER_SIZE + compressed.remaining();
-            if (batchSize <= buffer.limit() - start) {
-                batch = region(start, start + batchSize);
-            } else {
-                batch = ByteBuffer.allocate(batchSize);
-            }
-            batch.put(BATCH_HEADER_SIZE, compressed, 0, compressed.remaining());
-        }
-        writeHeader(batch);
-        closedBatch = batch;
-        return batch.duplicate();
+        seal();
+        writeHeader(sealedBatch);
+        closedBatch = sealedBatch;
+        return closedBatch.duplicate();
     }
 
     private void writeHeader(ByteBuffer batch) {

@@ -121,4 +121,45 @@ class CompressedBatchSizingTests {
         }
         assertThat(small.batchBufferSize(tp)).isLessThanOrEqualTo(8_192);
     }
+
+    @Test
+    void theCallerThatOpensTheNextBatchCompressesTheFullOneAndTheSenderOnlyStampsAndFramesIt() throws Exception {
+        List<String> values = new ArrayList<>();
+        append(compressible(0));
+        values.add(compressible(0));
+        for (int i = 1; !append(compressible(i)); i++) {
+            values.add(compressible(i));
+        }
+        List<ProducerBatch> queued = accumulator.drainAll(); // takes the batches without encoding them
+        assertThat(queued).hasSize(2);
+        ProducerBatch full = queued.get(0);
+
+        assertThat(full.isSealed()).as("compressed by the appending thread").isTrue();
+        assertThat(queued.get(1).isSealed()).as("still open for appends").isFalse();
+        full.setProducerState(7L, (short) 2, 40);
+        full.close();
+
+        MemoryRecords records = MemoryRecords.readableRecords(full.encoded());
+        RecordBatch batch = records.batches().iterator().next();
+        batch.ensureValid();
+        assertThat(batch.producerId()).isEqualTo(7L);
+        assertThat(batch.producerEpoch()).isEqualTo((short) 2);
+        assertThat(batch.baseSequence()).isEqualTo(40);
+        List<String> read = new ArrayList<>();
+        for (Record record : batch) {
+            read.add(StandardCharsets.UTF_8.decode(record.value()).toString());
+        }
+        assertThat(read).isEqualTo(values);
+    }
+
+    @Test
+    void aBatchWhoseBufferWentBackToThePoolIsNeverSealed() throws Exception {
+        append(compressible(0));
+        ProducerBatch batch = accumulator.drainAll().get(0);
+        accumulator.deallocate(batch);
+
+        batch.seal();
+
+        assertThat(batch.isSealed()).isFalse();
+    }
 }
