@@ -43,10 +43,7 @@ public final class RecordAccumulator {
     private final long deliveryTimeoutMs;
     private final Compression compression;
     private final BufferPool pool;
-    /** Largest buffer a compressed batch may take: its encoded form must stay within max.request.size. */
-    private final int maxBatchBufferSize;
-    /** Null without compression: every batch is then exactly batch.size (or one record) big. */
-    private final CompressionRatioEstimator ratios;
+    private final BatchSizer sizer;
 
     private final ConcurrentMap<TopicPartition, Deque<ProducerBatch>> batches = new ConcurrentHashMap<>();
     private final Set<ProducerBatch> incomplete = ConcurrentHashMap.newKeySet();
@@ -74,16 +71,8 @@ public final class RecordAccumulator {
         this.deliveryTimeoutMs = deliveryTimeoutMs;
         this.compression = compression;
         this.pool = pool;
-        this.maxBatchBufferSize = (int) Math.max(this.batchSize,
-                Math.min(maxRequestSize - (long) REQUEST_HEADROOM, pool.totalMemory()));
-        this.ratios = compression.type() == CompressionType.NONE ? null : new CompressionRatioEstimator();
+        this.sizer = new BatchSizer(this.batchSize, compression.type(), pool, maxRequestSize);
     }
-
-    /**
-     * Bytes of max.request.size left for the request and topic headers and for a codec's expansion of
-     * data that did not compress.
-     */
-    private static final int REQUEST_HEADROOM = 4096;
 
     /** What an append did, so the caller knows whether to wake the sender. */
     public record AppendResult(boolean batchIsFull, boolean newBatchCreated) {
@@ -112,7 +101,7 @@ public final class RecordAccumulator {
                 return result;
             }
         }
-        int size = Math.max(pooledBatchBufferSize(tp), RecordBatchBuilder.estimateBatchSizeUpperBound(key, value, headers));
+        int size = Math.max(sizer.pooledBufferSize(tp), RecordBatchBuilder.estimateBatchSizeUpperBound(key, value, headers));
         ByteBuffer buffer = pool.allocate(size, maxBlockMs);
         return appendWithBuffer(tp, deque, buffer, true, timestamp, key, value, headers, future, callback, nowMs);
     }
@@ -142,39 +131,17 @@ public final class RecordAccumulator {
         return true;
     }
 
-    /**
-     * The buffer for a new batch of {@code tp}: batch.size, or for a compressed batch as many uncompressed
-     * bytes as are expected to compress to batch.size (bounded by max.request.size). Only batch.size
-     * buffers are recycled by the pool; larger ones are plain heap buffers, charged to buffer.memory at
-     * their full capacity like any other.
-     */
     int batchBufferSize(TopicPartition tp) {
-        if (ratios == null) {
-            return batchSize;
-        }
-        long budget = CompressionRatioEstimator.uncompressedBudget(batchSize, RecordBatchBuilder.BATCH_HEADER_SIZE,
-                ratios.estimate(tp.topic()));
-        return (int) Math.max(batchSize, Math.min(budget, maxBatchBufferSize));
+        return sizer.bufferSize(tp);
     }
 
-    /**
-     * {@link #batchBufferSize} rounded up to a whole multiple of batch.size, which the pool recycles; the
-     * estimate moves slowly, so the same few sizes recur instead of a fresh heap buffer per batch. The
-     * batch still counts as full at {@link #batchBufferSize}.
-     */
     int pooledBatchBufferSize(TopicPartition tp) {
-        int size = batchBufferSize(tp);
-        if (size == batchSize) {
-            return size;
-        }
-        long rounded = ((long) size + batchSize - 1) / batchSize * batchSize;
-        return pool.isPoolable((int) Math.min(rounded, Integer.MAX_VALUE)) && rounded <= maxBatchBufferSize
-                ? (int) rounded : size;
+        return sizer.pooledBufferSize(tp);
     }
 
-    /** The compression estimator, null without compression (for tests and metrics). */
+    /** The compression estimator, null without compression (for tests). */
     CompressionRatioEstimator compressionRatios() {
-        return ratios;
+        return sizer.ratios();
     }
 
     private AppendResult appendWithBuffer(TopicPartition tp, Deque<ProducerBatch> deque, ByteBuffer buffer,
@@ -195,7 +162,7 @@ public final class RecordAccumulator {
             }
             previous = deque.peekLast();
             buffer.clear();
-            int fullAt = ratios == null ? 0 : Math.min(buffer.capacity(), batchBufferSize(tp));
+            int fullAt = sizer.fullAt(tp, buffer.capacity());
             ProducerBatch batch = new ProducerBatch(tp, buffer, new RecordBatchBuilder(buffer, compression), nowMs,
                     fullAt);
             if (!batch.tryAppend(timestamp, key, value, headers, future, callback)) {
@@ -333,23 +300,6 @@ public final class RecordAccumulator {
         return drained;
     }
 
-    /**
-     * What an open batch will likely take on the wire once compressed (its uncompressed size without),
-     * with the estimator's safety margin. Like kafka-clients, a request may therefore end up slightly
-     * above max.request.size when a batch compresses worse than estimated. A single batch's buffer
-     * stays 4 KiB below it ({@link #REQUEST_HEADROOM}), room for a codec's expansion of data that did
-     * not compress at all.
-     */
-    private int estimatedEncodedSize(ProducerBatch batch) {
-        int uncompressed = batch.uncompressedSizeInBytes();
-        if (ratios == null) {
-            return uncompressed;
-        }
-        float ratio = Math.min(1.0f, ratios.estimate(batch.topicPartition().topic()) * CompressionRatioEstimator.SAFETY_MARGIN);
-        int header = RecordBatchBuilder.BATCH_HEADER_SIZE;
-        return header + (int) Math.min(Integer.MAX_VALUE - header, (long) Math.ceil((uncompressed - header) * ratio));
-    }
-
     private List<ProducerBatch> drainForNode(int nodeId, List<TopicPartition> partitions, int maxRequestSize,
                                              long nowMs, DrainGate gate) {
         List<ProducerBatch> ready = new ArrayList<>();
@@ -373,7 +323,7 @@ public final class RecordAccumulator {
                         || !gate.mayDrain(first, nodeId)) {
                     continue;
                 }
-                int estimate = first.isClosed() ? first.encodedSizeInBytes() : estimatedEncodedSize(first);
+                int estimate = first.isClosed() ? first.encodedSizeInBytes() : sizer.estimatedEncodedSize(first);
                 if (!ready.isEmpty() && size + estimate > maxRequestSize) {
                     break;
                 }
@@ -382,12 +332,7 @@ public final class RecordAccumulator {
             gate.prepare(batch);
             if (!batch.isClosed()) {
                 batch.close();
-                // Only batches of at least batch.size teach the estimator: a batch drained with a few
-                // records (linger 0) compresses worse than a full one for lack of context, and would keep
-                // pushing the estimate, and with it the buffer size the pool recycles, up and down.
-                if (ratios != null && batch.uncompressedSizeInBytes() >= batchSize) {
-                    ratios.observe(tp.topic(), batch.uncompressedSizeInBytes(), batch.encodedSizeInBytes());
-                }
+                sizer.learn(batch);
             }
             size += batch.encodedSizeInBytes();
             ready.add(batch);
