@@ -87,16 +87,25 @@ final class ProducerIdRequester {
                 lastError = null;
                 idempotence.producerIdReceived(body.producerId(), body.producerEpoch());
             } else {
-                failed(error + " from node " + node);
+                failed(error + " from node " + node, error.isRetriable());
             }
         }
     }
 
     private void failed(String reason) {
+        failed(reason, false);
+    }
+
+    /** Expected errors (a broker still loading its coordinator state) log at INFO, others at WARN. */
+    private void failed(String reason, boolean expected) {
         lastError = "InitProducerId failed: " + reason;
         long backoffMs = backoff.backoffMs(failedAttempts++);
         notBeforeMs = time.monotonicMs() + backoffMs;
-        log.warn("{}; retrying in {} ms", lastError, backoffMs);
+        if (expected) {
+            log.info("{}; retrying in {} ms", lastError, backoffMs);
+        } else {
+            log.warn("{}; retrying in {} ms", lastError, backoffMs);
+        }
     }
 
     /** Why the producer has no id yet, or null. */
