@@ -39,6 +39,9 @@ abstract sealed class ClientSession implements AutoCloseable {
     /** Sends prepared record {@code index}. */
     abstract void send(int index, Ack ack);
 
+    /** The producer's batch-size-avg and records-per-request-avg, for -Dbench.batches=true. */
+    abstract String batchStats();
+
     @Override
     public abstract void close();
 
@@ -54,6 +57,13 @@ abstract sealed class ClientSession implements AutoCloseable {
         @Override
         List<String> threadNamePrefixes() {
             return List.of("courier-producer-network-" + clientId, "courier-producer-callbacks-" + clientId);
+        }
+
+        @Override
+        String batchStats() {
+            return String.format(java.util.Locale.ROOT, "batch-size-avg %.0f, records-per-request-avg %.1f",
+                    producer.metrics().get("batch-size-avg").value(),
+                    producer.metrics().get("records-per-request-avg").value());
         }
 
         @Override
@@ -95,6 +105,24 @@ abstract sealed class ClientSession implements AutoCloseable {
         @Override
         List<String> threadNamePrefixes() {
             return List.of("kafka-producer-network-thread | " + clientId);
+        }
+
+        @Override
+        String batchStats() {
+            double batchSize = 0;
+            double recordsPerRequest = 0;
+            for (var entry : producer.metrics().entrySet()) {
+                if (!entry.getKey().group().equals("producer-metrics")) {
+                    continue;
+                }
+                if (entry.getKey().name().equals("batch-size-avg")) {
+                    batchSize = ((Number) entry.getValue().metricValue()).doubleValue();
+                } else if (entry.getKey().name().equals("records-per-request-avg")) {
+                    recordsPerRequest = ((Number) entry.getValue().metricValue()).doubleValue();
+                }
+            }
+            return String.format(java.util.Locale.ROOT, "batch-size-avg %.0f, records-per-request-avg %.1f",
+                    batchSize, recordsPerRequest);
         }
 
         @Override

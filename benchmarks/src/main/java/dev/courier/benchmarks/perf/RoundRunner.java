@@ -62,6 +62,9 @@ final class RoundRunner {
             if (Boolean.getBoolean("bench.threads")) {
                 System.out.print(meter.perThread());
             }
+            if (Boolean.getBoolean("bench.batches")) {
+                System.out.println("    " + kind.displayName() + ": " + session.batchStats());
+            }
             if (recorder.firstError() != null) {
                 throw new IllegalStateException(kind.displayName() + ": records failed in " + cell.label(),
                         recorder.firstError());

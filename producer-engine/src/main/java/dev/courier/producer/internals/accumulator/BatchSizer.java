@@ -87,12 +87,14 @@ final class BatchSizer {
     }
 
     /**
-     * Teaches the estimator from an encoded batch. Only batches of at least batch.size count: a batch
-     * drained with a few records (linger 0) compresses worse than a full one for lack of context, and
-     * would keep pushing the estimate, and with it the buffer size the pool recycles, up and down.
+     * Teaches the estimator from an encoded batch. Only batches of at least half a batch.size count: a
+     * batch drained with a few records (linger 0) compresses worse than a full one for lack of context,
+     * and would keep pushing the estimate, and with it the buffer size the pool recycles, up and down.
+     * (Not "at least batch.size": a full batch stops short of it by up to one record, so it would never
+     * count.)
      */
     void learn(ProducerBatch batch) {
-        if (ratios != null && batch.uncompressedSizeInBytes() >= batchSize) {
+        if (ratios != null && batch.uncompressedSizeInBytes() >= batchSize / 2) {
             ratios.observe(batch.topicPartition().topic(), batch.uncompressedSizeInBytes(),
                     batch.encodedSizeInBytes());
         }

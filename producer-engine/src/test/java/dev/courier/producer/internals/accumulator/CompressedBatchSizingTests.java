@@ -162,4 +162,21 @@ class CompressedBatchSizingTests {
 
         assertThat(batch.isSealed()).isFalse();
     }
+
+    @Test
+    void fullBatchesOfCompressibleRecordsTeachTheEstimatorSoLaterBatchesGrow() throws Exception {
+        int record = 0;
+        append(compressible(record++));
+        for (int batches = 0; batches < 20; batches++) {
+            while (!append(compressible(record++))) {
+                // fill the open batch until the next record opens a new one
+            }
+            for (ProducerBatch full : drainAll()) { // one batch per partition: the full one
+                accumulator.deallocate(full);
+            }
+        }
+
+        assertThat(accumulator.compressionRatios().estimate("t")).isLessThan(1.0f);
+        assertThat(accumulator.batchBufferSize(tp)).isGreaterThan(BATCH_SIZE);
+    }
 }
