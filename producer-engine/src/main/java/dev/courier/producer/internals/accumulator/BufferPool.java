@@ -14,10 +14,10 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The memory behind unsent batches, bounded by {@code buffer.memory}.
  *
- * <p>Buffers of exactly {@code poolableSize} (batch.size) bytes are kept on a free list when returned
- * and handed out again without allocating or zero-filling. So are buffers of a small multiple of it
- * (up to {@link #MAX_POOLED_MULTIPLE}), one free list per size, which compressed batches use: their
- * size follows a slowly moving compression estimate, so the same few sizes recur. Other sizes are plain heap buffers whose
+ * <p>Buffers of {@code poolableSize} (batch.size) bytes, or of a small multiple of it (up to
+ * {@link #MAX_POOLED_MULTIPLE}; compressed batches use them, and their size follows a slowly moving
+ * compression estimate, so the same few sizes recur), are kept on one free list per size when returned
+ * and handed out again without allocating or zero-filling. Other sizes are plain heap buffers whose
  * bytes are merely counted. Memory the pool has never handed out, or that came back in an odd size,
  * is "non-pooled"; when a request needs more of it than is there, pooled buffers are dropped from the
  * free list (left to the garbage collector) and their bytes become non-pooled.
@@ -42,12 +42,10 @@ public final class BufferPool {
     /** Not a fair lock: the waiter deque, not lock fairness, decides who gets memory. */
     private final ReentrantLock lock = new ReentrantLock();
     // lock guards the following
-    /** Cleared buffers of exactly poolableSize, ready to hand out. */
-    private final Deque<ByteBuffer> free = new ArrayDeque<>();
-    /** Cleared buffers of k * poolableSize (2 <= k <= MAX_POOLED_MULTIPLE), at index k; lists made lazily. */
-    private final ArrayDeque<ByteBuffer>[] freeMultiples;
-    /** Bytes held by {@link #freeMultiples}. */
-    private long freeMultiplesBytes;
+    /** Cleared buffers of k * poolableSize (1 <= k <= MAX_POOLED_MULTIPLE) at index k, ready to hand out. */
+    private final ArrayDeque<ByteBuffer>[] freeLists;
+    /** Bytes held by {@link #freeLists}. */
+    private long freeBytes;
     /** One condition per blocked caller, oldest first; only the head takes memory. */
     private final Deque<Condition> waiters = new ArrayDeque<>();
     /** Bytes not handed out and not on the free list. */
@@ -73,7 +71,10 @@ public final class BufferPool {
         this.nonPooledAvailableMemory = totalMemory;
         @SuppressWarnings("unchecked")
         ArrayDeque<ByteBuffer>[] lists = new ArrayDeque[MAX_POOLED_MULTIPLE + 1];
-        this.freeMultiples = lists;
+        for (int k = 1; k <= MAX_POOLED_MULTIPLE; k++) {
+            lists[k] = new ArrayDeque<>();
+        }
+        this.freeLists = lists;
     }
 
     /** Whether buffers of {@code size} are recycled: batch.size or a multiple of it up to the limit. */
@@ -83,16 +84,12 @@ public final class BufferPool {
 
     /** Called with the lock held: a recycled buffer of exactly {@code size}, or null. */
     private ByteBuffer pollFree(int size) {
-        if (size == poolableSize) {
-            return free.pollFirst();
-        }
         if (!isPoolable(size)) {
             return null;
         }
-        ArrayDeque<ByteBuffer> list = freeMultiples[size / poolableSize];
-        ByteBuffer buffer = list == null ? null : list.pollFirst();
+        ByteBuffer buffer = freeLists[size / poolableSize].pollFirst();
         if (buffer != null) {
-            freeMultiplesBytes -= size;
+            freeBytes -= size;
         }
         return buffer;
     }
@@ -141,16 +138,8 @@ public final class BufferPool {
             // While the sender's overdraft is being repaid, returned buffers repay it instead of recycling.
             if (size == buffer.capacity() && isPoolable(size) && nonPooledAvailableMemory >= 0) {
                 buffer.clear();
-                if (size == poolableSize) {
-                    free.addLast(buffer);
-                } else {
-                    int multiple = size / poolableSize;
-                    if (freeMultiples[multiple] == null) {
-                        freeMultiples[multiple] = new ArrayDeque<>();
-                    }
-                    freeMultiples[multiple].addLast(buffer);
-                    freeMultiplesBytes += size;
-                }
+                freeLists[size / poolableSize].addLast(buffer);
+                freeBytes += size;
             } else {
                 nonPooledAvailableMemory += size;
             }
@@ -190,10 +179,11 @@ public final class BufferPool {
             if (closed) {
                 throw closedException();
             }
-            if (size == poolableSize && size > 0 && !free.isEmpty()) {
+            ByteBuffer recycled = pollFree(size);
+            if (recycled != null) {
                 nonPooledAvailableMemory += reservedBytes;
                 signalHeadWaiter();
-                return free.pollFirst();
+                return recycled;
             }
             long missing = (long) size - reservedBytes;
             if (missing > 0) {
@@ -366,29 +356,24 @@ public final class BufferPool {
      * larger multiples go first, batch.size buffers last.
      */
     private void freeUp(long size) {
-        for (int k = MAX_POOLED_MULTIPLE; k >= 2 && nonPooledAvailableMemory < size && freeMultiplesBytes > 0; k--) {
-            ArrayDeque<ByteBuffer> list = freeMultiples[k];
-            while (list != null && nonPooledAvailableMemory < size && list.pollLast() != null) {
-                long bytes = (long) k * poolableSize;
-                freeMultiplesBytes -= bytes;
+        for (int k = MAX_POOLED_MULTIPLE; k >= 1 && nonPooledAvailableMemory < size && freeBytes > 0; k--) {
+            long bytes = (long) k * poolableSize;
+            while (nonPooledAvailableMemory < size && freeLists[k].pollLast() != null) {
+                freeBytes -= bytes;
                 nonPooledAvailableMemory += bytes;
             }
-        }
-        while (nonPooledAvailableMemory < size && !free.isEmpty()) {
-            free.pollLast();
-            nonPooledAvailableMemory += poolableSize;
         }
     }
 
     private void signalHeadWaiter() {
         Condition head = waiters.peekFirst();
-        if (head != null && (closed || nonPooledAvailableMemory > 0 || !free.isEmpty() || freeMultiplesBytes > 0)) {
+        if (head != null && (closed || nonPooledAvailableMemory > 0 || freeBytes > 0)) {
             head.signal();
         }
     }
 
     private long freeListBytes() {
-        return (long) free.size() * poolableSize + freeMultiplesBytes;
+        return freeBytes;
     }
 
     private void checkSize(int size) {
