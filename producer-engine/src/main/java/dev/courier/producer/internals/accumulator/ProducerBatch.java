@@ -5,6 +5,7 @@ import dev.courier.producer.Header;
 import dev.courier.producer.RecordMetadata;
 import dev.courier.producer.internals.metadata.TopicPartition;
 import dev.courier.producer.internals.record.RecordBatchBuilder;
+import dev.courier.producer.internals.record.Sequences;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
@@ -62,7 +63,6 @@ public final class ProducerBatch {
     private long producerId = -1;
     private short producerEpoch = -1;
     private int baseSequence = -1;
-    private int destinationNodeId = -1;
     private String lastAttemptError;
 
     private final AtomicReference<FinalState> finalState = new AtomicReference<>();
@@ -266,16 +266,7 @@ public final class ProducerBatch {
 
     /** The last record's sequence number (sequences wrap from Integer.MAX_VALUE to 0), or -1. */
     public int lastSequence() {
-        return baseSequence < 0 ? -1 : (int) (((long) baseSequence + recordCount - 1) % ((long) Integer.MAX_VALUE + 1));
-    }
-
-    /** The node the last request carrying this batch went to, or -1 (sender thread). */
-    public int destinationNodeId() {
-        return destinationNodeId;
-    }
-
-    public void destinationNodeId(int nodeId) {
-        this.destinationNodeId = nodeId;
+        return baseSequence < 0 ? -1 : Sequences.increment(baseSequence, recordCount - 1);
     }
 
     ByteBuffer pooledBuffer() {

@@ -9,6 +9,7 @@ import dev.courier.producer.internals.metadata.TopicPartition;
 import dev.courier.producer.internals.record.Compression;
 import dev.courier.producer.internals.record.CompressionType;
 import dev.courier.producer.internals.record.RecordBatchBuilder;
+import dev.courier.producer.internals.record.Sequences;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -370,13 +371,7 @@ public final class RecordAccumulator {
     private static boolean comesBefore(ProducerBatch queued, ProducerBatch batch) {
         return queued.hasSequence() && queued.producerId() == batch.producerId()
                 && queued.producerEpoch() == batch.producerEpoch()
-                && sequenceBefore(queued.baseSequence(), batch.baseSequence());
-    }
-
-    /** Sequences wrap from Integer.MAX_VALUE to 0: compare them on that circle (they are never far apart). */
-    static boolean sequenceBefore(int a, int b) {
-        int distance = (b - a) & Integer.MAX_VALUE;
-        return distance != 0 && distance < (1 << 30);
+                && Sequences.before(queued.baseSequence(), batch.baseSequence());
     }
 
     /** Removes and returns queued batches older than {@code delivery.timeout.ms} (sender thread). */

@@ -4,6 +4,7 @@ import dev.courier.producer.internals.accumulator.DrainGate;
 import dev.courier.producer.internals.accumulator.ProducerBatch;
 import dev.courier.producer.internals.metadata.TopicPartition;
 import dev.courier.producer.internals.protocol.Errors;
+import dev.courier.producer.internals.record.Sequences;
 import java.util.HashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -95,7 +96,7 @@ final class IdempotenceManager implements DrainGate {
         }
         PartitionSequences p = sequencesFor(batch.topicPartition());
         int sequence = p.nextSequence;
-        p.nextSequence = increment(sequence, batch.recordCount());
+        p.nextSequence = Sequences.increment(sequence, batch.recordCount());
         if (batch.hasSequence()) {
             log.debug("Re-stamping {} for epoch {} at sequence {}", batch, epoch, sequence);
         }
@@ -123,7 +124,7 @@ final class IdempotenceManager implements DrainGate {
             return;
         }
         PartitionSequences p = sequencesFor(batch.topicPartition());
-        if (p.lastAckedSequence < 0 || sequenceBefore(p.lastAckedSequence, batch.lastSequence())) {
+        if (p.lastAckedSequence < 0 || Sequences.before(p.lastAckedSequence, batch.lastSequence())) {
             p.lastAckedSequence = batch.lastSequence();
         }
     }
@@ -137,7 +138,7 @@ final class IdempotenceManager implements DrainGate {
             return;
         }
         PartitionSequences p = sequencesFor(batch.topicPartition());
-        if (!p.unresolved || sequenceBefore(p.unresolvedLastSequence, batch.lastSequence())) {
+        if (!p.unresolved || Sequences.before(p.unresolvedLastSequence, batch.lastSequence())) {
             p.unresolvedLastSequence = batch.lastSequence();
         }
         p.unresolved = true;
@@ -156,7 +157,7 @@ final class IdempotenceManager implements DrainGate {
                     return Verdict.RETRY; // sent before a bump; re-stamped on its next drain
                 }
                 PartitionSequences p = sequencesFor(batch.topicPartition());
-                if (batch.baseSequence() != increment(p.lastAckedSequence, 1)) {
+                if (batch.baseSequence() != Sequences.increment(p.lastAckedSequence, 1)) {
                     return Verdict.RETRY; // an earlier batch is still to be (re)delivered
                 }
                 log.warn("{}: the broker lost sequence numbers before {} (OUT_OF_ORDER_SEQUENCE_NUMBER); "
@@ -185,7 +186,7 @@ final class IdempotenceManager implements DrainGate {
             if (!p.unresolved || p.inFlightBatches > 0) {
                 continue;
             }
-            if (p.lastAckedSequence >= 0 && !sequenceBefore(p.lastAckedSequence, p.unresolvedLastSequence)) {
+            if (p.lastAckedSequence >= 0 && !Sequences.before(p.lastAckedSequence, p.unresolvedLastSequence)) {
                 p.unresolved = false;
             } else {
                 log.info("{}: sequence {} may be missing on the broker; bumping the epoch", entry.getKey(),
@@ -234,16 +235,5 @@ final class IdempotenceManager implements DrainGate {
             partitions.put(tp, p);
         }
         return p;
-    }
-
-    /** Sequence arithmetic wraps from Integer.MAX_VALUE to 0. */
-    static int increment(int sequence, int by) {
-        return (int) (((long) sequence + by) % ((long) Integer.MAX_VALUE + 1));
-    }
-
-    /** Whether {@code a} comes before {@code b} on the sequence circle (they are never far apart). */
-    static boolean sequenceBefore(int a, int b) {
-        int distance = (b - a) & Integer.MAX_VALUE;
-        return distance != 0 && distance < (1 << 30);
     }
 }

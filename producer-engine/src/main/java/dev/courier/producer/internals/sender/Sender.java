@@ -261,7 +261,6 @@ public final class Sender implements Runnable {
                 metrics.recordBatchEncoded(batch.encodedSizeInBytes(), batch.uncompressedSizeInBytes());
             }
             batch.inFlight(true);
-            batch.destinationNodeId(nodeId);
             if (idempotence != null) {
                 idempotence.sent(batch, nodeId);
             }
