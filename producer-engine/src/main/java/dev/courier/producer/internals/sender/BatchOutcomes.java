@@ -93,7 +93,11 @@ public final class BatchOutcomes {
         accumulator.completed(batch);
     }
 
-    /** From now until {@link #releaseCompletions()}, finished batches are collected (sender thread). */
+    /**
+     * From now until {@link #releaseCompletions()}, finished batches are collected (sender thread). Only
+     * produce-response handling holds, and it never fails waiting records ({@link #failPending}), so
+     * hand-over order is kept without special cases.
+     */
     public void holdCompletions() {
         holding = true;
     }
@@ -122,10 +126,6 @@ public final class BatchOutcomes {
 
     /** Fails a record that never reached a batch, giving back the memory it held. */
     public void failPending(Pending pending, RuntimeException exception, boolean aborted) {
-        if (holding) {
-            releaseCompletions(); // keeps hand-over order
-            holding = true;
-        }
         accumulator.bufferPool().release(pending.reservedBytes());
         (aborted ? counts.abortedBeforeSend : counts.failed).increment();
         metrics.recordFailed(1);
