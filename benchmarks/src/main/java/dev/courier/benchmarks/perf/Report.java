@@ -58,13 +58,15 @@ final class Report {
                         + "network), measured with ThreadMXBean, from the first send to the last acknowledgement; "
                         + "user CPU is its user-mode part (the rest is kernel time, which on loopback also carries the "
                         + "receiving side's TCP work and is much the same for both clients sending the same bytes). "
+                        + "In fixed-rate runs the caller thread counts only its CPU inside `send` (counted as user time): "
+                        + "the timed park that paces it between sends is the benchmark's cost, not the client's. "
                         + "Latency is from `send` to the callback (fixed-rate runs: from the intended send time). GC "
                         + "counts are JVM-wide and include the broker's. Identical settings for both clients in every "
                         + "cell, `enable.idempotence` always set explicitly; records are 1024 distinct JSON-like values "
                         + "without keys, one topic of ").append(options.partitions()).append(" partitions.\n\n");
         md.append("**Noise caveat:** the machine has ").append(Runtime.getRuntime().availableProcessors())
-                .append(" cores shared by the broker, both clients and whatever else runs on it (other builds ran "
-                        + "at the same time). Single rounds swing widely; read ratios within about ±15% as a tie. "
+                .append(" cores shared by the broker, both clients and whatever else runs on it"
+                        + ". Single rounds swing widely; read ratios within about ±15% as a tie. "
                         + "The range column shows the spread of per-round throughput ratios.\n\n");
         md.append("## Ratios (Courier / kafka-clients)\n\n");
         md.append("| Cell | Throughput (range) | CPU/record | user CPU/record | Alloc/record | p99 latency |\n"

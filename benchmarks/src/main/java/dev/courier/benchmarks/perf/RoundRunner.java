@@ -38,6 +38,7 @@ final class RoundRunner {
             meter.start();
             long start = System.nanoTime();
             if (cell.fixedRate()) {
+                meter.timeCallerPerSend();
                 long periodNanos = TimeUnit.SECONDS.toNanos(1) / cell.ratePerSecond();
                 for (int i = 0; i < records; i++) {
                     long intended = start + i * periodNanos;
@@ -46,7 +47,9 @@ final class RoundRunner {
                         LockSupport.parkNanos(wait);
                     }
                     startNanos[i] = intended; // latency from the intended time: stalls are not hidden
+                    long cpuBefore = ThreadMeter.callerCpuNow();
                     session.send(i, acks[i]);
+                    meter.addCallerCpu(ThreadMeter.callerCpuNow() - cpuBefore);
                 }
             } else {
                 for (int i = 0; i < records; i++) {
