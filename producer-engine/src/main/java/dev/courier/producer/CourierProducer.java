@@ -148,7 +148,6 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
                     ? "max.request.size (" + settings.maxRequestSize() + ")"
                     : "buffer.memory (" + settings.bufferMemory() + ")")));
         }
-        long now = time.monotonicMs();
         try {
             if (!pending.hasPending(topic)) {
                 Cluster cluster = metadata.fetch();
@@ -156,7 +155,7 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
                         intercepted.value(), valueBytes, cluster);
                 if (partition != RecordPartitioner.UNKNOWN) {
                     RecordAccumulator.AppendResult result = accumulator.append(topicPartitions.get(topic, partition),
-                            timestamp, keyBytes, valueBytes, headers, future, callback, settings.maxBlockMs(), now);
+                            timestamp, keyBytes, valueBytes, headers, future, callback, settings.maxBlockMs());
                     if (partitioner.usesSticky(intercepted.partition(), keyBytes)) {
                         partitioner.onAppend(topic, partition, size - RecordBatchBuilder.BATCH_HEADER_SIZE, result.batchIsFull(),
                                 cluster);
@@ -168,6 +167,7 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
                 }
             }
             // The topic's metadata is not known yet (or earlier records of it still wait): queue it.
+            long now = time.monotonicMs();
             pool.reserve(size, settings.maxBlockMs());
             pending.add(new PendingRecords.Pending(topic, intercepted.partition(), timestamp, intercepted.key(),
                     intercepted.value(), keyBytes, valueBytes, headers, future, callback, size, now));

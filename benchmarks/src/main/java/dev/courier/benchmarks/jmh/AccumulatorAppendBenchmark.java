@@ -57,7 +57,7 @@ public class AccumulatorAppendBenchmark {
         CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
         int i = next++;
         RecordAccumulator.AppendResult result = accumulator.append(partition, 1_700_000_000_000L + i, null,
-                values[i & 255], null, future, null, 60_000, 0);
+                values[i & 255], null, future, null, 60_000);
         if (result.batchIsFull()) {
             for (ProducerBatch batch : accumulator.drainAll()) {
                 accumulator.deallocate(batch);

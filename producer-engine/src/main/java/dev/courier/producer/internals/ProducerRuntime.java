@@ -70,7 +70,7 @@ public final class ProducerRuntime {
 
         BufferPool pool = new BufferPool(settings.bufferMemory(), settings.batchSize(), time);
         RecordAccumulator accumulator = new RecordAccumulator(settings.batchSize(), settings.lingerMs(),
-                settings.deliveryTimeoutMs(), compression, pool, settings.maxRequestSize());
+                settings.deliveryTimeoutMs(), compression, pool, settings.maxRequestSize(), time);
         Metadata metadata = new Metadata(settings.retryBackoffMs(), settings.retryBackoffMaxMs(),
                 settings.metadataMaxAgeMs(), settings.metadataMaxIdleMs());
         metadata.bootstrap(bootstrap);

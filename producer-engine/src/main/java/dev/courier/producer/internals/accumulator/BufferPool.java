@@ -134,18 +134,43 @@ public final class BufferPool {
     public void deallocate(ByteBuffer buffer, int size) {
         lock.lock();
         try {
-            checkReturn(size);
-            // While the sender's overdraft is being repaid, returned buffers repay it instead of recycling.
-            if (size == buffer.capacity() && isPoolable(size) && nonPooledAvailableMemory >= 0) {
-                buffer.clear();
-                freeLists[size / poolableSize].addLast(buffer);
-                freeBytes += size;
-            } else {
-                nonPooledAvailableMemory += size;
+            giveBackLocked(buffer, size);
+            signalHeadWaiter();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Gives back the first {@code count} buffers of {@code buffers} (each charged at its capacity) under one
+     * lock, waking the head waiter once. Why: a produce response frees several batches at once, and freeing
+     * them one by one wakes a blocked caller for the first, which then contends with the sender for the
+     * lock and sleeps again before the next.
+     */
+    public void deallocateAll(ByteBuffer[] buffers, int count) {
+        if (count == 0) {
+            return;
+        }
+        lock.lock();
+        try {
+            for (int i = 0; i < count; i++) {
+                giveBackLocked(buffers[i], buffers[i].capacity());
             }
             signalHeadWaiter();
         } finally {
             lock.unlock();
+        }
+    }
+
+    private void giveBackLocked(ByteBuffer buffer, int size) {
+        checkReturn(size);
+        // While the sender's overdraft is being repaid, returned buffers repay it instead of recycling.
+        if (size == buffer.capacity() && isPoolable(size) && nonPooledAvailableMemory >= 0) {
+            buffer.clear();
+            freeLists[size / poolableSize].addLast(buffer);
+            freeBytes += size;
+        } else {
+            nonPooledAvailableMemory += size;
         }
     }
 

@@ -10,9 +10,11 @@ import dev.courier.producer.internals.record.Compression;
 import dev.courier.producer.internals.record.CompressionType;
 import dev.courier.producer.internals.record.RecordBatchBuilder;
 import dev.courier.producer.internals.record.Sequences;
+import dev.courier.producer.internals.util.Time;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
@@ -45,6 +47,8 @@ public final class RecordAccumulator {
     private final Compression compression;
     private final BufferPool pool;
     private final BatchSizer sizer;
+    /** Read only when a batch is created: most appends join an open batch and need no clock. */
+    private final Time time;
 
     private final ConcurrentMap<TopicPartition, Deque<ProducerBatch>> batches = new ConcurrentHashMap<>();
     private final Set<ProducerBatch> incomplete = ConcurrentHashMap.newKeySet();
@@ -58,7 +62,7 @@ public final class RecordAccumulator {
     /** As the full constructor with Kafka's default max.request.size (1 MiB). */
     public RecordAccumulator(int batchSize, long lingerMs, long deliveryTimeoutMs, Compression compression,
                              BufferPool pool) {
-        this(batchSize, lingerMs, deliveryTimeoutMs, compression, pool, 1_048_576);
+        this(batchSize, lingerMs, deliveryTimeoutMs, compression, pool, 1_048_576, Time.SYSTEM);
     }
 
     /**
@@ -66,12 +70,13 @@ public final class RecordAccumulator {
      *                       kept a little below it, so that even an incompressible batch can be sent
      */
     public RecordAccumulator(int batchSize, long lingerMs, long deliveryTimeoutMs, Compression compression,
-                             BufferPool pool, int maxRequestSize) {
+                             BufferPool pool, int maxRequestSize, Time time) {
         this.batchSize = Math.max(1, batchSize);
         this.lingerMs = lingerMs;
         this.deliveryTimeoutMs = deliveryTimeoutMs;
         this.compression = compression;
         this.pool = pool;
+        this.time = time;
         this.sizer = new BatchSizer(this.batchSize, compression.type(), pool, maxRequestSize);
     }
 
@@ -92,8 +97,8 @@ public final class RecordAccumulator {
      * up to {@code maxBlockMs}.
      */
     public AppendResult append(TopicPartition tp, long timestamp, byte[] key, byte[] value, List<Header> headers,
-                               CompletableFuture<RecordMetadata> future, Callback callback, long maxBlockMs,
-                               long nowMs) throws InterruptedException {
+                               CompletableFuture<RecordMetadata> future, Callback callback, long maxBlockMs)
+            throws InterruptedException {
         Deque<ProducerBatch> deque = dequeFor(tp);
         synchronized (deque) {
             rejectIfClosed();
@@ -104,7 +109,8 @@ public final class RecordAccumulator {
         }
         int size = Math.max(sizer.pooledBufferSize(tp), RecordBatchBuilder.estimateBatchSizeUpperBound(key, value, headers));
         ByteBuffer buffer = pool.allocate(size, maxBlockMs);
-        return appendWithBuffer(tp, deque, buffer, true, timestamp, key, value, headers, future, callback, nowMs);
+        return appendWithBuffer(tp, deque, buffer, true, timestamp, key, value, headers, future, callback,
+                time.monotonicMs());
     }
 
     /**
@@ -410,6 +416,21 @@ public final class RecordAccumulator {
         if (batch.markBufferReleased()) {
             pool.deallocate(batch.pooledBuffer());
         }
+    }
+
+    /**
+     * Gives back the buffers of the first {@code count} batches in one pool operation (sender thread).
+     * {@code scratch} must hold {@code count} buffers; it is left cleared.
+     */
+    public void deallocate(ProducerBatch[] batches, int count, ByteBuffer[] scratch) {
+        int buffers = 0;
+        for (int i = 0; i < count; i++) {
+            if (batches[i].markBufferReleased()) {
+                scratch[buffers++] = batches[i].pooledBuffer();
+            }
+        }
+        pool.deallocateAll(scratch, buffers);
+        Arrays.fill(scratch, 0, buffers, null);
     }
 
     /** Forgets a batch whose callbacks have all run. */

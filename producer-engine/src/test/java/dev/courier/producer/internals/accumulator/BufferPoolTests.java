@@ -73,6 +73,25 @@ class BufferPoolTests {
     }
 
     @Test
+    void buffersGivenBackTogetherAreRecycledOrCreditedAndServeABlockedCaller() throws Exception {
+        BufferPool pool = new BufferPool(1024, 128, Time.SYSTEM);
+        ByteBuffer pooled = pool.allocate(128, 0);
+        ByteBuffer odd = pool.allocate(300, 0);
+        ByteBuffer rest = pool.allocate(596, 0);
+        CompletableFuture<ByteBuffer> blocked = allocateAsync(pool, 428);
+        await().until(() -> pool.queued() == 1);
+
+        pool.deallocateAll(new ByteBuffer[] {pooled, odd, null}, 2);
+
+        // 428 bytes needed: the 300 odd bytes plus the recycled 128-byte buffer, dropped from the free list.
+        assertThat(blocked.join().capacity()).isEqualTo(428);
+        assertThat(pool.queued()).isZero();
+        assertThat(pool.availableMemory()).isZero();
+        pool.deallocate(rest);
+        assertThat(pool.availableMemory()).isEqualTo(596);
+    }
+
+    @Test
     void aBufferOfAMultipleOfThePoolableSizeIsRecycledToo() throws InterruptedException {
         BufferPool pool = new BufferPool(1024, 128, Time.SYSTEM);
         ByteBuffer first = pool.allocate(384, 0);

@@ -9,6 +9,7 @@ import dev.courier.producer.internals.metadata.Node;
 import dev.courier.producer.internals.metadata.TopicPartition;
 import dev.courier.producer.internals.record.Compression;
 import dev.courier.producer.internals.record.CompressionType;
+import dev.courier.producer.internals.util.ManualTime;
 import dev.courier.producer.internals.util.Time;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -34,11 +35,11 @@ class CompressedBatchSizingTests {
             new PartitionInfo("t", 0, 0, List.of(0), List.of(0)), 0)), Map.of(), node);
     private final BufferPool pool = new BufferPool(MEMORY, BATCH_SIZE, Time.SYSTEM);
     private final RecordAccumulator accumulator = new RecordAccumulator(BATCH_SIZE, 0, 60_000,
-            Compression.of(CompressionType.LZ4, Compression.LZ4_DEFAULT_LEVEL), pool, 1_048_576);
+            Compression.of(CompressionType.LZ4, Compression.LZ4_DEFAULT_LEVEL), pool, 1_048_576, new ManualTime(0));
 
     private boolean append(String value) throws InterruptedException {
         return accumulator.append(tp, 1_700_000_000_000L, null, value.getBytes(StandardCharsets.UTF_8), List.of(),
-                new CompletableFuture<RecordMetadata>(), null, 0, 0).newBatchCreated();
+                new CompletableFuture<RecordMetadata>(), null, 0).newBatchCreated();
     }
 
     private static String compressible(int i) {
@@ -115,7 +116,7 @@ class CompressedBatchSizingTests {
     @Test
     void aCompressedBatchBufferNeverExceedsMaxRequestSize() {
         RecordAccumulator small = new RecordAccumulator(BATCH_SIZE, 0, 60_000,
-                Compression.of(CompressionType.LZ4, Compression.LZ4_DEFAULT_LEVEL), pool, 8_192);
+                Compression.of(CompressionType.LZ4, Compression.LZ4_DEFAULT_LEVEL), pool, 8_192, new ManualTime(0));
         for (int i = 0; i < 1000; i++) {
             small.compressionRatios().observe("t", 1000, 10);
         }

@@ -11,6 +11,7 @@ import dev.courier.producer.internals.metadata.TopicPartition;
 import dev.courier.producer.internals.record.Compression;
 import dev.courier.producer.internals.record.DecodedBatch;
 import dev.courier.producer.internals.record.RecordBatchReader;
+import dev.courier.producer.internals.util.ManualTime;
 import dev.courier.producer.internals.util.Time;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -34,8 +35,9 @@ class RecordAccumulatorTests {
     private final Cluster cluster = Cluster.of("c", List.of(node0, node1), List.of(
             partition(tp0, 0), partition(tp1, 0), partition(tp2, 1)), Map.of(), node0);
     private final BufferPool pool = new BufferPool(64 * 1024, BATCH_SIZE, Time.SYSTEM);
+    private final ManualTime clock = new ManualTime(0);
     private final RecordAccumulator accumulator = new RecordAccumulator(BATCH_SIZE, LINGER_MS, DELIVERY_TIMEOUT_MS,
-            Compression.none(), pool);
+            Compression.none(), pool, 1_048_576, clock);
 
     private static Cluster.PartitionState partition(TopicPartition tp, int leader) {
         return new Cluster.PartitionState(new PartitionInfo(tp.topic(), tp.partition(), leader, List.of(leader),
@@ -43,8 +45,9 @@ class RecordAccumulatorTests {
     }
 
     private RecordAccumulator.AppendResult append(TopicPartition tp, String value, long nowMs) throws InterruptedException {
+        clock.setMs(nowMs);
         return accumulator.append(tp, 1_700_000_000_000L, null, value.getBytes(StandardCharsets.UTF_8), List.of(),
-                new CompletableFuture<RecordMetadata>(), null, 0, nowMs);
+                new CompletableFuture<RecordMetadata>(), null, 0);
     }
 
     @Test
@@ -103,11 +106,12 @@ class RecordAccumulatorTests {
     void drainStaysUnderMaxRequestSizeAndRotatesSoNoPartitionStarves() throws Exception {
         // batches of one 400-byte record each; a request holds only one of them
         RecordAccumulator oneRecordBatches = new RecordAccumulator(500, LINGER_MS, DELIVERY_TIMEOUT_MS,
-                Compression.none(), pool);
+                Compression.none(), pool, 1_048_576, clock);
+        clock.setMs(100);
         List<TopicPartition> order = new ArrayList<>();
         for (int round = 0; round < 2; round++) {
             for (TopicPartition tp : List.of(tp0, tp1)) {
-                oneRecordBatches.append(tp, 1L, null, new byte[400], List.of(), new CompletableFuture<>(), null, 0, 100);
+                oneRecordBatches.append(tp, 1L, null, new byte[400], List.of(), new CompletableFuture<>(), null, 0);
             }
             for (int drain = 0; drain < 2; drain++) {
                 List<ProducerBatch> drained = oneRecordBatches.drain(cluster, Set.of(node0), 600, 200).get(0);

@@ -11,6 +11,7 @@ import dev.courier.producer.internals.protocol.ApiKey;
 import dev.courier.producer.internals.protocol.Errors;
 import dev.courier.producer.internals.protocol.MetadataRequest;
 import dev.courier.producer.internals.protocol.MetadataResponse;
+import dev.courier.producer.internals.util.ManualTime;
 import dev.courier.producer.internals.util.Time;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -13,6 +13,7 @@ import dev.courier.producer.internals.metadata.Node;
 import dev.courier.producer.internals.metadata.TopicPartition;
 import dev.courier.producer.internals.metrics.ProducerMetrics;
 import dev.courier.producer.internals.record.Compression;
+import dev.courier.producer.internals.util.ManualTime;
 import dev.courier.producer.internals.util.Time;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -31,7 +32,8 @@ class BatchOutcomesTests {
     private final Cluster cluster = Cluster.of("c", List.of(node), List.of(partition(0), partition(1), partition(2)),
             Map.of(), node);
     private final BufferPool pool = new BufferPool(1024 * 1024, 16_384, Time.SYSTEM);
-    private final RecordAccumulator accumulator = new RecordAccumulator(16_384, 0, 120_000, Compression.none(), pool);
+    private final RecordAccumulator accumulator = new RecordAccumulator(16_384, 0, 120_000, Compression.none(), pool,
+            1_048_576, new ManualTime(0));
     private final CompletionDispatcher dispatcher = new CompletionDispatcher("test");
     private final List<String> completedOn = Collections.synchronizedList(new ArrayList<>());
     private final List<Long> offsets = Collections.synchronizedList(new ArrayList<>());
@@ -54,7 +56,7 @@ class BatchOutcomesTests {
     private List<ProducerBatch> oneBatchPerPartition() throws InterruptedException {
         for (int p = 0; p < 3; p++) {
             accumulator.append(new TopicPartition("t", p), 1L, null, "v".getBytes(StandardCharsets.UTF_8), List.of(),
-                    new CompletableFuture<RecordMetadata>(), null, 0, 0);
+                    new CompletableFuture<RecordMetadata>(), null, 0);
         }
         List<ProducerBatch> drained = new ArrayList<>(accumulator.drain(cluster, Set.of(node), 1_000_000, 0)
                 .getOrDefault(0, List.of()));

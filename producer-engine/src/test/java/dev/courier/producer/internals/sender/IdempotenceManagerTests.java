@@ -14,6 +14,7 @@ import dev.courier.producer.internals.protocol.Errors;
 import dev.courier.producer.internals.record.Compression;
 import dev.courier.producer.internals.record.DecodedBatch;
 import dev.courier.producer.internals.record.RecordBatchReader;
+import dev.courier.producer.internals.util.ManualTime;
 import dev.courier.producer.internals.util.Time;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -34,7 +35,7 @@ class IdempotenceManagerTests {
     private final TopicPartition tp1 = new TopicPartition("t", 1);
     private Cluster cluster = clusterWithLeaders(0, 0);
     private final RecordAccumulator accumulator = new RecordAccumulator(16_384, 0, 120_000, Compression.none(),
-            new BufferPool(1024 * 1024, 16_384, Time.SYSTEM));
+            new BufferPool(1024 * 1024, 16_384, Time.SYSTEM), 1_048_576, new ManualTime(NOW));
     private final IdempotenceManager idempotence = new IdempotenceManager();
 
     private Cluster clusterWithLeaders(int leaderOfTp0, int leaderOfTp1) {
@@ -50,7 +51,7 @@ class IdempotenceManagerTests {
     private void append(TopicPartition tp, int records) throws InterruptedException {
         for (int i = 0; i < records; i++) {
             accumulator.append(tp, 1_700_000_000_000L, null, ("v" + i).getBytes(StandardCharsets.UTF_8), List.of(),
-                    new CompletableFuture<RecordMetadata>(), null, 0, NOW);
+                    new CompletableFuture<RecordMetadata>(), null, 0);
         }
     }
 

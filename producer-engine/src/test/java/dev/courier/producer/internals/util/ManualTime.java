@@ -1,12 +1,19 @@
-package dev.courier.producer.internals.network;
+package dev.courier.producer.internals.util;
 
-import dev.courier.producer.internals.util.Time;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A clock that only moves when the test says so. */
-final class ManualTime implements Time {
+public final class ManualTime implements Time {
 
-    private final AtomicLong nanos = new AtomicLong(1_000_000_000_000L);
+    private final AtomicLong nanos;
+
+    public ManualTime() {
+        this(1_000_000L);
+    }
+
+    public ManualTime(long startMs) {
+        nanos = new AtomicLong(startMs * 1_000_000L);
+    }
 
     @Override
     public long milliseconds() {
@@ -18,7 +25,12 @@ final class ManualTime implements Time {
         return nanos.get();
     }
 
-    void sleep(long ms) {
+    public void sleep(long ms) {
         nanos.addAndGet(ms * 1_000_000L);
+    }
+
+    /** Moves the clock to {@code ms} (monotonic and wall-clock alike). */
+    public void setMs(long ms) {
+        nanos.set(ms * 1_000_000L);
     }
 }
