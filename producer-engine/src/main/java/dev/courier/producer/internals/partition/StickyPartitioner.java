@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Kafka's built-in choice for records without a key (KIP-480, KIP-794): every such record of a topic
@@ -29,7 +28,12 @@ public final class StickyPartitioner {
 
     private static final class Sticky {
         final int partition;
-        final AtomicLong producedBytes = new AtomicLong();
+        /**
+         * Not atomic on purpose: an atomic add per record costs more than the count is worth. Callers racing
+         * on one topic may lose an update now and then, which moves the switch by a record; the count only
+         * decides when to draw the next partition.
+         */
+        long producedBytes;
 
         Sticky(int partition) {
             this.partition = partition;
@@ -60,7 +64,8 @@ public final class StickyPartitioner {
         if (sticky == null || sticky.partition != partition) {
             return;
         }
-        long produced = sticky.producedBytes.addAndGet(appendedBytes);
+        long produced = sticky.producedBytes + appendedBytes;
+        sticky.producedBytes = produced;
         if ((produced >= switchBytes && batchIsFull) || produced >= 2L * switchBytes) {
             stickyByTopic.replace(topic, sticky, new Sticky(pickPartition(topic, cluster, partition)));
         }
