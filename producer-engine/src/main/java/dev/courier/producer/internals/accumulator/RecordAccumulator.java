@@ -58,6 +58,8 @@ public final class RecordAccumulator {
     // sender thread only
     private final Set<TopicPartition> muted = new HashSet<>();
     private final Map<Integer, Integer> drainIndexByNode = new HashMap<>();
+    /** Node id -> its partitions with batches, refilled by every drain: kept to spare a map per loop. */
+    private final Map<Integer, List<TopicPartition>> drainScratch = new HashMap<>();
 
     /** As the full constructor with Kafka's default max.request.size (1 MiB). */
     public RecordAccumulator(int batchSize, long lingerMs, long deliveryTimeoutMs, Compression compression,
@@ -213,7 +215,10 @@ public final class RecordAccumulator {
         return deque != null ? deque : batches.computeIfAbsent(tp, k -> new ArrayDeque<>());
     }
 
-    /** Which leaders have sendable data, and when to look again. */
+    /**
+     * Which leaders have sendable data, and when to look again. {@code readyNodes} is the caller's to trim
+     * (a fresh mutable set, or an empty immutable one).
+     */
     public record ReadyCheck(Set<Node> readyNodes, long nextReadyCheckDelayMs, Set<String> unknownLeaderTopics) {
     }
 
@@ -227,8 +232,9 @@ public final class RecordAccumulator {
 
     /** As {@link #ready(Cluster, long)}, skipping partitions whose head batch {@code gate} holds back. */
     public ReadyCheck ready(Cluster cluster, long nowMs, DrainGate gate) {
-        Set<Node> readyNodes = new HashSet<>();
-        Set<String> unknownLeaderTopics = new HashSet<>();
+        // Both made only when needed: the sender checks several times per request, mostly finding nothing.
+        Set<Node> readyNodes = null;
+        Set<String> unknownLeaderTopics = null;
         long nextReadyCheckDelayMs = Long.MAX_VALUE;
         boolean exhausted = pool.queued() > 0;
         boolean flushing = flushesInProgress.get() > 0 || closed;
@@ -257,20 +263,27 @@ public final class RecordAccumulator {
                 timeToWaitMs = backingOff ? first.retryNotBeforeMs() - nowMs : lingerMs - waitedMs;
             }
             if (leader == null) {
+                if (unknownLeaderTopics == null) {
+                    unknownLeaderTopics = new HashSet<>();
+                }
                 unknownLeaderTopics.add(tp.topic());
                 continue;
             }
-            if (readyNodes.contains(leader) || muted.contains(tp)) {
+            if ((readyNodes != null && readyNodes.contains(leader)) || muted.contains(tp)) {
                 continue;
             }
             boolean sendable = full || timeToWaitMs <= 0 || exhausted || flushing;
             if (sendable && !backingOff) {
+                if (readyNodes == null) {
+                    readyNodes = new HashSet<>();
+                }
                 readyNodes.add(leader);
             } else {
                 nextReadyCheckDelayMs = Math.min(nextReadyCheckDelayMs, Math.max(timeToWaitMs, 0));
             }
         }
-        return new ReadyCheck(readyNodes, nextReadyCheckDelayMs, unknownLeaderTopics);
+        return new ReadyCheck(readyNodes == null ? Set.of() : readyNodes, nextReadyCheckDelayMs,
+                unknownLeaderTopics == null ? Set.of() : unknownLeaderTopics);
     }
 
     /**
@@ -289,22 +302,34 @@ public final class RecordAccumulator {
         if (readyNodes.isEmpty()) {
             return Collections.emptyMap();
         }
-        Map<Integer, List<TopicPartition>> partitionsByNode = new HashMap<>();
+        Map<Integer, List<TopicPartition>> partitionsByNode = drainScratch;
+        for (List<TopicPartition> partitions : partitionsByNode.values()) {
+            partitions.clear();
+        }
         for (TopicPartition tp : batches.keySet()) {
             Node leader = cluster.leaderFor(tp);
             if (leader != null && readyNodes.contains(leader)) {
                 partitionsByNode.computeIfAbsent(leader.id(), id -> new ArrayList<>()).add(tp);
             }
         }
-        Map<Integer, List<ProducerBatch>> drained = new HashMap<>();
+        Map<Integer, List<ProducerBatch>> drained = null;
         for (Map.Entry<Integer, List<TopicPartition>> entry : partitionsByNode.entrySet()) {
+            if (entry.getValue().isEmpty()) {
+                continue;
+            }
             List<ProducerBatch> forNode = drainForNode(entry.getKey(), entry.getValue(), maxRequestSize, nowMs,
                     gate);
             if (!forNode.isEmpty()) {
+                if (drained == null) {
+                    drained = new HashMap<>();
+                }
                 drained.put(entry.getKey(), forNode);
             }
         }
-        return drained;
+        if (partitionsByNode.size() > 64) {
+            partitionsByNode.clear(); // brokers come and go; do not keep lists for every one ever seen
+        }
+        return drained == null ? Collections.emptyMap() : drained;
     }
 
     private List<ProducerBatch> drainForNode(int nodeId, List<TopicPartition> partitions, int maxRequestSize,
