@@ -150,11 +150,10 @@ public final class TemplateOverhead {
                     tput / median(raw, Round::recordsPerSecond), cpu / median(raw, Round::cpuNanosPerRecord),
                     alloc / median(raw, Round::bytesPerRecord), perRound));
         }
-        md.append("\nNoise: a 2-core machine shared with other engineers' builds (load average 3 to 7), and the broker "
-                + "(stand-in or real) runs in the same JVM on the same cores. At millions of records per second a "
-                + "round lasts well under a second, so throughput swings by 2x from round to round (see the "
-                + "per-round ratios) and cannot resolve a 5% difference here; CPU per record is steadier, and bytes "
-                + "per record (per-thread allocation counters) are nearly exact.\n");
+        md.append("\nNoise: a 2-core machine, and the broker (stand-in or real) runs in the same JVM on the same "
+                + "cores. At millions of records per second a round lasts about a second, so single rounds swing "
+                + "(see the per-round ratios); read the medians. CPU per record is steadier, and bytes per record "
+                + "(per-thread allocation counters) are nearly exact.\n");
         return md.toString();
     }
 
