@@ -68,7 +68,8 @@ public final class ProducerRuntime {
         Compression compression = Compression.of(compressionType, settings.compressionLevel());
         List<InetSocketAddress> bootstrap = BootstrapServers.resolve(settings.bootstrapServers());
 
-        BufferPool pool = new BufferPool(settings.bufferMemory(), settings.batchSize(), time);
+        BufferPool pool = new BufferPool(settings.bufferMemory(), settings.batchSize(), time,
+                compressionType == CompressionType.NONE);
         RecordAccumulator accumulator = new RecordAccumulator(settings.batchSize(), settings.lingerMs(),
                 settings.deliveryTimeoutMs(), compression, pool, settings.maxRequestSize(), time);
         Metadata metadata = new Metadata(settings.retryBackoffMs(), settings.retryBackoffMaxMs(),

@@ -38,6 +38,8 @@ public final class BufferPool {
     private final long totalMemory;
     private final int poolableSize;
     private final Time time;
+    /** Whether new buffers of exactly poolableSize are direct (see the constructor). */
+    private final boolean directBatchBuffers;
 
     /** Not a fair lock: the waiter deque, not lock fairness, decides who gets memory. */
     private final ReentrantLock lock = new ReentrantLock();
@@ -59,6 +61,18 @@ public final class BufferPool {
      * @param time         clock for the blocking deadline
      */
     public BufferPool(long totalMemory, int poolableSize, Time time) {
+        this(totalMemory, poolableSize, time, false);
+    }
+
+    /**
+     * @param directBatchBuffers make new buffers of exactly {@code poolableSize} direct. Why: a heap buffer
+     *                           handed to a socket write is first copied by the JDK into a temporary direct
+     *                           buffer, one more pass over every byte sent. Only for uncompressed batches,
+     *                           whose buffer is what goes on the wire (a compressed batch's records are read by
+     *                           a codec that wants arrays), and only for the recycled size: other sizes are
+     *                           rare, and allocating direct memory is slow and freed only by the collector.
+     */
+    public BufferPool(long totalMemory, int poolableSize, Time time, boolean directBatchBuffers) {
         if (totalMemory < 0) {
             throw new IllegalArgumentException("totalMemory must be >= 0: " + totalMemory);
         }
@@ -68,6 +82,7 @@ public final class BufferPool {
         this.totalMemory = totalMemory;
         this.poolableSize = poolableSize;
         this.time = time;
+        this.directBatchBuffers = directBatchBuffers;
         this.nonPooledAvailableMemory = totalMemory;
         @SuppressWarnings("unchecked")
         ArrayDeque<ByteBuffer>[] lists = new ArrayDeque[MAX_POOLED_MULTIPLE + 1];
@@ -95,7 +110,7 @@ public final class BufferPool {
     }
 
     /**
-     * A heap buffer of exactly {@code size} bytes (capacity), position 0. Buffers of poolableSize come
+     * A buffer of exactly {@code size} bytes (capacity), position 0. Buffers of poolableSize come
      * from the free list when one is there; their contents are left over from earlier use.
      *
      * @param maxTimeToBlockMs how long to wait for memory; 0 fails at once when it is short
@@ -111,7 +126,7 @@ public final class BufferPool {
             return pooled;
         }
         try {
-            return ByteBuffer.allocate(size);
+            return newBuffer(size);
         } catch (OutOfMemoryError e) {
             release(size);
             throw e;
@@ -223,7 +238,11 @@ public final class BufferPool {
         } finally {
             lock.unlock();
         }
-        return ByteBuffer.allocate(size);
+        return newBuffer(size);
+    }
+
+    private ByteBuffer newBuffer(int size) {
+        return directBatchBuffers && size == poolableSize ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size);
     }
 
     /** Gives back bytes charged with {@link #reserve} (or by an allocation whose buffer was dropped). */

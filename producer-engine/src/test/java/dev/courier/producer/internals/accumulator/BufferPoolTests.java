@@ -92,6 +92,19 @@ class BufferPoolTests {
     }
 
     @Test
+    void batchSizedBuffersAreDirectWhenAskedAndRecycledAsSuch() throws InterruptedException {
+        BufferPool pool = new BufferPool(1024, 128, Time.SYSTEM, true);
+        ByteBuffer batch = pool.allocate(128, 0);
+        ByteBuffer other = pool.allocate(300, 0);
+        assertThat(batch.isDirect()).isTrue();
+        assertThat(other.isDirect()).isFalse();
+
+        pool.deallocate(batch);
+        assertThat(pool.allocate(128, 0)).isSameAs(batch);
+        assertThat(new BufferPool(1024, 128, Time.SYSTEM).allocate(128, 0).isDirect()).isFalse();
+    }
+
+    @Test
     void aBufferOfAMultipleOfThePoolableSizeIsRecycledToo() throws InterruptedException {
         BufferPool pool = new BufferPool(1024, 128, Time.SYSTEM);
         ByteBuffer first = pool.allocate(384, 0);

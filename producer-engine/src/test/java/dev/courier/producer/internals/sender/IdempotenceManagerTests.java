@@ -35,7 +35,8 @@ class IdempotenceManagerTests {
     private final TopicPartition tp1 = new TopicPartition("t", 1);
     private Cluster cluster = clusterWithLeaders(0, 0);
     private final RecordAccumulator accumulator = new RecordAccumulator(16_384, 0, 120_000, Compression.none(),
-            new BufferPool(1024 * 1024, 16_384, Time.SYSTEM), 1_048_576, new ManualTime(NOW));
+            // direct batch buffers, as an uncompressed producer has: re-stamping and CRCs must work on them
+            new BufferPool(1024 * 1024, 16_384, Time.SYSTEM, true), 1_048_576, new ManualTime(NOW));
     private final IdempotenceManager idempotence = new IdempotenceManager();
 
     private Cluster clusterWithLeaders(int leaderOfTp0, int leaderOfTp1) {
