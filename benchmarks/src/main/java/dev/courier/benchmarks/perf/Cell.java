@@ -28,6 +28,12 @@ public record Cell(String name, int recordSize, String acks, int lingerMs, int b
         return ratePerSecond > 0;
     }
 
+    /** The same cell for an unrecorded warm-up round: a fixed-rate run is cut to one second of records. */
+    public Cell forWarmUp() {
+        return fixedRate() ? new Cell(name, recordSize, acks, lingerMs, batchSize, compression, idempotence,
+                ratePerSecond, Math.min(records, ratePerSecond)) : this;
+    }
+
     /** A short label for tables and charts, e.g. "100B acks=1 l0/16K none". */
     public String label() {
         String size = recordSize >= 1024 && recordSize % 1024 == 0 ? (recordSize / 1024) + "KiB" : recordSize + "B";

@@ -47,12 +47,12 @@ public final class PerfTool {
             default -> BenchBroker.embedded();
         }) {
             RoundRunner runner = new RoundRunner(broker.bootstrapServers());
-            warmUp(broker, runner, matrix.get(0));
             List<CellSummary> summaries = new ArrayList<>();
             int topicSequence = 0;
             int cellNumber = 0;
             for (Cell cell : matrix) {
                 cellNumber++;
+                warmUp(broker, runner, cell);
                 List<RoundResult> rounds = new ArrayList<>();
                 for (int round = 1; round <= options.rounds(); round++) {
                     // Alternate who goes first, so that neither always runs on a warmer (or busier) machine.
@@ -84,15 +84,18 @@ public final class PerfTool {
         }
     }
 
-    /** One unrecorded round per client, so that neither's first measured round pays for the JIT. */
-    private void warmUp(BenchBroker broker, RoundRunner runner, Cell first) throws InterruptedException {
+    /**
+     * One unrecorded round per client before each cell, so that neither's first measured rounds pay for
+     * compiling the code paths this cell is the first to use (compression, idempotence, a record size).
+     */
+    private void warmUp(BenchBroker broker, RoundRunner runner, Cell cell) throws InterruptedException {
         for (ClientKind kind : ClientKind.values()) {
             if (options.only() != null && kind != options.only()) {
                 continue;
             }
             String topic = "bench-warmup-" + kind.name().toLowerCase(Locale.ROOT);
             broker.createTopic(topic, options.partitions());
-            RoundResult warm = runner.run(first, kind, 0, topic);
+            RoundResult warm = runner.run(cell.forWarmUp(), kind, 0, topic);
             broker.deleteTopic(topic);
             out.printf(Locale.ROOT, "warm-up %-13s %,10.0f records/s%n", kind.displayName(), warm.recordsPerSecond());
         }

@@ -52,7 +52,7 @@ final class Report {
         md.append("## How to read this\n\n");
         md.append("Ratios are Courier / kafka-clients of the medians over ").append(options.rounds())
                 .append(" alternating rounds per client and cell (the order flips every round, and one unrecorded "
-                        + "warm-up round per client precedes everything). Throughput: higher is better. CPU, "
+                        + "warm-up round per client precedes each cell; one second's worth at a fixed rate). Throughput: higher is better. CPU, "
                         + "allocation and latency: lower is better. CPU time and bytes allocated are summed over the "
                         + "caller thread and the producer's own threads (Courier: network + callbacks; kafka-clients: "
                         + "network), measured with ThreadMXBean, from the first send to the last acknowledgement; "
