@@ -60,6 +60,8 @@ public final class RecordAccumulator {
     private final Map<Integer, Integer> drainIndexByNode = new HashMap<>();
     /** Node id -> its partitions with batches, refilled by every drain: kept to spare a map per loop. */
     private final Map<Integer, List<TopicPartition>> drainScratch = new HashMap<>();
+    /** Buffers on their way back to the pool in {@link #deallocate(ProducerBatch[], int)}; always cleared. */
+    private ByteBuffer[] releasing = new ByteBuffer[8];
 
     /** As the full constructor with Kafka's default max.request.size (1 MiB). */
     public RecordAccumulator(int batchSize, long lingerMs, long deliveryTimeoutMs, Compression compression,
@@ -436,26 +438,29 @@ public final class RecordAccumulator {
         return all;
     }
 
-    /** Gives a finished batch's memory back, once no request references it (sender thread). */
+    /**
+     * Gives a finished batch's memory back, once (sender thread). A batch still referenced by an in-flight
+     * request keeps it: the request's bytes are its buffer, and the response handler gives it back.
+     */
     public void deallocate(ProducerBatch batch) {
-        if (batch.markBufferReleased()) {
+        if (!batch.inFlight() && batch.markBufferReleased()) {
             pool.deallocate(batch.pooledBuffer());
         }
     }
 
-    /**
-     * Gives back the buffers of the first {@code count} batches in one pool operation (sender thread).
-     * {@code scratch} must hold {@code count} buffers; it is left cleared.
-     */
-    public void deallocate(ProducerBatch[] batches, int count, ByteBuffer[] scratch) {
+    /** As {@link #deallocate(ProducerBatch)} for the first {@code count} batches, in one pool operation. */
+    public void deallocate(ProducerBatch[] batches, int count) {
+        if (releasing.length < count) {
+            releasing = new ByteBuffer[Math.max(count, releasing.length * 2)];
+        }
         int buffers = 0;
         for (int i = 0; i < count; i++) {
-            if (batches[i].markBufferReleased()) {
-                scratch[buffers++] = batches[i].pooledBuffer();
+            if (!batches[i].inFlight() && batches[i].markBufferReleased()) {
+                releasing[buffers++] = batches[i].pooledBuffer();
             }
         }
-        pool.deallocateAll(scratch, buffers);
-        Arrays.fill(scratch, 0, buffers, null);
+        pool.deallocateAll(releasing, buffers);
+        Arrays.fill(releasing, 0, buffers, null);
     }
 
     /** Forgets a batch whose callbacks have all run. */

@@ -7,7 +7,6 @@ import dev.courier.producer.internals.accumulator.ProducerBatch.RecordCompletion
 import dev.courier.producer.internals.accumulator.RecordAccumulator;
 import dev.courier.producer.internals.completion.CompletionDispatcher;
 import dev.courier.producer.internals.metrics.ProducerMetrics;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -32,10 +31,6 @@ public final class BatchOutcomes {
     private boolean holding;
     private ProducerBatch[] held = new ProducerBatch[8];
     private int heldCount;
-    /** Held batches whose buffers go back to the pool at release, together (a subset of held). */
-    private ProducerBatch[] freeing = new ProducerBatch[8];
-    private int freeingCount;
-    private ByteBuffer[] freeingBuffers = new ByteBuffer[8];
 
     public BatchOutcomes(RecordAccumulator accumulator, CompletionDispatcher dispatcher,
                          RecordCompletionListener listener, ProducerMetrics metrics) {
@@ -81,22 +76,13 @@ public final class BatchOutcomes {
 
     private void finish(ProducerBatch batch) {
         if (holding) {
-            if (!batch.inFlight()) {
-                if (freeingCount == freeing.length) {
-                    freeing = Arrays.copyOf(freeing, freeingCount * 2);
-                    freeingBuffers = new ByteBuffer[freeing.length];
-                }
-                freeing[freeingCount++] = batch;
-            }
             if (heldCount == held.length) {
                 held = Arrays.copyOf(held, heldCount * 2);
             }
             held[heldCount++] = batch;
             return;
         }
-        if (!batch.inFlight()) {
-            accumulator.deallocate(batch);
-        }
+        accumulator.deallocate(batch);
         dispatcher.dispatch(() -> complete(batch));
     }
 
@@ -120,15 +106,11 @@ public final class BatchOutcomes {
      */
     public void releaseCompletions() {
         holding = false;
-        if (freeingCount > 0) {
-            accumulator.deallocate(freeing, freeingCount, freeingBuffers);
-            Arrays.fill(freeing, 0, freeingCount, null);
-            freeingCount = 0;
-        }
         int count = heldCount;
         if (count == 0) {
             return;
         }
+        accumulator.deallocate(held, count);
         if (count == 1) {
             ProducerBatch batch = held[0];
             dispatcher.dispatch(() -> complete(batch));

@@ -267,24 +267,20 @@ public final class Sender implements Runnable {
             inFlightBatches.computeIfAbsent(tp, k -> new ArrayList<>()).add(batch);
         }
         List<ProduceRequest.TopicData> topics = new ArrayList<>(partitionsByTopic.size());
-        Map<UUID, String> topicNamesById = Map.of(); // filled only for brokers that take topic ids
+        Map<UUID, String> topicNamesById = new HashMap<>();
         for (Map.Entry<String, List<ProduceRequest.PartitionData>> entry : partitionsByTopic.entrySet()) {
             metadata.add(entry.getKey(), now); // keeps topics in use from expiring out of the metadata
             UUID topicId = cluster.topicId(entry.getKey());
             if (topicId != null) {
-                if (topicNamesById.isEmpty()) {
-                    topicNamesById = new HashMap<>();
-                }
                 topicNamesById.put(topicId, entry.getKey());
             }
             topics.add(new ProduceRequest.TopicData(entry.getKey(), topicId, entry.getValue()));
         }
-        Map<UUID, String> namesById = topicNamesById;
         ProduceRequest request = new ProduceRequest(null, settings.acks(), settings.requestTimeoutMs(), topics);
         boolean expectResponse = settings.acks() != 0;
         ClientRequest clientRequest = new ClientRequest(Integer.toString(nodeId), request, now, expectResponse,
                 settings.requestTimeoutMs(),
-                response -> handleProduceResponse(response, batchesByPartition, namesById));
+                response -> handleProduceResponse(response, batchesByPartition, topicNamesById));
         client.send(clientRequest, now);
         metrics.recordRequestSent(batches.size(), records, bytes);
     }
