@@ -8,16 +8,11 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
-/**
- * One producer of either kind, opened for one round, with records prepared ahead so that the round's
- * caller-thread allocation is the producer's own. Used by the round's caller thread only.
- */
-abstract sealed class ClientSession implements AutoCloseable {
-
-    final String clientId;
+/** One producer of either kind, kafka-clients or Courier, opened for one round of the perf tool. */
+abstract sealed class ClientSession extends MeasuredSession {
 
     ClientSession(String clientId) {
-        this.clientId = clientId;
+        super(clientId);
     }
 
     static ClientSession open(ClientKind kind, String bootstrapServers, Map<String, Object> settings, String clientId) {
@@ -27,23 +22,8 @@ abstract sealed class ClientSession implements AutoCloseable {
         return kind == ClientKind.COURIER ? new Courier(config, clientId) : new Kafka(config, clientId);
     }
 
-    /** Names of the producer's own threads (prefixes), metered along with the caller. */
-    abstract List<String> threadNamePrefixes();
-
-    /** Fetches the topic's metadata so that no round starts with a metadata wait. */
-    abstract int partitionsFor(String topic);
-
-    /** Builds the records for the round (outside the measured window). */
-    abstract void prepare(String topic, byte[][] values);
-
-    /** Sends prepared record {@code index}. */
-    abstract void send(int index, Ack ack);
-
     /** The producer's batch-size-avg and records-per-request-avg, for -Dbench.batches=true. */
     abstract String batchStats();
-
-    @Override
-    public abstract void close();
 
     static final class Courier extends ClientSession {
         private final CourierProducer<byte[], byte[]> producer;

@@ -12,7 +12,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -178,44 +177,15 @@ public final class TemplateOverhead {
         }
 
         Round run(Cell cell, Variant variant, int round) throws InterruptedException, IOException {
-            int records = cell.records();
-            byte[][] values = Payloads.forRound(cell.recordSize(), records);
-            RoundRecorder recorder = new RoundRecorder(records);
-            Ack[] acks = new Ack[records];
-            for (int i = 0; i < records; i++) {
-                acks[i] = new Ack(recorder, i);
-            }
             String clientId = "tmpl-" + variant.name().toLowerCase(Locale.ROOT) + "-" + (++sequence);
             String topic = "tmpl-" + sequence;
             broker.createTopic(topic, partitions);
             try (TemplateSession session = TemplateSession.open(variant, broker.bootstrapServers(),
                     cell.producerSettings(), clientId)) {
-                session.partitionsFor(topic);
-                session.prepare(topic, values);
-                values = null;
-                System.gc();
-                ThreadMeter meter = ThreadMeter.forCallerAnd(session.threadNamePrefixes());
-                long[] startNanos = recorder.startNanos;
-                meter.start();
-                long start = System.nanoTime();
-                for (int i = 0; i < records; i++) {
-                    startNanos[i] = System.nanoTime();
-                    session.send(i, acks[i]);
-                }
-                if (!recorder.await(5, TimeUnit.MINUTES)) {
-                    throw new IllegalStateException(variant + ": only " + recorder.completedCount() + " of "
-                            + records + " completed");
-                }
-                meter.stop();
-                if (Boolean.getBoolean("bench.threads")) {
-                    System.out.print(meter.perThread());
-                }
-                if (recorder.firstError() != null) {
-                    throw new IllegalStateException(variant + ": records failed", recorder.firstError());
-                }
-                double seconds = (recorder.lastCompletionNanos() - start) / 1e9;
-                return new Round(variant, round, records / seconds, (double) meter.cpuNanos() / records,
-                        (double) meter.allocatedBytes() / records, recorder.histogram().getValueAtPercentile(99));
+                MeasuredRound measured = MeasuredRound.run(session, cell, topic, variant.displayName);
+                return new Round(variant, round, measured.records() / measured.seconds(),
+                        measured.perRecord(measured.cpuNanos()), measured.perRecord(measured.allocatedBytes()),
+                        measured.latencyMicros().getValueAtPercentile(99));
             } finally {
                 broker.deleteTopic(topic);
             }

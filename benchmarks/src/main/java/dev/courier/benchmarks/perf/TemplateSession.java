@@ -28,9 +28,9 @@ import org.springframework.context.annotation.Configuration;
  * One producer for one round of {@link TemplateOverhead}: the raw {@link CourierProducer}, or a
  * {@link ProducerTemplate} from a Spring context built by the starter's auto-configuration (with nothing else,
  * with a {@link MeterRegistry}, or with an {@link ObservationRegistry}). Same engine settings and serializers
- * (byte arrays) in every variant. Used by the round's caller thread only.
+ * (byte arrays) in every variant.
  */
-abstract sealed class TemplateSession implements AutoCloseable {
+abstract sealed class TemplateSession extends MeasuredSession {
 
     /** What sends the records. */
     enum Variant {
@@ -47,11 +47,10 @@ abstract sealed class TemplateSession implements AutoCloseable {
         }
     }
 
-    final String clientId;
     ProducerRecord<byte[], byte[]>[] records;
 
     TemplateSession(String clientId) {
-        this.clientId = clientId;
+        super(clientId);
     }
 
     static TemplateSession open(Variant variant, String bootstrapServers, Map<String, Object> settings,
@@ -66,12 +65,12 @@ abstract sealed class TemplateSession implements AutoCloseable {
         };
     }
 
+    @Override
     List<String> threadNamePrefixes() {
         return List.of("courier-producer-network-" + clientId, "courier-producer-callbacks-" + clientId);
     }
 
-    abstract int partitionsFor(String topic);
-
+    @Override
     @SuppressWarnings("unchecked")
     void prepare(String topic, byte[][] values) {
         records = new ProducerRecord[values.length];
@@ -79,12 +78,6 @@ abstract sealed class TemplateSession implements AutoCloseable {
             records[i] = new ProducerRecord<>(topic, values[i]);
         }
     }
-
-    /** Sends prepared record {@code index}; {@code ack} is told the outcome. */
-    abstract void send(int index, Ack ack);
-
-    @Override
-    public abstract void close();
 
     /**
      * The engine on its own: with a callback, or (like an application that composes futures, as template users
