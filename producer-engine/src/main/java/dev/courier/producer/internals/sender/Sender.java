@@ -478,7 +478,7 @@ public final class Sender implements Runnable {
             for (ProducerBatch batch : batches) {
                 batch.inFlight(false);
                 outcomes.abort(batch, true);
-                accumulator.deallocate(batch);
+                accumulator.deallocate(batch); // for a batch that had already ended (expired) while out
             }
         }
         inFlightBatches.clear();
