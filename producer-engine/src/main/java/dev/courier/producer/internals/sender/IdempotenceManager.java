@@ -22,6 +22,13 @@ import org.slf4j.LoggerFactory;
  *   <li>A partition's batches go only to the node that all of its in-flight batches went to: one
  *       connection delivers them in order, so the broker sees sequences in order. Retried batches
  *       re-enter their queue in sequence order (see {@code RecordAccumulator.reenqueue}).</li>
+ *   <li>A partition's first batch of an epoch travels alone: nothing follows it until it is acknowledged.
+ *       A broker with no state for the producer id on a partition accepts <em>any</em> sequence, so if
+ *       that first batch were refused retriably (NOT_LEADER_OR_FOLLOWER while a restarted broker takes
+ *       its leaderships back, say) and a batch pipelined behind it written, the broker's sequence would
+ *       move past the first batch and never take it.</li>
+ *   <li>OUT_OF_ORDER_SEQUENCE_NUMBER for a batch at or behind the next sequence the partition expects
+ *       (no earlier batch is left to deliver) cannot be cured by retrying: the epoch is bumped.</li>
  *   <li>A batch that had a sequence and then failed for good (expired, or a non-retriable error) leaves
  *       its partition <em>unresolved</em>: nothing more goes to it until its in-flight batches are back.
  *       If one of them was acknowledged past the failed batch, the broker had it and all is well;
@@ -86,7 +93,15 @@ final class IdempotenceManager implements DrainGate {
         if (p == null) {
             return true;
         }
-        return !p.unresolved && (p.inFlightBatches == 0 || p.inFlightNodeId == leaderId);
+        if (p.unresolved) {
+            return false;
+        }
+        if (p.inFlightBatches == 0) {
+            return true;
+        }
+        // Pipeline only behind an acknowledged batch of this epoch: until the broker holds state for it,
+        // it would accept a later sequence first and refuse the first batch forever.
+        return p.lastAckedSequence >= 0 && p.inFlightNodeId == leaderId;
     }
 
     @Override
@@ -157,11 +172,21 @@ final class IdempotenceManager implements DrainGate {
                     return Verdict.RETRY; // sent before a bump; re-stamped on its next drain
                 }
                 PartitionSequences p = sequencesFor(batch.topicPartition());
-                if (batch.baseSequence() != Sequences.increment(p.lastAckedSequence, 1)) {
+                int expected = Sequences.increment(p.lastAckedSequence, 1);
+                if (Sequences.before(expected, batch.baseSequence())) {
                     return Verdict.RETRY; // an earlier batch is still to be (re)delivered
                 }
-                log.warn("{}: the broker lost sequence numbers before {} (OUT_OF_ORDER_SEQUENCE_NUMBER); "
-                        + "bumping the epoch", batch.topicPartition(), batch.baseSequence());
+                if (batch.baseSequence() == expected) {
+                    log.warn("{}: the broker lost sequence numbers before {} (OUT_OF_ORDER_SEQUENCE_NUMBER); "
+                            + "bumping the epoch", batch.topicPartition(), batch.baseSequence());
+                } else {
+                    // The broker wrote later sequences without it (it had no state for this producer on the
+                    // partition and took a later batch first): no resend in this epoch can ever be accepted.
+                    log.warn("{}: the broker refuses sequence {} (OUT_OF_ORDER_SEQUENCE_NUMBER) after writing "
+                            + "sequences up to {} of producer id {} epoch {}; bumping the epoch to resend its {} "
+                            + "record(s), which land after those later ones", batch.topicPartition(),
+                            batch.baseSequence(), p.lastAckedSequence, producerId, epoch, batch.recordCount());
+                }
                 requestBump();
                 return Verdict.RETRY;
             case UNKNOWN_PRODUCER_ID:

@@ -73,6 +73,17 @@ class IdempotenceManagerTests {
         return drained.get(0);
     }
 
+    /**
+     * Sends a one-record batch to {@code tp} and acknowledges it: the broker now holds state for the epoch on
+     * the partition, so further batches may be pipelined behind each other.
+     */
+    private ProducerBatch acknowledgedBatch(TopicPartition tp) throws InterruptedException {
+        ProducerBatch batch = sendOne(tp, 1);
+        idempotence.settled(batch);
+        idempotence.acknowledged(batch);
+        return batch;
+    }
+
     private static DecodedBatch decode(ProducerBatch batch) {
         return RecordBatchReader.read(batch.encoded());
     }
@@ -93,6 +104,8 @@ class IdempotenceManagerTests {
     void eachPartitionNumbersItsRecordsFromZeroInDrainOrder() throws Exception {
         idempotence.producerIdReceived(PRODUCER_ID, (short) 3);
         ProducerBatch first = sendOne(tp0, 3);
+        idempotence.settled(first);
+        idempotence.acknowledged(first);
         ProducerBatch second = sendOne(tp0, 2);
         ProducerBatch other = sendOne(tp1, 1);
 
@@ -107,6 +120,7 @@ class IdempotenceManagerTests {
     @Test
     void retriesKeepTheirSequencesAndGoBackInSequenceOrder() throws Exception {
         idempotence.producerIdReceived(PRODUCER_ID, (short) 0);
+        acknowledgedBatch(tp0); // sequence 0
         ProducerBatch first = sendOne(tp0, 2);
         ProducerBatch second = sendOne(tp0, 2);
         append(tp0, 1); // a new batch, not sent yet
@@ -124,14 +138,15 @@ class IdempotenceManagerTests {
         assertThat(drainAndSend(node0)).containsExactly(second);
         ProducerBatch third = drainAndSend(node0).get(0);
 
-        assertThat(decode(first).baseSequence()).isZero();
-        assertThat(decode(second).baseSequence()).isEqualTo(2);
-        assertThat(decode(third).baseSequence()).isEqualTo(4);
+        assertThat(decode(first).baseSequence()).isEqualTo(1);
+        assertThat(decode(second).baseSequence()).isEqualTo(3);
+        assertThat(decode(third).baseSequence()).isEqualTo(5);
     }
 
     @Test
     void aPartitionWaitsWhileItsBatchesAreInFlightToItsOldLeader() throws Exception {
         idempotence.producerIdReceived(PRODUCER_ID, (short) 0);
+        acknowledgedBatch(tp0);
         ProducerBatch inFlight = sendOne(tp0, 1);
         cluster = clusterWithLeaders(1, 1);
         append(tp0, 1);
@@ -147,6 +162,7 @@ class IdempotenceManagerTests {
     @Test
     void outOfOrderSequenceIsRetriedWhileAnEarlierBatchIsOutstanding() throws Exception {
         idempotence.producerIdReceived(PRODUCER_ID, (short) 0);
+        acknowledgedBatch(tp0);
         sendOne(tp0, 1);
         ProducerBatch second = sendOne(tp0, 1);
 
@@ -179,6 +195,7 @@ class IdempotenceManagerTests {
     @Test
     void aLostBatchFollowedByAnAcknowledgedOneNeedsNoBump() throws Exception {
         idempotence.producerIdReceived(PRODUCER_ID, (short) 0);
+        acknowledgedBatch(tp0);
         ProducerBatch expired = sendOne(tp0, 1);
         ProducerBatch later = sendOne(tp0, 1);
 
@@ -192,12 +209,13 @@ class IdempotenceManagerTests {
         idempotence.resolveSequences();
 
         assertThat(idempotence.bumpRequired()).isFalse();
-        assertThat(decode(drainAndSend(node0).get(0)).baseSequence()).isEqualTo(2);
+        assertThat(decode(drainAndSend(node0).get(0)).baseSequence()).isEqualTo(3);
     }
 
     @Test
     void aGapInTheSequencesBumpsTheEpochOnceNothingIsInFlightAndRestampsQueuedBatches() throws Exception {
         idempotence.producerIdReceived(PRODUCER_ID, (short) 0);
+        acknowledgedBatch(tp0);
         ProducerBatch lost = sendOne(tp0, 1);
         ProducerBatch refused = sendOne(tp0, 2);
         ProducerBatch otherPartition = sendOne(tp1, 1);
@@ -224,6 +242,85 @@ class IdempotenceManagerTests {
         assertThat(resent.producerEpoch()).isEqualTo((short) 1);
         assertThat(resent.baseSequence()).isZero();
         assertThat(decode(sendOne(tp1, 1)).baseSequence()).isZero();
+    }
+
+    @Test
+    void aPartitionsFirstBatchOfAnEpochTravelsAloneUntilAcknowledged() throws Exception {
+        idempotence.producerIdReceived(PRODUCER_ID, (short) 0);
+        ProducerBatch first = sendOne(tp0, 2);
+        append(tp0, 1);
+
+        assertThat(accumulator.ready(cluster, NOW, idempotence).readyNodes())
+                .as("nothing is pipelined behind the first batch of the epoch").isEmpty();
+        assertThat(drainAndSend(node0)).isEmpty();
+        assertThat(decode(sendOne(tp1, 1)).baseSequence()).as("other partitions go on").isZero();
+
+        idempotence.settled(first);
+        idempotence.acknowledged(first);
+        ProducerBatch second = drainAndSend(node0).get(0);
+        append(tp0, 1);
+        assertThat(drainAndSend(node0)).as("behind an acknowledged batch the partition pipelines").hasSize(1);
+        assertThat(decode(second).baseSequence()).isEqualTo(2);
+    }
+
+    /**
+     * The delivery issue's sequence of events, as it went before the first batch had to travel alone: the broker
+     * restarts with no state for the producer on the partition; the first batch (sequence 0) meets the partition
+     * before its leadership is back, the batch pipelined behind it after, so the broker writes sequence 2 first
+     * and answers every resend of sequence 0 with OUT_OF_ORDER_SEQUENCE_NUMBER.
+     */
+    @Test
+    void theFirstBatchOfAnEpochIsNeverOvertakenByABatchPipelinedBehindIt() throws Exception {
+        idempotence.producerIdReceived(PRODUCER_ID, (short) 0);
+        ProducerBatch first = sendOne(tp0, 2);
+        append(tp0, 2);
+
+        assertThat(drainAndSend(node0)).as("no later sequence can reach the broker before sequence 0").isEmpty();
+
+        // NOT_LEADER_OR_FOLLOWER: an ordinary retriable error, retried with its sequence
+        idempotence.settled(first);
+        assertThat(idempotence.onError(first, Errors.NOT_LEADER_OR_FOLLOWER)).isNull();
+        accumulator.reenqueue(first);
+        assertThat(drainAndSend(node0)).as("the resend goes first, and alone").containsExactly(first);
+        assertThat(drainAndSend(node0)).isEmpty();
+        idempotence.settled(first);
+        idempotence.acknowledged(first);
+
+        ProducerBatch second = drainAndSend(node0).get(0);
+        assertThat(decode(first).baseSequence()).isZero();
+        assertThat(decode(second).baseSequence()).isEqualTo(2);
+    }
+
+    /**
+     * The safety net: should a broker still write later sequences before a partition's oldest unacknowledged batch
+     * (it lost its state for the producer, say to retention), OUT_OF_ORDER_SEQUENCE_NUMBER for that batch is not
+     * retried in the same epoch until delivery.timeout.ms: the epoch is bumped and the batch resent re-stamped.
+     */
+    @Test
+    void outOfOrderSequenceForABatchTheBrokerWentPastBumpsTheEpochAndResendsIt() throws Exception {
+        idempotence.producerIdReceived(PRODUCER_ID, (short) 0);
+        acknowledgedBatch(tp0); // sequence 0
+        ProducerBatch refused = sendOne(tp0, 2); // sequences 1-2
+        ProducerBatch written = sendOne(tp0, 3); // sequences 3-5
+
+        idempotence.settled(refused);
+        assertThat(idempotence.onError(refused, Errors.NOT_LEADER_OR_FOLLOWER)).isNull();
+        accumulator.reenqueue(refused);
+        idempotence.settled(written);
+        idempotence.acknowledged(written); // the broker had forgotten the producer: any sequence goes
+
+        ProducerBatch resent = drainAndSend(node0).get(0);
+        assertThat(resent).isSameAs(refused);
+        idempotence.settled(refused);
+        assertThat(idempotence.onError(refused, Errors.OUT_OF_ORDER_SEQUENCE_NUMBER))
+                .isEqualTo(IdempotenceManager.Verdict.RETRY);
+        assertThat(idempotence.bumpRequired()).as("retrying in this epoch could never succeed").isTrue();
+        accumulator.reenqueue(refused);
+
+        idempotence.maybeBump(false);
+        DecodedBatch restamped = decode(drainAndSend(node0).get(0));
+        assertThat(restamped.producerEpoch()).isEqualTo((short) 1);
+        assertThat(restamped.baseSequence()).isZero();
     }
 
     @Test
