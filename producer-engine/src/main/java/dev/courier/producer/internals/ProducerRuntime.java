@@ -9,6 +9,7 @@ import dev.courier.producer.internals.config.BootstrapServers;
 import dev.courier.producer.internals.config.ProducerSettings;
 import dev.courier.producer.internals.metadata.Metadata;
 import dev.courier.producer.internals.metrics.ProducerMetrics;
+import dev.courier.producer.internals.network.KafkaClient;
 import dev.courier.producer.internals.network.NetworkClient;
 import dev.courier.producer.internals.network.NetworkClientConfig;
 import dev.courier.producer.internals.network.Selector;
@@ -60,9 +61,36 @@ public final class ProducerRuntime {
         this.ioThread = ioThread;
     }
 
+    /** Makes the producer's network client; tests pass one that returns a scripted fake. */
+    @FunctionalInterface
+    public interface ClientFactory {
+
+        /** The real one: connections over Java NIO. */
+        ClientFactory NETWORK = (settings, metadata, time) -> new NetworkClient(
+                new Selector(MAX_RECEIVE_SIZE, settings.sendBufferBytes(), settings.receiveBufferBytes()), metadata,
+                networkConfig(settings), time);
+
+        KafkaClient create(ProducerSettings settings, Metadata metadata, Time time);
+    }
+
+    /** Builds the engine and starts its threads. */
     public static ProducerRuntime start(ProducerSettings settings, Time time, PendingRecords pending,
                                         RecordPartitioner partitioner, RecordCompletionListener listener,
                                         Runnable onMetadataUpdate) {
+        ProducerRuntime runtime = assemble(settings, time, ClientFactory.NETWORK, pending, partitioner, listener,
+                onMetadataUpdate);
+        runtime.dispatcher.start();
+        runtime.ioThread.start();
+        return runtime;
+    }
+
+    /**
+     * Builds the engine without starting its threads: the composition root. Tests assemble it with a
+     * manual clock and a fake client, start only the dispatcher, and step the sender by hand.
+     */
+    public static ProducerRuntime assemble(ProducerSettings settings, Time time, ClientFactory clientFactory,
+                                           PendingRecords pending, RecordPartitioner partitioner,
+                                           RecordCompletionListener listener, Runnable onMetadataUpdate) {
         CompressionType compressionType = CompressionType.forName(settings.compressionType());
         compressionType.ensureAvailable();
         Compression compression = Compression.of(compressionType, settings.compressionLevel());
@@ -76,8 +104,7 @@ public final class ProducerRuntime {
                 settings.metadataMaxAgeMs(), settings.metadataMaxIdleMs());
         metadata.bootstrap(bootstrap);
         metadata.addListener(onMetadataUpdate);
-        Selector selector = new Selector(MAX_RECEIVE_SIZE, settings.sendBufferBytes(), settings.receiveBufferBytes());
-        NetworkClient client = new NetworkClient(selector, metadata, networkConfig(settings), time);
+        KafkaClient client = clientFactory.create(settings, metadata, time);
         CompletionDispatcher dispatcher = new CompletionDispatcher(settings.clientId());
         Sender[] senderRef = new Sender[1];
         ProducerMetrics metrics = new ProducerMetrics(time, () -> senderRef[0].inFlightRequests(),
@@ -92,8 +119,6 @@ public final class ProducerRuntime {
         senderRef[0] = sender;
         Thread ioThread = new Thread(sender, "courier-producer-network-" + settings.clientId());
         ioThread.setDaemon(true);
-        dispatcher.start();
-        ioThread.start();
         return new ProducerRuntime(metadata, compression, pool, accumulator, dispatcher, metrics, sender, ioThread);
     }
 

@@ -14,7 +14,7 @@ import dev.courier.producer.internals.metadata.TopicPartition;
 import dev.courier.producer.internals.metrics.ProducerMetrics;
 import dev.courier.producer.internals.network.ClientRequest;
 import dev.courier.producer.internals.network.ClientResponse;
-import dev.courier.producer.internals.network.NetworkClient;
+import dev.courier.producer.internals.network.KafkaClient;
 import dev.courier.producer.internals.partition.RecordPartitioner;
 import dev.courier.producer.internals.protocol.Errors;
 import dev.courier.producer.internals.protocol.ProduceRequest;
@@ -45,7 +45,7 @@ public final class Sender implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(Sender.class);
 
-    private final NetworkClient client;
+    private final KafkaClient client;
     private final Metadata metadata;
     private final RecordAccumulator accumulator;
     private final PendingRecords pending;
@@ -68,7 +68,7 @@ public final class Sender implements Runnable {
     private volatile boolean running = true;
     private volatile boolean forceClose;
 
-    public Sender(NetworkClient client, Metadata metadata, RecordAccumulator accumulator, PendingRecords pending,
+    public Sender(KafkaClient client, Metadata metadata, RecordAccumulator accumulator, PendingRecords pending,
                   RecordPartitioner partitioner, BatchOutcomes outcomes, SenderSettings settings,
                   ProducerMetrics metrics, Time time) {
         this.client = client;
