@@ -8,6 +8,7 @@ import dev.courier.producer.internals.completion.CompletionDispatcher;
 import dev.courier.producer.internals.config.BootstrapServers;
 import dev.courier.producer.internals.config.ProducerSettings;
 import dev.courier.producer.internals.metadata.Metadata;
+import dev.courier.producer.internals.metrics.DeliveryCounts;
 import dev.courier.producer.internals.metrics.ProducerMetrics;
 import dev.courier.producer.internals.network.KafkaClient;
 import dev.courier.producer.internals.network.NetworkClient;
@@ -45,18 +46,21 @@ public final class ProducerRuntime {
     private final RecordAccumulator accumulator;
     private final CompletionDispatcher dispatcher;
     private final ProducerMetrics metrics;
+    private final BatchOutcomes outcomes;
     private final Sender sender;
     private final Thread ioThread;
     private final CountDownLatch closedLatch = new CountDownLatch(1);
 
     private ProducerRuntime(Metadata metadata, Compression compression, BufferPool pool, RecordAccumulator accumulator,
-                            CompletionDispatcher dispatcher, ProducerMetrics metrics, Sender sender, Thread ioThread) {
+                            CompletionDispatcher dispatcher, ProducerMetrics metrics, BatchOutcomes outcomes,
+                            Sender sender, Thread ioThread) {
         this.metadata = metadata;
         this.compression = compression;
         this.pool = pool;
         this.accumulator = accumulator;
         this.dispatcher = dispatcher;
         this.metrics = metrics;
+        this.outcomes = outcomes;
         this.sender = sender;
         this.ioThread = ioThread;
     }
@@ -107,9 +111,10 @@ public final class ProducerRuntime {
         KafkaClient client = clientFactory.create(settings, metadata, time);
         CompletionDispatcher dispatcher = new CompletionDispatcher(settings.clientId());
         Sender[] senderRef = new Sender[1];
-        ProducerMetrics metrics = new ProducerMetrics(time, () -> senderRef[0].inFlightRequests(),
+        DeliveryCounts counts = new DeliveryCounts();
+        ProducerMetrics metrics = new ProducerMetrics(time, counts, () -> senderRef[0].inFlightRequests(),
                 pool::availableMemory, pool::totalMemory, pool::queued);
-        BatchOutcomes outcomes = new BatchOutcomes(accumulator, dispatcher, listener, metrics);
+        BatchOutcomes outcomes = new BatchOutcomes(accumulator, dispatcher, listener, metrics, counts);
         SenderSettings senderSettings = new SenderSettings(settings.acks(), settings.maxRequestSize(),
                 settings.requestTimeoutMs(), settings.retries(), settings.retryBackoffMs(),
                 settings.retryBackoffMaxMs(), settings.deliveryTimeoutMs(), settings.maxBlockMs(),
@@ -119,7 +124,8 @@ public final class ProducerRuntime {
         senderRef[0] = sender;
         Thread ioThread = new Thread(sender, "courier-producer-network-" + settings.clientId());
         ioThread.setDaemon(true);
-        return new ProducerRuntime(metadata, compression, pool, accumulator, dispatcher, metrics, sender, ioThread);
+        return new ProducerRuntime(metadata, compression, pool, accumulator, dispatcher, metrics, outcomes, sender,
+                ioThread);
     }
 
     private static NetworkClientConfig networkConfig(ProducerSettings settings) {
@@ -148,6 +154,11 @@ public final class ProducerRuntime {
 
     public ProducerMetrics metrics() {
         return metrics;
+    }
+
+    /** The one path every record's ending takes, with the counts behind metrics() and status(). */
+    public BatchOutcomes outcomes() {
+        return outcomes;
     }
 
     public Sender sender() {
