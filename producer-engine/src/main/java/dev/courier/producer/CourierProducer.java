@@ -349,7 +349,8 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
         boolean known = !cluster.isBootstrapConfigured() && updatedAt >= 0;
         return new ProducerStatus(counts.acknowledged(), counts.failed(), counts.abortedBeforeSend(),
                 counts.abortedInFlight(), known ? cluster.nodes().size() : 0,
-                known ? Math.max(0, time.monotonicMs() - updatedAt) : -1, closed.get());
+                known ? Math.max(0, time.monotonicMs() - updatedAt) : -1, closed.get(),
+                settings.metadataMaxAgeMs(), settings.requestTimeoutMs());
     }
 
     @Override

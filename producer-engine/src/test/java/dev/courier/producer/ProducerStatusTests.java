@@ -32,7 +32,19 @@ class ProducerStatusTests {
     void aProducerThatNeverReachedABrokerReportsNoMetadataAndNoOutcomes() throws IOException {
         try (CourierProducer<String, String> producer =
                      new CourierProducer<>(unreachable(), new StringSerializer(), new StringSerializer())) {
-            assertThat(producer.status()).isEqualTo(new ProducerStatus(0, 0, 0, 0, 0, -1, false));
+            assertThat(producer.status()).isEqualTo(new ProducerStatus(0, 0, 0, 0, 0, -1, false, 300_000, 30_000));
+        }
+    }
+
+    @Test
+    void theStatusCarriesTheResolvedMetadataAgeAndRequestTimeout() throws IOException {
+        Map<String, Object> config = unreachable();
+        config.put(ProducerConfig.METADATA_MAX_AGE_MS, "60000");
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS, 5000);
+        try (CourierProducer<String, String> producer =
+                     new CourierProducer<>(config, new StringSerializer(), new StringSerializer())) {
+            assertThat(producer.status().metadataMaxAgeMs()).isEqualTo(60_000);
+            assertThat(producer.status().requestTimeoutMs()).isEqualTo(5_000);
         }
     }
 
