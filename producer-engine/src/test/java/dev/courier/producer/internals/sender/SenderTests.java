@@ -307,6 +307,31 @@ class SenderTests {
         }
 
         @Test
+        void theSenderSleepsUntilANodeMayBeReady() {
+            start();
+            client.readyAt(0, time.monotonicMs() + 500);
+            send(0, "a");
+            step();
+            assertThat(produceRequests()).isEmpty();
+            assertThat(client.lastPollTimeoutMs()).isEqualTo(500);
+
+            advance(500);
+            assertThat(produceRequests()).hasSize(1);
+        }
+
+        @Test
+        void aPartitionWithoutALeaderExpiresInTheQueue() {
+            cluster = TestMetadata.cluster(3).topic(TOPIC, 6).leader(TOPIC, 0, -1, 0);
+            start("request.timeout.ms", 1000, "delivery.timeout.ms", 3000);
+            CompletableFuture<RecordMetadata> future = send(0, "a");
+            step();
+            advance(3000);
+            assertThat(failureOf(future)).isInstanceOf(TimeoutException.class)
+                    .hasMessageContaining("delivery.timeout.ms");
+            assertThat(produceRequests()).isEmpty();
+        }
+
+        @Test
         void noPartitionStarvesWhenOneRequestCannotTakeThemAll() {
             cluster = TestMetadata.cluster(1).topic(TOPIC, 6);
             start("max.request.size", 1000);
@@ -833,6 +858,25 @@ class SenderTests {
 
             assertThat(offsetOf(future)).isEqualTo(1);
             assertThat(produceRequests()).hasSize(1);
+        }
+
+        @Test
+        void aForcedCloseEndsAGracefulCloseThatWaitsForAnAnswer() throws Exception {
+            start();
+            CompletableFuture<RecordMetadata> unanswered = send(0, "a");
+            step();
+            runtime.accumulator().close();
+            sender.initiateClose();
+            Thread loop = new Thread(sender::run, "sender-under-test");
+            loop.start();
+            loop.join(50); // a bounded wait: it must still be waiting for the answer
+            assertThat(loop.isAlive()).isTrue();
+
+            sender.forceClose();
+            loop.join(AWAIT.toMillis());
+            assertThat(loop.isAlive()).isFalse();
+            assertThat(failureOf(unanswered)).isInstanceOf(ProducerClosedException.class)
+                    .hasMessageContaining("in flight");
         }
 
         @Test
