@@ -18,6 +18,8 @@ import dev.courier.producer.internals.partition.RecordPartitioner;
 import dev.courier.producer.internals.record.Compression;
 import dev.courier.producer.internals.record.CompressionType;
 import dev.courier.producer.internals.sender.BatchOutcomes;
+import dev.courier.producer.internals.sender.InFlightBatches;
+import dev.courier.producer.internals.sender.ProducerIdentity;
 import dev.courier.producer.internals.sender.Sender;
 import dev.courier.producer.internals.sender.SenderSettings;
 import dev.courier.producer.internals.util.Time;
@@ -119,8 +121,10 @@ public final class ProducerRuntime {
                 settings.requestTimeoutMs(), settings.retries(), settings.retryBackoffMs(),
                 settings.retryBackoffMaxMs(), settings.deliveryTimeoutMs(), settings.maxBlockMs(),
                 settings.maxInFlightRequestsPerConnection() == 1, settings.enableIdempotence());
+        InFlightBatches inFlight = new InFlightBatches();
+        ProducerIdentity identity = ProducerIdentity.create(senderSettings, client, inFlight, time);
         Sender sender = new Sender(client, metadata, accumulator, pending, partitioner, outcomes, senderSettings,
-                metrics, time);
+                metrics, time, identity, inFlight);
         senderRef[0] = sender;
         Thread ioThread = new Thread(sender, "courier-producer-network-" + settings.clientId());
         ioThread.setDaemon(true);

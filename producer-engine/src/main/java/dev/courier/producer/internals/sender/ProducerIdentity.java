@@ -2,10 +2,13 @@ package dev.courier.producer.internals.sender;
 
 import dev.courier.producer.internals.accumulator.DrainGate;
 import dev.courier.producer.internals.accumulator.ProducerBatch;
+import dev.courier.producer.internals.network.KafkaClient;
 import dev.courier.producer.internals.protocol.Errors;
+import dev.courier.producer.internals.util.ExponentialBackoff;
+import dev.courier.producer.internals.util.Time;
 
 /**
- * Everything the sender does differently for a plain, an idempotent or a transactional producer, behind
+ * Everything the sender does differently for a plain or an idempotent producer (a transactional one next), behind
  * one hook: the sender itself never asks which kind it runs. One implementation per kind
  * ({@link PlainIdentity}, {@link IdempotentIdentity}); as a {@link DrainGate} it decides which batches
  * may leave the accumulator and stamps them.
@@ -13,6 +16,20 @@ import dev.courier.producer.internals.protocol.Errors;
  * <p>Sender thread only.
  */
 public interface ProducerIdentity extends DrainGate {
+
+    /**
+     * The identity the settings ask for. Its requests (InitProducerId) go through {@code client}; which
+     * batches are in flight it reads from {@code inFlight}, the sender's.
+     */
+    static ProducerIdentity create(SenderSettings settings, KafkaClient client, InFlightBatches inFlight, Time time) {
+        if (!settings.idempotent()) {
+            return new PlainIdentity();
+        }
+        IdempotenceManager sequences = new IdempotenceManager(inFlight);
+        ExponentialBackoff backoff = ExponentialBackoff.of(settings.retryBackoffMs(), settings.retryBackoffMaxMs());
+        return new IdempotentIdentity(sequences,
+                new ProducerIdRequester(client, sequences, backoff, settings.requestTimeoutMs(), time), inFlight);
+    }
 
     /** What to do with a batch the broker answered with an error the identity understands. */
     enum Verdict {

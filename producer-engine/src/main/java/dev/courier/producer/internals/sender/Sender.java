@@ -11,7 +11,6 @@ import dev.courier.producer.internals.metadata.Node;
 import dev.courier.producer.internals.metrics.ProducerMetrics;
 import dev.courier.producer.internals.network.KafkaClient;
 import dev.courier.producer.internals.partition.RecordPartitioner;
-import dev.courier.producer.internals.util.ExponentialBackoff;
 import dev.courier.producer.internals.util.Time;
 import java.util.Iterator;
 import java.util.List;
@@ -27,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What happens to a request's batches afterwards belongs to {@link ProduceResponseHandler} and
  * {@link BatchCompleter}; which batches are in flight, to {@link InFlightBatches}; what differs between
- * plain, idempotent and transactional producers, to the {@link ProducerIdentity}.
+ * plain and idempotent producers (and, next, transactional ones), to the {@link ProducerIdentity}.
  *
  * <p>Everything here runs on the sender thread except {@link #initiateClose()}, {@link #forceClose()}
  * and {@link #wakeup()}.
@@ -44,7 +43,7 @@ public final class Sender implements Runnable {
     private final SenderSettings settings;
     private final Time time;
     private final ProducerIdentity identity;
-    private final InFlightBatches inFlight = new InFlightBatches();
+    private final InFlightBatches inFlight;
     private final BatchCompleter completer;
     private final ProduceRequestBuilder requests;
     /** The identity's gate, plus ordering: with one request in flight per connection, one batch per partition. */
@@ -55,9 +54,13 @@ public final class Sender implements Runnable {
     private volatile boolean running = true;
     private volatile boolean forceClose;
 
+    /**
+     * @param identity plain or idempotent: see {@link ProducerIdentity#create}
+     * @param inFlight the batches in flight, shared with {@code identity}
+     */
     public Sender(KafkaClient client, Metadata metadata, RecordAccumulator accumulator, PendingRecords pending,
                   RecordPartitioner partitioner, BatchOutcomes outcomes, SenderSettings settings,
-                  ProducerMetrics metrics, Time time) {
+                  ProducerMetrics metrics, Time time, ProducerIdentity identity, InFlightBatches inFlight) {
         this.client = client;
         this.metadata = metadata;
         this.accumulator = accumulator;
@@ -66,24 +69,14 @@ public final class Sender implements Runnable {
                 settings.maxBlockMs());
         this.settings = settings;
         this.time = time;
-        this.identity = identityFor(settings, client, inFlight, time);
+        this.identity = identity;
+        this.inFlight = inFlight;
         this.completer = new BatchCompleter(identity, inFlight, outcomes, accumulator, metadata, metrics, settings,
                 () -> forceClose);
         ProduceResponseHandler responses = new ProduceResponseHandler(completer, outcomes, metadata, metrics,
                 settings, time, () -> inFlightRequests = client.inFlightRequestCount());
         this.requests = new ProduceRequestBuilder(settings, identity, inFlight, metadata, metrics, responses);
         this.drainGate = settings.guaranteeMessageOrder() ? new OrderingGate(identity, inFlight) : identity;
-    }
-
-    private static ProducerIdentity identityFor(SenderSettings settings, KafkaClient client, InFlightBatches inFlight,
-                                                Time time) {
-        if (!settings.idempotent()) {
-            return new PlainIdentity();
-        }
-        IdempotenceManager sequences = new IdempotenceManager(inFlight);
-        ExponentialBackoff backoff = ExponentialBackoff.of(settings.retryBackoffMs(), settings.retryBackoffMaxMs());
-        return new IdempotentIdentity(sequences,
-                new ProducerIdRequester(client, sequences, backoff, settings.requestTimeoutMs(), time), inFlight);
     }
 
     /** {@code max.in.flight.requests.per.connection=1}: a partition waits while a batch of it is in flight. */

@@ -395,7 +395,7 @@ class SenderTests {
             client.respond(ok(42));
             step();
             assertThat(offsetOf(future)).isEqualTo(42);
-            assertThat(sender.counts().acknowledged()).isEqualTo(1);
+            assertThat(runtime.outcomes().counts().acknowledged()).isEqualTo(1);
             assertAllMemoryReturned();
         }
 
@@ -406,7 +406,7 @@ class SenderTests {
             step();
             client.disconnect(0);
             step();
-            assertThat(sender.counts().failed()).isZero();
+            assertThat(runtime.outcomes().counts().failed()).isZero();
 
             advance(1200);
             assertThat(produceRequests()).hasSize(2);
@@ -468,7 +468,7 @@ class SenderTests {
             });
             advance(5_000);
             assertThat(produceRequests()).hasSize(1);
-            assertThat(sender.counts().failed()).isEqualTo(1);
+            assertThat(runtime.outcomes().counts().failed()).isEqualTo(1);
             assertAllMemoryReturned();
         }
 
@@ -503,7 +503,7 @@ class SenderTests {
             CompletableFuture<RecordMetadata> future = send(0, "a");
             step();
             advance(2999);
-            assertThat(sender.counts().failed()).isZero();
+            assertThat(runtime.outcomes().counts().failed()).isZero();
 
             advance(1);
             assertThat(failureOf(future)).isInstanceOf(TimeoutException.class)
@@ -521,7 +521,7 @@ class SenderTests {
             client.respond(error(Errors.NOT_LEADER_OR_FOLLOWER));
             step();
             advance(2999);
-            assertThat(sender.counts().failed()).isZero();
+            assertThat(runtime.outcomes().counts().failed()).isZero();
 
             advance(1);
             assertThat(failureOf(future)).isInstanceOf(TimeoutException.class)
@@ -536,12 +536,12 @@ class SenderTests {
             CompletableFuture<RecordMetadata> future = send(0, "a");
             step();
             advance(2999);
-            assertThat(sender.counts().failed()).isZero();
+            assertThat(runtime.outcomes().counts().failed()).isZero();
 
             advance(1);
             assertThat(failureOf(future)).isInstanceOf(TimeoutException.class)
                     .hasMessageContaining("delivery.timeout.ms");
-            assertThat(sender.counts().failed()).isEqualTo(1);
+            assertThat(runtime.outcomes().counts().failed()).isEqualTo(1);
             assertThat(produceRequests()).hasSize(1);
             assertThat(client.inFlightRequestCount()).isZero();
             assertAllMemoryReturned();
@@ -560,8 +560,8 @@ class SenderTests {
 
             client.respond(ok(5));
             step();
-            assertThat(sender.counts().failed()).isEqualTo(1);
-            assertThat(sender.counts().acknowledged()).isZero();
+            assertThat(runtime.outcomes().counts().failed()).isEqualTo(1);
+            assertThat(runtime.outcomes().counts().acknowledged()).isZero();
             assertAllMemoryReturned();
         }
 
@@ -704,7 +704,7 @@ class SenderTests {
             client.respond(error(Errors.DUPLICATE_SEQUENCE_NUMBER));
             step();
             assertThat(future).succeedsWithin(AWAIT);
-            assertThat(sender.counts().acknowledged()).isEqualTo(1);
+            assertThat(runtime.outcomes().counts().acknowledged()).isEqualTo(1);
 
             send(0, "b");
             step();
@@ -867,14 +867,14 @@ class SenderTests {
             step();
             runtime.accumulator().close();
             sender.initiateClose();
-            Thread loop = new Thread(sender::run, "sender-under-test");
-            loop.start();
-            loop.join(50); // a bounded wait: it must still be waiting for the answer
-            assertThat(loop.isAlive()).isTrue();
+            for (int i = 0; i < 3; i++) {
+                step(); // a graceful close keeps waiting for the answer
+            }
+            assertThat(unanswered).isNotDone();
+            assertThat(client.inFlightRequestCount()).isEqualTo(1);
 
             sender.forceClose();
-            loop.join(AWAIT.toMillis());
-            assertThat(loop.isAlive()).isFalse();
+            assertTimeoutPreemptively(AWAIT, sender::run);
             assertThat(failureOf(unanswered)).isInstanceOf(ProducerClosedException.class)
                     .hasMessageContaining("in flight");
         }
@@ -893,8 +893,8 @@ class SenderTests {
 
             assertThat(failureOf(inFlight)).isInstanceOf(ProducerClosedException.class);
             assertThat(failureOf(queued)).isInstanceOf(ProducerClosedException.class);
-            assertThat(sender.counts().abortedInFlight()).isEqualTo(1);
-            assertThat(sender.counts().abortedBeforeSend()).isEqualTo(1);
+            assertThat(runtime.outcomes().counts().abortedInFlight()).isEqualTo(1);
+            assertThat(runtime.outcomes().counts().abortedBeforeSend()).isEqualTo(1);
             assertThat(client.isClosed()).isTrue();
             assertAllMemoryReturned();
         }
