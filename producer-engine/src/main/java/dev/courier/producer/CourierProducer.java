@@ -16,6 +16,7 @@ import dev.courier.producer.internals.config.ProducerSettings;
 import dev.courier.producer.internals.metadata.Cluster;
 import dev.courier.producer.internals.metadata.Metadata;
 import dev.courier.producer.internals.partition.TopicPartitionCache;
+import dev.courier.producer.internals.metrics.DeliveryCounts;
 import dev.courier.producer.internals.metrics.ProducerMetrics;
 import dev.courier.producer.internals.partition.RecordPartitioner;
 import dev.courier.producer.internals.protocol.Errors;
@@ -62,6 +63,7 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
     private final CompletionDispatcher dispatcher;
     private final Sender sender;
     private final ProducerMetrics metrics;
+    private final BatchOutcomes outcomes;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object metadataMonitor = new Object();
     /** Monotonic time of the last applied metadata update, -1 before the first; written by the sender thread. */
@@ -117,6 +119,7 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
         this.dispatcher = runtime.dispatcher();
         this.sender = runtime.sender();
         this.metrics = runtime.metrics();
+        this.outcomes = runtime.outcomes();
         log.info("Courier producer {} started (acks={}, linger.ms={}, batch.size={}, compression.type={})",
                 settings.clientId(), settings.acks() == -1 ? "all" : settings.acks(), settings.lingerMs(),
                 settings.batchSize(), settings.compressionType());
@@ -127,62 +130,81 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
         return send(record, null);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Throws only for misuse: {@code NullPointerException} for a null record, {@code IllegalStateException}
+     * once the producer is closed. Every other failure (a serializer or partitioner that throws, a record too
+     * large, no buffer memory within {@code max.block.ms}, an interrupt) fails the returned future and runs
+     * the callback, on the callback thread like every other outcome, and counts in {@code status()} and
+     * {@code metrics()}.
+     */
     @Override
     public CompletableFuture<RecordMetadata> send(ProducerRecord<K, V> record, Callback callback) {
         Objects.requireNonNull(record, "record must not be null");
         if (closed.get()) {
             throw new IllegalStateException("Cannot send after the producer is closed");
         }
+        CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
+        try {
+            return doSend(record, callback, future);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return reject(future, callback, new CourierException("Interrupted while waiting for buffer memory", e));
+        } catch (CourierException e) {
+            return reject(future, callback, e);
+        }
+    }
+
+    private CompletableFuture<RecordMetadata> doSend(ProducerRecord<K, V> record, Callback callback,
+                                                     CompletableFuture<RecordMetadata> future)
+            throws InterruptedException {
         ProducerRecord<K, V> intercepted = interceptors.isEmpty() ? record : interceptOnSend(record);
         String topic = intercepted.topic();
         byte[] keyBytes = serialize(keySerializer, topic, intercepted, intercepted.key(), "key");
         byte[] valueBytes = serialize(valueSerializer, topic, intercepted, intercepted.value(), "value");
         long timestamp = intercepted.timestamp() != null ? intercepted.timestamp() : time.milliseconds();
         List<Header> headers = intercepted.headers();
-        CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
 
         int size = RecordBatchBuilder.estimateBatchSizeUpperBound(keyBytes, valueBytes, headers);
         if (size > settings.maxRequestSize() || size > settings.bufferMemory()) {
-            return failNow(future, callback, new RecordTooLargeException("The record is " + size
+            return reject(future, callback, new RecordTooLargeException("The record is " + size
                     + " bytes when serialized, which is larger than " + (size > settings.maxRequestSize()
                     ? "max.request.size (" + settings.maxRequestSize() + ")"
                     : "buffer.memory (" + settings.bufferMemory() + ")")));
         }
-        try {
-            if (!pending.hasPending(topic)) {
-                Cluster cluster = metadata.fetch();
-                int partition = partitioner.partition(topic, intercepted.partition(), intercepted.key(), keyBytes,
+        if (!pending.hasPending(topic)) {
+            Cluster cluster = metadata.fetch();
+            int partition;
+            try {
+                partition = partitioner.partition(topic, intercepted.partition(), intercepted.key(), keyBytes,
                         intercepted.value(), valueBytes, cluster);
-                if (partition != RecordPartitioner.UNKNOWN) {
-                    RecordAccumulator.AppendResult result = accumulator.append(topicPartitions.get(topic, partition),
-                            timestamp, keyBytes, valueBytes, headers, future, callback, settings.maxBlockMs());
-                    if (partitioner.usesSticky(intercepted.partition(), keyBytes)) {
-                        partitioner.onAppend(topic, partition, size - RecordBatchBuilder.BATCH_HEADER_SIZE, result.batchIsFull(),
-                                cluster);
-                    }
-                    if (result.batchIsFull() || result.newBatchCreated()) {
-                        sender.wakeup();
-                    }
-                    return future;
-                }
+            } catch (RuntimeException e) {
+                // As when the sender partitions a record that waited for metadata: the future says it.
+                return reject(future, callback, e);
             }
-            // The topic's metadata is not known yet (or earlier records of it still wait): queue it.
-            long now = time.monotonicMs();
-            pool.reserve(size, settings.maxBlockMs());
-            pending.add(new PendingRecords.Pending(topic, intercepted.partition(), timestamp, intercepted.key(),
-                    intercepted.value(), keyBytes, valueBytes, headers, future, callback, size, now));
-            metadata.add(topic, now);
-            metadata.requestUpdateForTopic(topic);
-            sender.wakeup();
-            return future;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return failNow(future, callback, new CourierException("Interrupted while waiting for buffer memory", e));
-        } catch (IllegalStateException e) {
-            throw e;
-        } catch (CourierException e) {
-            return failNow(future, callback, e);
+            if (partition != RecordPartitioner.UNKNOWN) {
+                RecordAccumulator.AppendResult result = accumulator.append(topicPartitions.get(topic, partition),
+                        timestamp, keyBytes, valueBytes, headers, future, callback, settings.maxBlockMs());
+                if (partitioner.usesSticky(intercepted.partition(), keyBytes)) {
+                    partitioner.onAppend(topic, partition, size - RecordBatchBuilder.BATCH_HEADER_SIZE,
+                            result.batchIsFull(), cluster);
+                }
+                if (result.batchIsFull() || result.newBatchCreated()) {
+                    sender.wakeup();
+                }
+                return future;
+            }
         }
+        // The topic's metadata is not known yet (or earlier records of it still wait): queue it.
+        long now = time.monotonicMs();
+        pool.reserve(size, settings.maxBlockMs());
+        pending.add(new PendingRecords.Pending(topic, intercepted.partition(), timestamp, intercepted.key(),
+                intercepted.value(), keyBytes, valueBytes, headers, future, callback, size, now));
+        metadata.add(topic, now);
+        metadata.requestUpdateForTopic(topic);
+        sender.wakeup();
+        return future;
     }
 
     private ProducerRecord<K, V> interceptOnSend(ProducerRecord<K, V> record) {
@@ -213,12 +235,10 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
         }
     }
 
-    /** A record refused before it was accepted: callback on the caller's thread, future failed. */
-    private CompletableFuture<RecordMetadata> failNow(CompletableFuture<RecordMetadata> future, Callback callback,
-                                                      RuntimeException exception) {
-        metrics.recordFailed(1);
-        onRecordCompleted(null, exception, callback);
-        future.completeExceptionally(exception);
+    /** A record refused before it was accepted: it ends through the outcome path like any other. */
+    private CompletableFuture<RecordMetadata> reject(CompletableFuture<RecordMetadata> future, Callback callback,
+                                                     RuntimeException exception) {
+        outcomes.failRejected(future, callback, exception);
         return future;
     }
 
@@ -323,13 +343,14 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
 
     /** Outcome counts and metadata freshness right now; cheap, callable from any thread at any time. */
     public ProducerStatus status() {
-        dev.courier.producer.internals.sender.DeliveryCounts counts = sender.counts();
+        DeliveryCounts counts = outcomes.counts();
         Cluster cluster = metadata.fetch();
         long updatedAt = lastMetadataUpdateMs;
         boolean known = !cluster.isBootstrapConfigured() && updatedAt >= 0;
         return new ProducerStatus(counts.acknowledged(), counts.failed(), counts.abortedBeforeSend(),
                 counts.abortedInFlight(), known ? cluster.nodes().size() : 0,
-                known ? Math.max(0, time.monotonicMs() - updatedAt) : -1, closed.get());
+                known ? Math.max(0, time.monotonicMs() - updatedAt) : -1, closed.get(),
+                settings.metadataMaxAgeMs(), settings.requestTimeoutMs());
     }
 
     @Override
@@ -354,7 +375,7 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
         }
         runtime.close(timeout, fromCallback);
         closePlugins();
-        log.info("Courier producer {} closed: {}", settings.clientId(), sender.counts());
+        log.info("Courier producer {} closed: {}", settings.clientId(), outcomes.counts());
     }
 
     private void closePlugins() {

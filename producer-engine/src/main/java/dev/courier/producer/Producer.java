@@ -15,7 +15,13 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface Producer<K, V> extends AutoCloseable {
 
-    /** Sends a record; the future completes when the broker acknowledges it or it fails. */
+    /**
+     * Sends a record; the future completes when the broker acknowledges it or it fails.
+     *
+     * @throws NullPointerException  if {@code record} is null
+     * @throws IllegalStateException if the producer is closed; every other failure (serialization, the
+     *                               partitioner, size, memory) fails the future instead
+     */
     CompletableFuture<RecordMetadata> send(ProducerRecord<K, V> record);
 
     /** As {@link #send(ProducerRecord)}, also telling {@code callback} (which may be null). */

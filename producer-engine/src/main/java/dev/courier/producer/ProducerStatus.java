@@ -1,8 +1,8 @@
 package dev.courier.producer;
 
 /**
- * A snapshot of a producer's record outcomes so far and of how current its view of the cluster is, for
- * shutdown reports and health checks.
+ * A snapshot of a producer's record outcomes so far and of how current its view of the cluster is, with the
+ * resolved settings that say how current it should be, for shutdown reports and health checks.
  *
  * <p>"Aborted in flight" counts records a forced close gave up on while a broker may already have
  * written them: their outcome is unknown.
@@ -15,9 +15,14 @@ package dev.courier.producer;
  * @param metadataAgeMs     milliseconds since the last metadata response was applied, or -1 when the
  *                          producer has none (not yet, or it went back to its bootstrap servers)
  * @param closed            whether {@code close} has been called
+ * @param metadataMaxAgeMs  the resolved {@code metadata.max.age.ms}: a producer that reaches a broker refreshes
+ *                          its metadata at least this often, so {@code metadataAgeMs} well beyond it means
+ *                          no broker answers
+ * @param requestTimeoutMs  the resolved {@code request.timeout.ms}, the longest one refresh may take
  */
 public record ProducerStatus(long acknowledged, long failed, long abortedBeforeSend, long abortedInFlight,
-                             int knownBrokers, long metadataAgeMs, boolean closed) {
+                             int knownBrokers, long metadataAgeMs, boolean closed, long metadataMaxAgeMs,
+                             long requestTimeoutMs) {
 
     /** Records that will never be acknowledged: failed plus both kinds of aborted. */
     public long notDelivered() {

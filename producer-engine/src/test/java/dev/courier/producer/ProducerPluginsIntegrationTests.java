@@ -1,6 +1,7 @@
 package dev.courier.producer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.courier.producer.serialization.StringSerializer;
 import dev.courier.producer.testing.EmbeddedKafka;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -25,6 +27,18 @@ class ProducerPluginsIntegrationTests {
         public int partition(String topic, Object key, byte[] keyBytes, Object value, byte[] valueBytes,
                              List<PartitionInfo> partitions) {
             return partitions.size() - 1;
+        }
+    }
+
+    /** Refuses records whose key is "boom". */
+    public static final class RefusingPartitioner implements Partitioner {
+        @Override
+        public int partition(String topic, Object key, byte[] keyBytes, Object value, byte[] valueBytes,
+                             List<PartitionInfo> partitions) {
+            if ("boom".equals(key)) {
+                throw new IllegalStateException("no partition for boom");
+            }
+            return 0;
         }
     }
 
@@ -70,5 +84,39 @@ class ProducerPluginsIntegrationTests {
             assertThat(r.partition()).isEqualTo(2);
             assertThat(new String(r.value(), StandardCharsets.UTF_8)).startsWith("tagged:value-");
         });
+    }
+
+    /**
+     * A custom partitioner's exception reaches the caller the same way whether the topic's metadata was known
+     * at send (the caller's thread partitions) or not (the sender partitions once it arrives): through the
+     * future and the callback, on the callback thread, never thrown by send.
+     */
+    @Test
+    void aPartitionerThatThrowsFailsTheRecordThroughItsFutureWhetherOrNotMetadataWasKnown() throws Exception {
+        String topic = kafka.uniqueTopic("refusing-partitioner");
+        kafka.createTopic(topic, 1, 1);
+        Map<String, Object> config = TestProducers.config(kafka);
+        config.put(ProducerConfig.PARTITIONER_CLASS, RefusingPartitioner.class.getName());
+        try (CourierProducer<String, String> producer =
+                     new CourierProducer<>(config, new StringSerializer(), new StringSerializer())) {
+            List<String> callbackThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Callback recordThread = (metadata, exception) -> callbackThreads.add(Thread.currentThread().getName());
+            CompletableFuture<RecordMetadata> beforeMetadata =
+                    producer.send(new ProducerRecord<>(topic, "boom", "v"), recordThread);
+            assertThat(producer.send(new ProducerRecord<>(topic, "fine", "v")).get(30, TimeUnit.SECONDS).partition())
+                    .isZero();
+            CompletableFuture<RecordMetadata> afterMetadata =
+                    producer.send(new ProducerRecord<>(topic, "boom", "v"), recordThread);
+
+            for (CompletableFuture<RecordMetadata> future : List.of(beforeMetadata, afterMetadata)) {
+                assertThatThrownBy(() -> future.get(30, TimeUnit.SECONDS))
+                        .hasCauseInstanceOf(IllegalStateException.class)
+                        .hasRootCauseMessage("no partition for boom");
+            }
+            assertThat(callbackThreads).hasSize(2).allSatisfy(name -> assertThat(name)
+                    .startsWith("courier-producer-callbacks-"));
+            assertThat(producer.status().failed()).isEqualTo(2);
+            assertThat(producer.metrics().get("record-error-total").value()).isEqualTo(2.0);
+        }
     }
 }

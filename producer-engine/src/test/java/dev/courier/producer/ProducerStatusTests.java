@@ -1,15 +1,24 @@
 package dev.courier.producer;
 
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.courier.producer.errors.ProducerClosedException;
+import dev.courier.producer.errors.RecordTooLargeException;
+import dev.courier.producer.errors.SerializationException;
+import dev.courier.producer.serialization.Serializer;
 import dev.courier.producer.serialization.StringSerializer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 
 /** {@link CourierProducer#status()} without a broker: no metadata yet, and a forced close's aborts counted. */
@@ -32,7 +41,19 @@ class ProducerStatusTests {
     void aProducerThatNeverReachedABrokerReportsNoMetadataAndNoOutcomes() throws IOException {
         try (CourierProducer<String, String> producer =
                      new CourierProducer<>(unreachable(), new StringSerializer(), new StringSerializer())) {
-            assertThat(producer.status()).isEqualTo(new ProducerStatus(0, 0, 0, 0, 0, -1, false));
+            assertThat(producer.status()).isEqualTo(new ProducerStatus(0, 0, 0, 0, 0, -1, false, 300_000, 30_000));
+        }
+    }
+
+    @Test
+    void theStatusCarriesTheResolvedMetadataAgeAndRequestTimeout() throws IOException {
+        Map<String, Object> config = unreachable();
+        config.put(ProducerConfig.METADATA_MAX_AGE_MS, "60000");
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS, 5000);
+        try (CourierProducer<String, String> producer =
+                     new CourierProducer<>(config, new StringSerializer(), new StringSerializer())) {
+            assertThat(producer.status().metadataMaxAgeMs()).isEqualTo(60_000);
+            assertThat(producer.status().requestTimeoutMs()).isEqualTo(5_000);
         }
     }
 
@@ -54,5 +75,40 @@ class ProducerStatusTests {
         assertThat(status.notDelivered()).isEqualTo(2);
         assertThat(status.acknowledged()).isZero();
         assertThat(status.closed()).isTrue();
+    }
+
+    /**
+     * Records send refuses before accepting them end like every other record: counted in status() and
+     * metrics(), their callbacks and futures completed on the callback thread, not the caller's.
+     */
+    @Test
+    void recordsRefusedBySendAreCountedAndCompleteOnTheCallbackThread() throws Exception {
+        Map<String, Object> config = unreachable();
+        config.put(ProducerConfig.MAX_REQUEST_SIZE, 1024);
+        Serializer<String> failing = (topic, data) -> {
+            throw new IllegalArgumentException("cannot serialize " + data);
+        };
+        try (CourierProducer<String, String> producer = new CourierProducer<>(config, new StringSerializer(), failing)) {
+            List<String> callbackThreads = new CopyOnWriteArrayList<>();
+            Callback recordThread = (metadata, exception) -> callbackThreads.add(Thread.currentThread().getName());
+
+            CompletableFuture<RecordMetadata> unserializable =
+                    producer.send(new ProducerRecord<>("orders", "value"), recordThread);
+
+            assertThatThrownBy(() -> unserializable.get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(SerializationException.class).hasMessageContaining("cannot serialize value");
+            assertThat(callbackThreads).singleElement(as(InstanceOfAssertFactories.STRING))
+                    .startsWith("courier-producer-callbacks-");
+            assertThat(producer.status().failed()).isEqualTo(1);
+            assertThat(producer.metrics().get("record-error-total").value()).isEqualTo(1.0);
+        }
+        try (CourierProducer<String, String> producer =
+                     new CourierProducer<>(config, new StringSerializer(), new StringSerializer())) {
+            CompletableFuture<RecordMetadata> tooLarge = producer.send(new ProducerRecord<>("orders", "x".repeat(2000)));
+
+            assertThatThrownBy(() -> tooLarge.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(RecordTooLargeException.class);
+            assertThat(producer.status().failed()).isEqualTo(1);
+            assertThat(producer.status().notDelivered()).isEqualTo(1);
+        }
     }
 }

@@ -8,7 +8,9 @@ import dev.courier.producer.internals.completion.CompletionDispatcher;
 import dev.courier.producer.internals.config.BootstrapServers;
 import dev.courier.producer.internals.config.ProducerSettings;
 import dev.courier.producer.internals.metadata.Metadata;
+import dev.courier.producer.internals.metrics.DeliveryCounts;
 import dev.courier.producer.internals.metrics.ProducerMetrics;
+import dev.courier.producer.internals.network.KafkaClient;
 import dev.courier.producer.internals.network.NetworkClient;
 import dev.courier.producer.internals.network.NetworkClientConfig;
 import dev.courier.producer.internals.network.Selector;
@@ -16,6 +18,8 @@ import dev.courier.producer.internals.partition.RecordPartitioner;
 import dev.courier.producer.internals.record.Compression;
 import dev.courier.producer.internals.record.CompressionType;
 import dev.courier.producer.internals.sender.BatchOutcomes;
+import dev.courier.producer.internals.sender.InFlightBatches;
+import dev.courier.producer.internals.sender.ProducerIdentity;
 import dev.courier.producer.internals.sender.Sender;
 import dev.courier.producer.internals.sender.SenderSettings;
 import dev.courier.producer.internals.util.Time;
@@ -44,25 +48,55 @@ public final class ProducerRuntime {
     private final RecordAccumulator accumulator;
     private final CompletionDispatcher dispatcher;
     private final ProducerMetrics metrics;
+    private final BatchOutcomes outcomes;
     private final Sender sender;
     private final Thread ioThread;
     private final CountDownLatch closedLatch = new CountDownLatch(1);
 
     private ProducerRuntime(Metadata metadata, Compression compression, BufferPool pool, RecordAccumulator accumulator,
-                            CompletionDispatcher dispatcher, ProducerMetrics metrics, Sender sender, Thread ioThread) {
+                            CompletionDispatcher dispatcher, ProducerMetrics metrics, BatchOutcomes outcomes,
+                            Sender sender, Thread ioThread) {
         this.metadata = metadata;
         this.compression = compression;
         this.pool = pool;
         this.accumulator = accumulator;
         this.dispatcher = dispatcher;
         this.metrics = metrics;
+        this.outcomes = outcomes;
         this.sender = sender;
         this.ioThread = ioThread;
     }
 
+    /** Makes the producer's network client; tests pass one that returns a scripted fake. */
+    @FunctionalInterface
+    public interface ClientFactory {
+
+        /** The real one: connections over Java NIO. */
+        ClientFactory NETWORK = (settings, metadata, time) -> new NetworkClient(
+                new Selector(MAX_RECEIVE_SIZE, settings.sendBufferBytes(), settings.receiveBufferBytes()), metadata,
+                networkConfig(settings), time);
+
+        KafkaClient create(ProducerSettings settings, Metadata metadata, Time time);
+    }
+
+    /** Builds the engine and starts its threads. */
     public static ProducerRuntime start(ProducerSettings settings, Time time, PendingRecords pending,
                                         RecordPartitioner partitioner, RecordCompletionListener listener,
                                         Runnable onMetadataUpdate) {
+        ProducerRuntime runtime = assemble(settings, time, ClientFactory.NETWORK, pending, partitioner, listener,
+                onMetadataUpdate);
+        runtime.dispatcher.start();
+        runtime.ioThread.start();
+        return runtime;
+    }
+
+    /**
+     * Builds the engine without starting its threads: the composition root. Tests assemble it with a
+     * manual clock and a fake client, start only the dispatcher, and step the sender by hand.
+     */
+    public static ProducerRuntime assemble(ProducerSettings settings, Time time, ClientFactory clientFactory,
+                                           PendingRecords pending, RecordPartitioner partitioner,
+                                           RecordCompletionListener listener, Runnable onMetadataUpdate) {
         CompressionType compressionType = CompressionType.forName(settings.compressionType());
         compressionType.ensureAvailable();
         Compression compression = Compression.of(compressionType, settings.compressionLevel());
@@ -76,25 +110,26 @@ public final class ProducerRuntime {
                 settings.metadataMaxAgeMs(), settings.metadataMaxIdleMs());
         metadata.bootstrap(bootstrap);
         metadata.addListener(onMetadataUpdate);
-        Selector selector = new Selector(MAX_RECEIVE_SIZE, settings.sendBufferBytes(), settings.receiveBufferBytes());
-        NetworkClient client = new NetworkClient(selector, metadata, networkConfig(settings), time);
+        KafkaClient client = clientFactory.create(settings, metadata, time);
         CompletionDispatcher dispatcher = new CompletionDispatcher(settings.clientId());
         Sender[] senderRef = new Sender[1];
-        ProducerMetrics metrics = new ProducerMetrics(time, () -> senderRef[0].inFlightRequests(),
+        DeliveryCounts counts = new DeliveryCounts();
+        ProducerMetrics metrics = new ProducerMetrics(time, counts, () -> senderRef[0].inFlightRequests(),
                 pool::availableMemory, pool::totalMemory, pool::queued);
-        BatchOutcomes outcomes = new BatchOutcomes(accumulator, dispatcher, listener, metrics);
+        BatchOutcomes outcomes = new BatchOutcomes(accumulator, dispatcher, listener, metrics, counts);
         SenderSettings senderSettings = new SenderSettings(settings.acks(), settings.maxRequestSize(),
                 settings.requestTimeoutMs(), settings.retries(), settings.retryBackoffMs(),
                 settings.retryBackoffMaxMs(), settings.deliveryTimeoutMs(), settings.maxBlockMs(),
                 settings.maxInFlightRequestsPerConnection() == 1, settings.enableIdempotence());
+        InFlightBatches inFlight = new InFlightBatches();
+        ProducerIdentity identity = ProducerIdentity.create(senderSettings, client, inFlight, time);
         Sender sender = new Sender(client, metadata, accumulator, pending, partitioner, outcomes, senderSettings,
-                metrics, time);
+                metrics, time, identity, inFlight);
         senderRef[0] = sender;
         Thread ioThread = new Thread(sender, "courier-producer-network-" + settings.clientId());
         ioThread.setDaemon(true);
-        dispatcher.start();
-        ioThread.start();
-        return new ProducerRuntime(metadata, compression, pool, accumulator, dispatcher, metrics, sender, ioThread);
+        return new ProducerRuntime(metadata, compression, pool, accumulator, dispatcher, metrics, outcomes, sender,
+                ioThread);
     }
 
     private static NetworkClientConfig networkConfig(ProducerSettings settings) {
@@ -123,6 +158,11 @@ public final class ProducerRuntime {
 
     public ProducerMetrics metrics() {
         return metrics;
+    }
+
+    /** The one path every record's ending takes, with the counts behind metrics() and status(). */
+    public BatchOutcomes outcomes() {
+        return outcomes;
     }
 
     public Sender sender() {

@@ -328,7 +328,41 @@ public final class EmbeddedKafka implements AutoCloseable {
         results.forEach((partition, error) -> error
                 .filter(e -> !(e instanceof ElectionNotNeededException))
                 .ifPresent(e -> log.info("Preferred leader election for {} did not happen: {}", partition, e.toString())));
+        Set<Integer> elected = new TreeSet<>();
+        results.forEach((partition, error) -> {
+            if (error.isEmpty()) {
+                elected.add(partition.partition());
+            }
+        });
         awaitLeaders(topic, partitions, replicationFactor);
+        // The controller has decided; the brokers' metadata caches learn it a moment later.
+        await("preferred leaders of " + topic + " partitions " + elected + " seen by every broker")
+                .atMost(READY_TIMEOUT)
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(20))
+                .ignoreExceptions()
+                .until(() -> preferredLeadersSeen(topic, elected));
+    }
+
+    /** True when every running broker sees each of {@code partitions} led by its first replica. */
+    private boolean preferredLeadersSeen(String topic, Set<Integer> partitions) throws Exception {
+        if (partitions.isEmpty()) {
+            return true;
+        }
+        var description = admin().describeTopics(List.of(topic)).allTopicNames().get(5, TimeUnit.SECONDS).get(topic);
+        for (var partition : description.partitions()) {
+            if (!partitions.contains(partition.partition())) {
+                continue;
+            }
+            int preferred = partition.replicas().get(0).id();
+            for (BrokerServer broker : runningBrokers().values()) {
+                Optional<LeaderAndIsr> state = broker.metadataCache().getLeaderAndIsr(topic, partition.partition());
+                if (state.isEmpty() || state.get().leader() != preferred) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** True when every running broker sees a live leader for every partition. */

@@ -36,8 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Locking: each partition's deque is its own monitor, held only for deque operations and appends
  * (never for I/O, compression or buffer allocation). Memory comes from the {@link BufferPool}, which a
- * caller may wait on <em>outside</em> every deque monitor. {@code muted} and {@code drainIndexByNode}
- * belong to the sender thread.
+ * caller may wait on <em>outside</em> every deque monitor. {@code drainIndexByNode} belongs to the sender
+ * thread; which partitions may be drained is the sender's {@link DrainGate}'s to say.
  */
 public final class RecordAccumulator {
 
@@ -56,7 +56,6 @@ public final class RecordAccumulator {
     private volatile boolean closed;
 
     // sender thread only
-    private final Set<TopicPartition> muted = new HashSet<>();
     private final Map<Integer, Integer> drainIndexByNode = new HashMap<>();
     /** Node id -> its partitions with batches, refilled by every drain: kept to spare a map per loop. */
     private final Map<Integer, List<TopicPartition>> drainScratch = new HashMap<>();
@@ -271,7 +270,7 @@ public final class RecordAccumulator {
                 unknownLeaderTopics.add(tp.topic());
                 continue;
             }
-            if ((readyNodes != null && readyNodes.contains(leader)) || muted.contains(tp)) {
+            if (readyNodes != null && readyNodes.contains(leader)) {
                 continue;
             }
             boolean sendable = full || timeToWaitMs <= 0 || exhausted || flushing;
@@ -346,9 +345,6 @@ public final class RecordAccumulator {
         for (int step = 0; step < count; step++) {
             int index = (start + step) % count;
             TopicPartition tp = partitions.get(index);
-            if (muted.contains(tp)) {
-                continue;
-            }
             Deque<ProducerBatch> deque = batches.get(tp);
             ProducerBatch batch;
             synchronized (deque) {
@@ -466,14 +462,6 @@ public final class RecordAccumulator {
     /** Forgets a batch whose callbacks have all run. */
     public void completed(ProducerBatch batch) {
         incomplete.remove(batch);
-    }
-
-    public void mute(TopicPartition tp) {
-        muted.add(tp);
-    }
-
-    public void unmute(TopicPartition tp) {
-        muted.remove(tp);
     }
 
     /** Whether any batch is still queued (not yet drained). */

@@ -75,10 +75,27 @@ public final class CompletionDispatcher {
             if (task == STOP) {
                 return;
             }
-            try {
-                task.run();
-            } catch (Throwable t) {
-                log.error("A completion task failed", t);
+            runSafely(task);
+        }
+    }
+
+    private static void runSafely(Runnable task) {
+        try {
+            task.run();
+        } catch (Throwable t) {
+            log.error("A completion task failed", t);
+        }
+    }
+
+    /**
+     * Completions dispatched after the thread took its stop signal (a send refused while the producer was
+     * closing) run here, on the closing thread, so that no future is left incomplete.
+     */
+    private void runLateArrivals() {
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            if (task != STOP) {
+                runSafely(task);
             }
         }
     }
@@ -103,6 +120,9 @@ public final class CompletionDispatcher {
             Thread.currentThread().interrupt();
         }
         boolean done = !thread.isAlive();
+        if (done) {
+            runLateArrivals();
+        }
         if (!done) {
             log.warn("Callbacks still running after {} ms; {} completions not yet run", timeoutMs, tasks.size());
         }

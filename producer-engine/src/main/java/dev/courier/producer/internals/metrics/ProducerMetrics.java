@@ -20,8 +20,7 @@ public final class ProducerMetrics {
     private static final long WINDOW_MS = 30_000;
 
     private final Time time;
-    private final LongAdder recordsSent = new LongAdder();
-    private final LongAdder recordsFailed = new LongAdder();
+    private final DeliveryCounts counts;
     private final LongAdder recordsRetried = new LongAdder();
     private final LongAdder bytesSent = new LongAdder();
     private final LongAdder requestsSent = new LongAdder();
@@ -37,14 +36,16 @@ public final class ProducerMetrics {
     private final Map<String, Metric> metrics = new LinkedHashMap<>();
 
     /**
+     * @param counts            records by outcome, counted by the outcome path; the totals read them
      * @param inFlightRequests  live count of requests awaiting a response
      * @param bufferAvailable   live count of free bytes of {@code buffer.memory}
      * @param bufferTotal       {@code buffer.memory}
      * @param waitingThreads    live count of callers blocked for memory
      */
-    public ProducerMetrics(Time time, DoubleSupplier inFlightRequests, DoubleSupplier bufferAvailable,
+    public ProducerMetrics(Time time, DeliveryCounts counts, DoubleSupplier inFlightRequests, DoubleSupplier bufferAvailable,
                            DoubleSupplier bufferTotal, DoubleSupplier waitingThreads) {
         this.time = time;
+        this.counts = counts;
         long now = time.monotonicMs();
         recordSends = new WindowedStat(WINDOW_MS, now);
         recordErrors = new WindowedStat(WINDOW_MS, now);
@@ -54,9 +55,11 @@ public final class ProducerMetrics {
         requestLatency = new WindowedStat(WINDOW_MS, now);
         outgoingBytes = new WindowedStat(WINDOW_MS, now);
 
-        counter("record-send-total", "Records acknowledged by the broker.", recordsSent);
+        gauge("record-send-total", Metric.Kind.COUNTER, "Records acknowledged by the broker.", counts::acknowledged);
         gauge("record-send-rate", "Records acknowledged per second.", () -> recordSends.ratePerSecond(now()));
-        counter("record-error-total", "Records that failed.", recordsFailed);
+        gauge("record-error-total", Metric.Kind.COUNTER,
+                "Records that failed, including those refused by send and those a forced close aborted.",
+                counts::notDelivered);
         gauge("record-error-rate", "Records failed per second.", () -> recordErrors.ratePerSecond(now()));
         counter("record-retry-total", "Batches sent again after a retriable error.", recordsRetried);
         counter("outgoing-byte-total", "Bytes of record batches sent.", bytesSent);
@@ -85,7 +88,11 @@ public final class ProducerMetrics {
     }
 
     private void gauge(String name, String description, DoubleSupplier supplier) {
-        metrics.put(name, new SimpleMetric(name, description, Metric.Kind.GAUGE, supplier));
+        gauge(name, Metric.Kind.GAUGE, description, supplier);
+    }
+
+    private void gauge(String name, Metric.Kind kind, String description, DoubleSupplier supplier) {
+        metrics.put(name, new SimpleMetric(name, description, kind, supplier));
     }
 
     /** Every metric by name, in a stable order. */
@@ -117,22 +124,14 @@ public final class ProducerMetrics {
         recordsRetried.increment();
     }
 
+    /** Feeds the send rate; the total is {@link DeliveryCounts}'. */
     public void recordAcknowledged(int records) {
-        recordsSent.add(records);
         recordSends.record(records, now());
     }
 
+    /** Feeds the error rate; the total is {@link DeliveryCounts}'. */
     public void recordFailed(int records) {
-        recordsFailed.add(records);
         recordErrors.record(records, now());
-    }
-
-    public long acknowledgedCount() {
-        return recordsSent.sum();
-    }
-
-    public long failedCount() {
-        return recordsFailed.sum();
     }
 
     private record SimpleMetric(String name, String description, Kind kind, DoubleSupplier supplier)

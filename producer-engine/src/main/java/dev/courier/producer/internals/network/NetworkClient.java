@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * <p>All {@code nowMs} values are monotonic milliseconds ({@link Time#monotonicMs()}). Completion
  * handlers run inside {@link #poll}, on the calling thread, after all I/O of that poll.
  */
-public final class NetworkClient implements AutoCloseable {
+public final class NetworkClient implements KafkaClient {
 
     private static final Logger log = LoggerFactory.getLogger(NetworkClient.class);
 
@@ -76,6 +76,7 @@ public final class NetworkClient implements AutoCloseable {
      * True if a request can be sent to the node now. Otherwise starts connecting when the backoff
      * allows, and returns false.
      */
+    @Override
     public boolean ready(Node node, long nowMs) {
         if (node.host() == null || node.host().isEmpty()) {
             throw new IllegalArgumentException("Cannot connect to a node without a host: " + node);
@@ -120,6 +121,7 @@ public final class NetworkClient implements AutoCloseable {
     }
 
     /** How long the sender may sleep before this node might become ready (no throttling support). */
+    @Override
     public long pollDelayMs(Node node, long nowMs) {
         return connectionDelay(node, nowMs);
     }
@@ -130,6 +132,7 @@ public final class NetworkClient implements AutoCloseable {
      *
      * @throws IllegalStateException if the node is not ready (check {@link #ready} first)
      */
+    @Override
     public void send(ClientRequest request, long nowMs) {
         ensureOpen();
         String id = request.destination();
@@ -193,6 +196,7 @@ public final class NetworkClient implements AutoCloseable {
      * timeout or a connection-setup timeout comes first), then runs the completion handlers of
      * everything that finished and returns those responses.
      */
+    @Override
     public List<ClientResponse> poll(long timeoutMs, long nowMs) {
         ensureOpen();
         if (!pendingCompletions.isEmpty()) {
@@ -420,6 +424,7 @@ public final class NetworkClient implements AutoCloseable {
      * connecting, otherwise one that may be connected to (the longest untried first). Null when every
      * known node is in reconnect backoff. Starts at a random node so load spreads.
      */
+    @Override
     public Node leastLoadedNode(long nowMs) {
         List<Node> nodes = metadata.fetch().nodes();
         if (nodes.isEmpty()) {
@@ -493,6 +498,7 @@ public final class NetworkClient implements AutoCloseable {
         return apiVersions.get(nodeId);
     }
 
+    @Override
     public int inFlightRequestCount() {
         return inFlightRequests.count();
     }
@@ -518,6 +524,7 @@ public final class NetworkClient implements AutoCloseable {
     }
 
     /** Makes a blocked {@link #poll} return; safe from any thread. */
+    @Override
     public void wakeup() {
         selector.wakeup();
     }

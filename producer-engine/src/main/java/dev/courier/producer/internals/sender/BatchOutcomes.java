@@ -1,18 +1,25 @@
 package dev.courier.producer.internals.sender;
 
+import dev.courier.producer.Callback;
+import dev.courier.producer.RecordMetadata;
 import dev.courier.producer.errors.ProducerClosedException;
 import dev.courier.producer.internals.accumulator.PendingRecords.Pending;
 import dev.courier.producer.internals.accumulator.ProducerBatch;
 import dev.courier.producer.internals.accumulator.ProducerBatch.RecordCompletionListener;
 import dev.courier.producer.internals.accumulator.RecordAccumulator;
 import dev.courier.producer.internals.completion.CompletionDispatcher;
+import dev.courier.producer.internals.metrics.DeliveryCounts;
 import dev.courier.producer.internals.metrics.ProducerMetrics;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Decides how batches and waiting records end, once each, and hands them to the completion thread.
+ * The one path by which every record ends: batches, records that waited for metadata, and records
+ * {@code send} refused on the caller's thread. Each ending is counted once in {@link DeliveryCounts}
+ * (which {@code metrics()} and {@code status()} both read) and its callback and future complete on the
+ * completion thread, never on the caller's or the sender's.
  *
- * <p>Called from the sender thread. A batch still referenced by an in-flight request keeps its
+ * <p>Called from the sender thread, except {@link #failRejected}. A batch still referenced by an in-flight request keeps its
  * pooled buffer until that request completes; the response handler gives it back.
  *
  * <p>Between {@link #holdCompletions()} and {@link #releaseCompletions()} (one produce response) the
@@ -25,7 +32,7 @@ public final class BatchOutcomes {
     private final CompletionDispatcher dispatcher;
     private final RecordCompletionListener listener;
     private final ProducerMetrics metrics;
-    private final DeliveryCounts counts = new DeliveryCounts();
+    private final DeliveryCounts counts;
 
     // sender thread only
     private boolean holding;
@@ -33,8 +40,9 @@ public final class BatchOutcomes {
     private int heldCount;
 
     public BatchOutcomes(RecordAccumulator accumulator, CompletionDispatcher dispatcher,
-                         RecordCompletionListener listener, ProducerMetrics metrics) {
+                         RecordCompletionListener listener, ProducerMetrics metrics, DeliveryCounts counts) {
         this.accumulator = accumulator;
+        this.counts = counts;
         this.dispatcher = dispatcher;
         this.listener = listener;
         this.metrics = metrics;
@@ -46,7 +54,7 @@ public final class BatchOutcomes {
 
     public void succeed(ProducerBatch batch, long baseOffset, long logAppendTimeMs) {
         if (batch.succeed(baseOffset, logAppendTimeMs)) {
-            counts.acknowledged.add(batch.recordCount());
+            counts.addAcknowledged(batch.recordCount());
             metrics.recordAcknowledged(batch.recordCount());
             finish(batch);
         }
@@ -55,7 +63,7 @@ public final class BatchOutcomes {
     /** Fails a batch for good; {@code wasSent} says whether a broker may have seen it. */
     public void fail(ProducerBatch batch, RuntimeException exception, boolean wasSent) {
         if (batch.fail(exception, wasSent)) {
-            counts.failed.add(batch.recordCount());
+            counts.addFailed(batch.recordCount());
             metrics.recordFailed(batch.recordCount());
             finish(batch);
         }
@@ -68,7 +76,7 @@ public final class BatchOutcomes {
         ProducerClosedException exception = new ProducerClosedException("Producer closed forcibly: batch for "
                 + batch.topicPartition() + " aborted " + what);
         if (batch.fail(exception, mayHaveBeenWritten)) {
-            (mayHaveBeenWritten ? counts.abortedInFlight : counts.abortedBeforeSend).add(batch.recordCount());
+            counts.addAborted(batch.recordCount(), mayHaveBeenWritten);
             metrics.recordFailed(batch.recordCount());
             finish(batch);
         }
@@ -129,11 +137,30 @@ public final class BatchOutcomes {
     /** Fails a record that never reached a batch, giving back the memory it held. */
     public void failPending(Pending pending, RuntimeException exception, boolean aborted) {
         accumulator.bufferPool().release(pending.reservedBytes());
-        (aborted ? counts.abortedBeforeSend : counts.failed).increment();
+        if (aborted) {
+            counts.addAborted(1, false);
+        } else {
+            counts.addFailed(1);
+        }
         metrics.recordFailed(1);
+        dispatchFailure(pending.future(), pending.callback(), exception);
+    }
+
+    /**
+     * Fails a record that {@code send} refused before accepting it (too large, not serializable, no memory
+     * in time, a partitioner that threw). Any thread; it holds no memory.
+     */
+    public void failRejected(CompletableFuture<RecordMetadata> future, Callback callback, RuntimeException exception) {
+        counts.addFailed(1);
+        metrics.recordFailed(1);
+        dispatchFailure(future, callback, exception);
+    }
+
+    private void dispatchFailure(CompletableFuture<RecordMetadata> future, Callback callback,
+                                 RuntimeException exception) {
         dispatcher.dispatch(() -> {
-            listener.onRecordCompleted(null, exception, pending.callback());
-            pending.future().completeExceptionally(exception);
+            listener.onRecordCompleted(null, exception, callback);
+            future.completeExceptionally(exception);
         });
     }
 }

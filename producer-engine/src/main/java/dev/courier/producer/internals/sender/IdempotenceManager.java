@@ -38,15 +38,14 @@ import org.slf4j.LoggerFactory;
  *       queued batches of the old epoch are re-stamped when drained.</li>
  * </ul>
  *
- * <p>Sender thread only.
+ * <p>Which batches are in flight, and where they went, it reads from {@link InFlightBatches}, their one
+ * owner. Sender thread only.
  */
 final class IdempotenceManager implements DrainGate {
 
     private static final Logger log = LoggerFactory.getLogger(IdempotenceManager.class);
 
-    /** What to do with a batch the broker answered with an idempotence error. */
-    enum Verdict { SUCCEED, RETRY, FAIL }
-
+    private final InFlightBatches inFlight;
     private long producerId = -1;
     private short epoch = -1;
     private boolean bumpRequired;
@@ -56,10 +55,12 @@ final class IdempotenceManager implements DrainGate {
     private static final class PartitionSequences {
         int nextSequence;
         int lastAckedSequence = -1;
-        int inFlightBatches;
-        int inFlightNodeId = -1;
         boolean unresolved;
         int unresolvedLastSequence = -1;
+    }
+
+    IdempotenceManager(InFlightBatches inFlight) {
+        this.inFlight = inFlight;
     }
 
     /** Whether produce requests must wait for a producer id (none yet, or the epoch ran out). */
@@ -89,19 +90,18 @@ final class IdempotenceManager implements DrainGate {
         if (producerId < 0 || bumpRequired) {
             return false;
         }
-        PartitionSequences p = partitions.get(first.topicPartition());
-        if (p == null) {
-            return true;
-        }
-        if (p.unresolved) {
+        TopicPartition tp = first.topicPartition();
+        PartitionSequences p = partitions.get(tp);
+        if (p != null && p.unresolved) {
             return false;
         }
-        if (p.inFlightBatches == 0) {
+        int inFlightNode = inFlight.nodeOf(tp);
+        if (inFlightNode < 0) {
             return true;
         }
         // Pipeline only behind an acknowledged batch of this epoch: until the broker holds state for it,
         // it would accept a later sequence first and refuse the first batch forever.
-        return p.lastAckedSequence >= 0 && p.inFlightNodeId == leaderId;
+        return p != null && p.lastAckedSequence >= 0 && inFlightNode == leaderId;
     }
 
     @Override
@@ -116,21 +116,6 @@ final class IdempotenceManager implements DrainGate {
             log.debug("Re-stamping {} for epoch {} at sequence {}", batch, epoch, sequence);
         }
         batch.setProducerState(producerId, epoch, sequence);
-    }
-
-    /** A request carrying the batch was handed to the network, bound for {@code nodeId}. */
-    void sent(ProducerBatch batch, int nodeId) {
-        PartitionSequences p = sequencesFor(batch.topicPartition());
-        p.inFlightBatches++;
-        p.inFlightNodeId = nodeId;
-    }
-
-    /** The request carrying the batch is over (answered, timed out or disconnected). */
-    void settled(ProducerBatch batch) {
-        PartitionSequences p = partitions.get(batch.topicPartition());
-        if (p != null && p.inFlightBatches > 0) {
-            p.inFlightBatches--;
-        }
     }
 
     /** The broker wrote the batch (or already had it). */
@@ -163,18 +148,18 @@ final class IdempotenceManager implements DrainGate {
      * Decides about an error that concerns sequence numbers; other errors return null and are handled as
      * for any producer.
      */
-    Verdict onError(ProducerBatch batch, Errors error) {
+    ProducerIdentity.Verdict onError(ProducerBatch batch, Errors error) {
         switch (error) {
             case DUPLICATE_SEQUENCE_NUMBER:
-                return Verdict.SUCCEED;
+                return ProducerIdentity.Verdict.SUCCEED;
             case OUT_OF_ORDER_SEQUENCE_NUMBER:
                 if (!isCurrent(batch)) {
-                    return Verdict.RETRY; // sent before a bump; re-stamped on its next drain
+                    return ProducerIdentity.Verdict.RETRY; // sent before a bump; re-stamped on its next drain
                 }
                 PartitionSequences p = sequencesFor(batch.topicPartition());
                 int expected = Sequences.increment(p.lastAckedSequence, 1);
                 if (Sequences.before(expected, batch.baseSequence())) {
-                    return Verdict.RETRY; // an earlier batch is still to be (re)delivered
+                    return ProducerIdentity.Verdict.RETRY; // an earlier batch is still to be (re)delivered
                 }
                 if (batch.baseSequence() == expected) {
                     log.warn("{}: the broker lost sequence numbers before {} (OUT_OF_ORDER_SEQUENCE_NUMBER); "
@@ -188,14 +173,14 @@ final class IdempotenceManager implements DrainGate {
                             batch.baseSequence(), p.lastAckedSequence, producerId, epoch, batch.recordCount());
                 }
                 requestBump();
-                return Verdict.RETRY;
+                return ProducerIdentity.Verdict.RETRY;
             case UNKNOWN_PRODUCER_ID:
                 log.warn("{}: the broker has no state for producer id {} (UNKNOWN_PRODUCER_ID); bumping the epoch",
                         batch.topicPartition(), producerId);
                 requestBump();
-                return Verdict.RETRY;
+                return ProducerIdentity.Verdict.RETRY;
             case INVALID_PRODUCER_EPOCH:
-                return Verdict.FAIL;
+                return ProducerIdentity.Verdict.FAIL;
             default:
                 return null;
         }
@@ -208,7 +193,7 @@ final class IdempotenceManager implements DrainGate {
     void resolveSequences() {
         for (Map.Entry<TopicPartition, PartitionSequences> entry : partitions.entrySet()) {
             PartitionSequences p = entry.getValue();
-            if (!p.unresolved || p.inFlightBatches > 0) {
+            if (!p.unresolved || inFlight.contains(entry.getKey())) {
                 continue;
             }
             if (p.lastAckedSequence >= 0 && !Sequences.before(p.lastAckedSequence, p.unresolvedLastSequence)) {

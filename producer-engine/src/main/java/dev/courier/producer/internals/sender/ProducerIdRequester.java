@@ -3,7 +3,7 @@ package dev.courier.producer.internals.sender;
 import dev.courier.producer.internals.metadata.Node;
 import dev.courier.producer.internals.network.ClientRequest;
 import dev.courier.producer.internals.network.ClientResponse;
-import dev.courier.producer.internals.network.NetworkClient;
+import dev.courier.producer.internals.network.KafkaClient;
 import dev.courier.producer.internals.protocol.Errors;
 import dev.courier.producer.internals.protocol.InitProducerIdRequest;
 import dev.courier.producer.internals.protocol.InitProducerIdResponse;
@@ -24,7 +24,7 @@ final class ProducerIdRequester {
 
     private static final Logger log = LoggerFactory.getLogger(ProducerIdRequester.class);
 
-    private final NetworkClient client;
+    private final KafkaClient client;
     private final IdempotenceManager idempotence;
     private final ExponentialBackoff backoff;
     private final int requestTimeoutMs;
@@ -35,7 +35,7 @@ final class ProducerIdRequester {
     private long notBeforeMs;
     private String lastError;
 
-    ProducerIdRequester(NetworkClient client, IdempotenceManager idempotence, ExponentialBackoff backoff,
+    ProducerIdRequester(KafkaClient client, IdempotenceManager idempotence, ExponentialBackoff backoff,
                         int requestTimeoutMs, Time time) {
         this.client = client;
         this.idempotence = idempotence;

@@ -127,12 +127,22 @@ class RecordAccumulatorTests {
     }
 
     @Test
-    void mutedPartitionsAreNotDrained() throws Exception {
+    void partitionsTheGateHoldsBackAreNotDrained() throws Exception {
         append(tp0, "a", 100);
-        accumulator.mute(tp0);
-        assertThat(accumulator.drain(cluster, Set.of(node0), 1_000_000, 1_000)).isEmpty();
-        accumulator.unmute(tp0);
-        assertThat(accumulator.drain(cluster, Set.of(node0), 1_000_000, 1_000).get(0)).hasSize(1);
+        Set<TopicPartition> held = new java.util.HashSet<>(Set.of(tp0));
+        DrainGate gate = new DrainGate() {
+            @Override
+            public boolean mayDrain(ProducerBatch first, int leaderId) {
+                return !held.contains(first.topicPartition());
+            }
+
+            @Override
+            public void prepare(ProducerBatch batch) {
+            }
+        };
+        assertThat(accumulator.drain(cluster, Set.of(node0), 1_000_000, 1_000, gate)).isEmpty();
+        held.clear();
+        assertThat(accumulator.drain(cluster, Set.of(node0), 1_000_000, 1_000, gate).get(0)).hasSize(1);
     }
 
     @Test

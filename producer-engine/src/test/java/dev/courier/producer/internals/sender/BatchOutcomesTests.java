@@ -11,6 +11,7 @@ import dev.courier.producer.internals.completion.CompletionDispatcher;
 import dev.courier.producer.internals.metadata.Cluster;
 import dev.courier.producer.internals.metadata.Node;
 import dev.courier.producer.internals.metadata.TopicPartition;
+import dev.courier.producer.internals.metrics.DeliveryCounts;
 import dev.courier.producer.internals.metrics.ProducerMetrics;
 import dev.courier.producer.internals.record.Compression;
 import dev.courier.producer.internals.util.ManualTime;
@@ -37,12 +38,13 @@ class BatchOutcomesTests {
     private final CompletionDispatcher dispatcher = new CompletionDispatcher("test");
     private final List<String> completedOn = Collections.synchronizedList(new ArrayList<>());
     private final List<Long> offsets = Collections.synchronizedList(new ArrayList<>());
+    private final DeliveryCounts counts = new DeliveryCounts();
     private final BatchOutcomes outcomes = new BatchOutcomes(accumulator, dispatcher,
             (metadata, exception, callback) -> {
                 completedOn.add(Thread.currentThread().getName());
                 offsets.add(metadata.offset());
             },
-            new ProducerMetrics(Time.SYSTEM, () -> 0, () -> 0, () -> 0, () -> 0));
+            new ProducerMetrics(Time.SYSTEM, counts, () -> 0, () -> 0, () -> 0, () -> 0), counts);
 
     private static Cluster.PartitionState partition(int p) {
         return new Cluster.PartitionState(new PartitionInfo("t", p, 0, List.of(0), List.of(0)), 0);

@@ -37,7 +37,8 @@ class IdempotenceManagerTests {
     private final RecordAccumulator accumulator = new RecordAccumulator(16_384, 0, 120_000, Compression.none(),
             // direct batch buffers, as an uncompressed producer has: re-stamping and CRCs must work on them
             new BufferPool(1024 * 1024, 16_384, Time.SYSTEM, true), 1_048_576, new ManualTime(NOW));
-    private final IdempotenceManager idempotence = new IdempotenceManager();
+    private final InFlightBatches inFlight = new InFlightBatches();
+    private final IdempotenceManager idempotence = new IdempotenceManager(inFlight);
 
     private Cluster clusterWithLeaders(int leaderOfTp0, int leaderOfTp1) {
         return Cluster.of("c", List.of(node0, node1), List.of(partition(tp0, leaderOfTp0), partition(tp1, leaderOfTp1)),
@@ -61,7 +62,7 @@ class IdempotenceManagerTests {
         List<ProducerBatch> drained = accumulator.drain(cluster, Set.of(node), 1_000_000, NOW, idempotence)
                 .getOrDefault(node.id(), List.of());
         for (ProducerBatch batch : drained) {
-            idempotence.sent(batch, node.id());
+            inFlight.add(batch, node.id());
         }
         return drained;
     }
@@ -79,7 +80,7 @@ class IdempotenceManagerTests {
      */
     private ProducerBatch acknowledgedBatch(TopicPartition tp) throws InterruptedException {
         ProducerBatch batch = sendOne(tp, 1);
-        idempotence.settled(batch);
+        inFlight.remove(batch);
         idempotence.acknowledged(batch);
         return batch;
     }
@@ -104,7 +105,7 @@ class IdempotenceManagerTests {
     void eachPartitionNumbersItsRecordsFromZeroInDrainOrder() throws Exception {
         idempotence.producerIdReceived(PRODUCER_ID, (short) 3);
         ProducerBatch first = sendOne(tp0, 3);
-        idempotence.settled(first);
+        inFlight.remove(first);
         idempotence.acknowledged(first);
         ProducerBatch second = sendOne(tp0, 2);
         ProducerBatch other = sendOne(tp1, 1);
@@ -126,14 +127,14 @@ class IdempotenceManagerTests {
         append(tp0, 1); // a new batch, not sent yet
 
         // The responses fail in send order; each retry goes back ahead of the unsent batch.
-        idempotence.settled(first);
+        inFlight.remove(first);
         accumulator.reenqueue(first);
-        idempotence.settled(second);
+        inFlight.remove(second);
         accumulator.reenqueue(second);
 
         List<ProducerBatch> resent = drainAndSend(node0);
         assertThat(resent).containsExactly(first);
-        idempotence.settled(first);
+        inFlight.remove(first);
         idempotence.acknowledged(first);
         assertThat(drainAndSend(node0)).containsExactly(second);
         ProducerBatch third = drainAndSend(node0).get(0);
@@ -147,15 +148,15 @@ class IdempotenceManagerTests {
     void aPartitionWaitsWhileItsBatchesAreInFlightToItsOldLeader() throws Exception {
         idempotence.producerIdReceived(PRODUCER_ID, (short) 0);
         acknowledgedBatch(tp0);
-        ProducerBatch inFlight = sendOne(tp0, 1);
+        ProducerBatch sent = sendOne(tp0, 1);
         cluster = clusterWithLeaders(1, 1);
         append(tp0, 1);
 
         assertThat(accumulator.ready(cluster, NOW, idempotence).readyNodes()).isEmpty();
         assertThat(drainAndSend(node1)).isEmpty();
 
-        idempotence.settled(inFlight);
-        idempotence.acknowledged(inFlight);
+        inFlight.remove(sent);
+        idempotence.acknowledged(sent);
         assertThat(drainAndSend(node1)).hasSize(1);
     }
 
@@ -167,7 +168,7 @@ class IdempotenceManagerTests {
         ProducerBatch second = sendOne(tp0, 1);
 
         assertThat(idempotence.onError(second, Errors.OUT_OF_ORDER_SEQUENCE_NUMBER))
-                .isEqualTo(IdempotenceManager.Verdict.RETRY);
+                .isEqualTo(ProducerIdentity.Verdict.RETRY);
         assertThat(idempotence.bumpRequired()).isFalse();
     }
 
@@ -177,7 +178,7 @@ class IdempotenceManagerTests {
         ProducerBatch first = sendOne(tp0, 1);
 
         assertThat(idempotence.onError(first, Errors.OUT_OF_ORDER_SEQUENCE_NUMBER))
-                .isEqualTo(IdempotenceManager.Verdict.RETRY);
+                .isEqualTo(ProducerIdentity.Verdict.RETRY);
         assertThat(idempotence.bumpRequired()).isTrue();
     }
 
@@ -187,8 +188,8 @@ class IdempotenceManagerTests {
         ProducerBatch batch = sendOne(tp0, 1);
 
         assertThat(idempotence.onError(batch, Errors.DUPLICATE_SEQUENCE_NUMBER))
-                .isEqualTo(IdempotenceManager.Verdict.SUCCEED);
-        assertThat(idempotence.onError(batch, Errors.INVALID_PRODUCER_EPOCH)).isEqualTo(IdempotenceManager.Verdict.FAIL);
+                .isEqualTo(ProducerIdentity.Verdict.SUCCEED);
+        assertThat(idempotence.onError(batch, Errors.INVALID_PRODUCER_EPOCH)).isEqualTo(ProducerIdentity.Verdict.FAIL);
         assertThat(idempotence.onError(batch, Errors.NOT_LEADER_OR_FOLLOWER)).isNull();
     }
 
@@ -203,8 +204,8 @@ class IdempotenceManagerTests {
         append(tp0, 1);
         assertThat(drainAndSend(node0)).as("nothing new goes while the partition is unresolved").isEmpty();
 
-        idempotence.settled(expired);
-        idempotence.settled(later);
+        inFlight.remove(expired);
+        inFlight.remove(later);
         idempotence.acknowledged(later);
         idempotence.resolveSequences();
 
@@ -220,11 +221,11 @@ class IdempotenceManagerTests {
         ProducerBatch refused = sendOne(tp0, 2);
         ProducerBatch otherPartition = sendOne(tp1, 1);
 
-        idempotence.settled(lost);
+        inFlight.remove(lost);
         idempotence.failedAfterSequencing(lost);
-        idempotence.settled(refused);
+        inFlight.remove(refused);
         assertThat(idempotence.onError(refused, Errors.OUT_OF_ORDER_SEQUENCE_NUMBER))
-                .isEqualTo(IdempotenceManager.Verdict.RETRY);
+                .isEqualTo(ProducerIdentity.Verdict.RETRY);
         accumulator.reenqueue(refused);
         idempotence.resolveSequences();
         assertThat(idempotence.bumpRequired()).isTrue();
@@ -233,7 +234,7 @@ class IdempotenceManagerTests {
         assertThat(idempotence.epoch()).as("no bump while a request is in flight").isZero();
         assertThat(drainAndSend(node0)).isEmpty();
 
-        idempotence.settled(otherPartition);
+        inFlight.remove(otherPartition);
         idempotence.acknowledged(otherPartition);
         idempotence.maybeBump(false);
         assertThat(idempotence.epoch()).isEqualTo((short) 1);
@@ -255,7 +256,7 @@ class IdempotenceManagerTests {
         assertThat(drainAndSend(node0)).isEmpty();
         assertThat(decode(sendOne(tp1, 1)).baseSequence()).as("other partitions go on").isZero();
 
-        idempotence.settled(first);
+        inFlight.remove(first);
         idempotence.acknowledged(first);
         ProducerBatch second = drainAndSend(node0).get(0);
         append(tp0, 1);
@@ -278,12 +279,12 @@ class IdempotenceManagerTests {
         assertThat(drainAndSend(node0)).as("no later sequence can reach the broker before sequence 0").isEmpty();
 
         // NOT_LEADER_OR_FOLLOWER: an ordinary retriable error, retried with its sequence
-        idempotence.settled(first);
+        inFlight.remove(first);
         assertThat(idempotence.onError(first, Errors.NOT_LEADER_OR_FOLLOWER)).isNull();
         accumulator.reenqueue(first);
         assertThat(drainAndSend(node0)).as("the resend goes first, and alone").containsExactly(first);
         assertThat(drainAndSend(node0)).isEmpty();
-        idempotence.settled(first);
+        inFlight.remove(first);
         idempotence.acknowledged(first);
 
         ProducerBatch second = drainAndSend(node0).get(0);
@@ -303,17 +304,17 @@ class IdempotenceManagerTests {
         ProducerBatch refused = sendOne(tp0, 2); // sequences 1-2
         ProducerBatch written = sendOne(tp0, 3); // sequences 3-5
 
-        idempotence.settled(refused);
+        inFlight.remove(refused);
         assertThat(idempotence.onError(refused, Errors.NOT_LEADER_OR_FOLLOWER)).isNull();
         accumulator.reenqueue(refused);
-        idempotence.settled(written);
+        inFlight.remove(written);
         idempotence.acknowledged(written); // the broker had forgotten the producer: any sequence goes
 
         ProducerBatch resent = drainAndSend(node0).get(0);
         assertThat(resent).isSameAs(refused);
-        idempotence.settled(refused);
+        inFlight.remove(refused);
         assertThat(idempotence.onError(refused, Errors.OUT_OF_ORDER_SEQUENCE_NUMBER))
-                .isEqualTo(IdempotenceManager.Verdict.RETRY);
+                .isEqualTo(ProducerIdentity.Verdict.RETRY);
         assertThat(idempotence.bumpRequired()).as("retrying in this epoch could never succeed").isTrue();
         accumulator.reenqueue(refused);
 
@@ -327,7 +328,7 @@ class IdempotenceManagerTests {
     void anExhaustedEpochAsksForANewProducerId() throws Exception {
         idempotence.producerIdReceived(PRODUCER_ID, Short.MAX_VALUE);
         ProducerBatch batch = sendOne(tp0, 1);
-        idempotence.settled(batch);
+        inFlight.remove(batch);
         idempotence.onError(batch, Errors.UNKNOWN_PRODUCER_ID);
 
         idempotence.maybeBump(false);

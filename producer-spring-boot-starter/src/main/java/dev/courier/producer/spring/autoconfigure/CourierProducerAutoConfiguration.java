@@ -81,7 +81,7 @@ public final class CourierProducerAutoConfiguration {
             try {
                 return new CourierProducer<>(config, keySerializer, valueSerializer);
             } catch (ConfigException e) {
-                throw InvalidProducerConfigurationException.from(e, properties);
+                throw InvalidProducerConfigurationException.from(e, properties, config);
             }
         }, clientId, properties.getShutdown().getMode(), properties.getShutdown().getTimeout());
     }

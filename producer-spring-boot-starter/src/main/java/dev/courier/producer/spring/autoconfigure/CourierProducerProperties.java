@@ -1,6 +1,5 @@
 package dev.courier.producer.spring.autoconfigure;
 
-import dev.courier.producer.ProducerConfig;
 import dev.courier.producer.spring.ShutdownMode;
 import java.time.Duration;
 import java.util.HashMap;
@@ -18,8 +17,10 @@ import org.springframework.util.unit.DataUnit;
  *
  * <p>Typed properties cover the common Kafka producer keys in Spring Boot's conventions ({@link Duration}
  * and {@link DataSize} values); {@link #getProperties() properties} takes any raw Kafka key and wins over the
- * typed one. {@link #buildProducerConfig()} maps both onto the engine's configuration; unset typed
- * properties leave the engine's (Kafka's) defaults in force.
+ * typed one. {@link #buildProducerConfig()} maps both onto the engine's configuration through
+ * {@link TypedProperty}. Typed properties have no defaults of their own: unset ones are null and write no
+ * key, so the engine's (Kafka's) defaults and the rules that depend on whether a key was set stay in force.
+ * The defaults quoted below are the engine's; the IDE metadata shows them too.
  */
 @ConfigurationProperties("courier.producer")
 public class CourierProducerProperties {
@@ -32,48 +33,57 @@ public class CourierProducerProperties {
     /** Client id sent to the brokers and used in thread names, logs and meter tags. */
     private String clientId;
 
-    /** Acknowledgements the leader must receive before a send completes: all (-1), 1 or 0. */
-    private String acks = "all";
+    /** Acknowledgements the leader must receive before a send completes: all (-1), 1 or 0. Engine default: all. */
+    private String acks;
 
-    /** How long a batch waits for more records before it is sent. */
+    /** How long a batch waits for more records before it is sent. Engine default: 5ms. */
     @DurationUnit(java.time.temporal.ChronoUnit.MILLIS)
-    private Duration linger = Duration.ofMillis(5);
+    private Duration linger;
 
-    /** Size of each partition's batch (uncompressed). */
+    /** Size of each partition's batch (uncompressed). Engine default: 16KB. */
     @DataSizeUnit(DataUnit.BYTES)
-    private DataSize batchSize = DataSize.ofKilobytes(16);
+    private DataSize batchSize;
 
-    /** Memory for all records not yet sent, including those waiting for metadata. */
+    /** Memory for all records not yet sent, including those waiting for metadata. Engine default: 32MB. */
     @DataSizeUnit(DataUnit.BYTES)
-    private DataSize bufferMemory = DataSize.ofMegabytes(32);
+    private DataSize bufferMemory;
 
-    /** Compression of record batches: none, gzip, snappy, lz4 or zstd. */
-    private String compressionType = "none";
+    /** Compression of record batches: none, gzip, snappy, lz4 or zstd. Engine default: none. */
+    private String compressionType;
 
     /** Retries of retriable errors, within the delivery timeout. Kafka's default retries until it expires. */
     private Integer retries;
 
-    /** Bound on a record's whole life after send: linger, retries and time in flight. */
+    /**
+     * Bound on a record's whole life after send: linger, retries and time in flight. Engine default: 2m,
+     * raised to linger + request-timeout when that is longer (a value set here must be at least that).
+     */
     @DurationUnit(java.time.temporal.ChronoUnit.MILLIS)
-    private Duration deliveryTimeout = Duration.ofMinutes(2);
+    private Duration deliveryTimeout;
 
-    /** Longest wait for one produce response. */
+    /** Longest wait for one produce response. Engine default: 30s. */
     @DurationUnit(java.time.temporal.ChronoUnit.MILLIS)
-    private Duration requestTimeout = Duration.ofSeconds(30);
+    private Duration requestTimeout;
 
-    /** Longest a send blocks for buffer memory, and longest a record waits for its topic's metadata. */
+    /**
+     * Longest a send blocks for buffer memory, and longest a record waits for its topic's metadata. Engine
+     * default: 60s.
+     */
     @DurationUnit(java.time.temporal.ChronoUnit.MILLIS)
-    private Duration maxBlock = Duration.ofSeconds(60);
+    private Duration maxBlock;
 
     /** Whether the producer is idempotent (no duplicates from retries). Unset leaves the engine's default. */
     private Boolean enableIdempotence;
 
-    /** Unanswered requests per broker connection; 1 keeps order across retries without idempotence. */
-    private int maxInFlightRequestsPerConnection = 5;
+    /**
+     * Unanswered requests per broker connection; 1 keeps order across retries without idempotence. Engine
+     * default: 5 (also the most idempotence allows).
+     */
+    private Integer maxInFlightRequestsPerConnection;
 
-    /** Largest produce request, and so the largest record. */
+    /** Largest produce request, and so the largest record. Engine default: 1MB. */
     @DataSizeUnit(DataUnit.BYTES)
-    private DataSize maxRequestSize = DataSize.ofMegabytes(1);
+    private DataSize maxRequestSize;
 
     /** Serializer class for keys. Unset means strings (UTF-8). */
     private Class<?> keySerializer;
@@ -122,75 +132,39 @@ public class CourierProducerProperties {
     }
 
     /**
-     * The engine configuration: typed properties first, then the raw {@code properties} map over them.
-     * Serializers are not included unless their class properties are set.
+     * The engine configuration: the typed properties that are set, then the raw {@code properties} map over
+     * them. Serializers are not included unless their class properties are set.
      */
     public Map<String, Object> buildProducerConfig() {
         Map<String, Object> config = new LinkedHashMap<>();
-        putIfSet(config, ProducerConfig.BOOTSTRAP_SERVERS,
-                bootstrapServers == null || bootstrapServers.isEmpty() ? null : String.join(",", bootstrapServers));
-        putIfSet(config, ProducerConfig.CLIENT_ID, clientId);
-        putIfSet(config, ProducerConfig.ACKS, acks);
-        putIfSet(config, ProducerConfig.LINGER_MS, linger == null ? null : linger.toMillis());
-        putIfSet(config, ProducerConfig.BATCH_SIZE, bytes(batchSize));
-        putIfSet(config, ProducerConfig.BUFFER_MEMORY, bytes(bufferMemory));
-        putIfSet(config, ProducerConfig.COMPRESSION_TYPE, compressionType);
-        putIfSet(config, ProducerConfig.RETRIES, retries);
-        putIfSet(config, ProducerConfig.DELIVERY_TIMEOUT_MS, deliveryTimeout == null ? null : deliveryTimeout.toMillis());
-        putIfSet(config, ProducerConfig.REQUEST_TIMEOUT_MS, requestTimeout == null ? null : requestTimeout.toMillis());
-        putIfSet(config, ProducerConfig.MAX_BLOCK_MS, maxBlock == null ? null : maxBlock.toMillis());
-        putIfSet(config, ProducerConfig.ENABLE_IDEMPOTENCE, enableIdempotence);
-        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, maxInFlightRequestsPerConnection);
-        putIfSet(config, ProducerConfig.MAX_REQUEST_SIZE, bytes(maxRequestSize));
-        putIfSet(config, ProducerConfig.KEY_SERIALIZER, keySerializer);
-        putIfSet(config, ProducerConfig.VALUE_SERIALIZER, valueSerializer);
-        putIfSet(config, ProducerConfig.PARTITIONER_CLASS, partitioner);
+        for (TypedProperty typed : TypedProperty.values()) {
+            Object value = typed.valueIn(this);
+            if (value != null) {
+                config.put(typed.kafkaKey(), value);
+            }
+        }
         config.putAll(properties);
         return config;
     }
 
     /**
      * The property a user sets for a Kafka key, for error messages: the raw map's entry when it has the key,
-     * else the typed property mapped to it, else null (set by a customizer or an engine default).
+     * else the typed property mapped to it (set or not), else null.
      */
     public String propertyNameFor(String kafkaKey) {
         if (kafkaKey == null) {
             return null;
         }
         if (properties.containsKey(kafkaKey)) {
-            return PREFIX + ".properties[" + kafkaKey + "]";
+            return rawPropertyName(kafkaKey);
         }
-        String typed = switch (kafkaKey) {
-            case ProducerConfig.BOOTSTRAP_SERVERS -> "bootstrap-servers";
-            case ProducerConfig.CLIENT_ID -> "client-id";
-            case ProducerConfig.ACKS -> "acks";
-            case ProducerConfig.LINGER_MS -> "linger";
-            case ProducerConfig.BATCH_SIZE -> "batch-size";
-            case ProducerConfig.BUFFER_MEMORY -> "buffer-memory";
-            case ProducerConfig.COMPRESSION_TYPE -> "compression-type";
-            case ProducerConfig.RETRIES -> "retries";
-            case ProducerConfig.DELIVERY_TIMEOUT_MS -> "delivery-timeout";
-            case ProducerConfig.REQUEST_TIMEOUT_MS -> "request-timeout";
-            case ProducerConfig.MAX_BLOCK_MS -> "max-block";
-            case ProducerConfig.ENABLE_IDEMPOTENCE -> "enable-idempotence";
-            case ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION -> "max-in-flight-requests-per-connection";
-            case ProducerConfig.MAX_REQUEST_SIZE -> "max-request-size";
-            case ProducerConfig.KEY_SERIALIZER -> "key-serializer";
-            case ProducerConfig.VALUE_SERIALIZER -> "value-serializer";
-            case ProducerConfig.PARTITIONER_CLASS -> "partitioner";
-            default -> null;
-        };
-        return typed == null ? null : PREFIX + "." + typed;
+        TypedProperty typed = TypedProperty.forKafkaKey(kafkaKey);
+        return typed == null ? null : typed.propertyName();
     }
 
-    private static Long bytes(DataSize size) {
-        return size == null ? null : size.toBytes();
-    }
-
-    private static void putIfSet(Map<String, Object> config, String key, Object value) {
-        if (value != null) {
-            config.put(key, value);
-        }
+    /** The entry of the raw map for {@code kafkaKey}, e.g. {@code courier.producer.properties[linger.ms]}. */
+    static String rawPropertyName(String kafkaKey) {
+        return PREFIX + ".properties[" + kafkaKey + "]";
     }
 
     public List<String> getBootstrapServers() {
@@ -289,11 +263,11 @@ public class CourierProducerProperties {
         this.enableIdempotence = enableIdempotence;
     }
 
-    public int getMaxInFlightRequestsPerConnection() {
+    public Integer getMaxInFlightRequestsPerConnection() {
         return maxInFlightRequestsPerConnection;
     }
 
-    public void setMaxInFlightRequestsPerConnection(int maxInFlightRequestsPerConnection) {
+    public void setMaxInFlightRequestsPerConnection(Integer maxInFlightRequestsPerConnection) {
         this.maxInFlightRequestsPerConnection = maxInFlightRequestsPerConnection;
     }
 

@@ -29,8 +29,7 @@ class InvalidProducerConfigurationFailureAnalyzer
         if (cause.property() != null) {
             description.append("    Property: ").append(cause.property()).append('\n');
         }
-        Object value = written != null ? written.getValue() : cause.value();
-        description.append("    Value:    ").append(value == null ? "(not set)" : "\"" + value + "\"").append('\n');
+        description.append("    Value:    ").append(value(cause, written)).append('\n');
         Origin origin = written != null ? written.getOrigin() : null;
         if (origin != null) {
             description.append("    Origin:   ").append(origin).append('\n');
@@ -40,10 +39,22 @@ class InvalidProducerConfigurationFailureAnalyzer
             description.append(" (Kafka producer key ").append(cause.kafkaKey()).append(')');
         }
         String action = cause.property() != null
-                ? "Update " + cause.property() + " in your application's configuration."
+                ? (cause.notSet() ? "Set " : "Update ") + cause.property() + " in your application's configuration."
                 : "Check the courier.producer.* properties and any ProducerConfigCustomizer beans that set "
                         + (cause.kafkaKey() != null ? cause.kafkaKey() : "the producer configuration") + ".";
         return new FailureAnalysis(description.toString(), action, cause);
+    }
+
+    /** The value as written when it was, else as the engine saw it; a refused engine default says so. */
+    private static String value(InvalidProducerConfigurationException cause, ConfigurationProperty written) {
+        if (written != null) {
+            return "\"" + written.getValue() + "\"";
+        }
+        if (cause.value() == null) {
+            return "(not set)";
+        }
+        return cause.notSet() ? "(not set; the engine's default is \"" + cause.value() + "\")"
+                : "\"" + cause.value() + "\"";
     }
 
     private ConfigurationProperty find(String property) {

@@ -2,6 +2,7 @@ package dev.courier.producer.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.courier.producer.CourierProducer;
 import dev.courier.producer.ProducerConfig;
 import dev.courier.producer.serialization.StringSerializer;
 import dev.courier.producer.spring.ManagedProducer;
@@ -107,6 +108,31 @@ class CourierProducerAutoConfigurationTests {
             assertThat(config).doesNotContainKeys(ProducerConfig.RETRIES, ProducerConfig.ENABLE_IDEMPOTENCE,
                     ProducerConfig.KEY_SERIALIZER, ProducerConfig.VALUE_SERIALIZER, ProducerConfig.PARTITIONER_CLASS);
             assertThat(config.get(ProducerConfig.CLIENT_ID)).asString().startsWith("courier-");
+        });
+    }
+
+    @Test
+    void typedPropertiesTheUserDidNotSetWriteNoKeys() {
+        runner.run(context -> assertThat(context.getBean(ConfigCapture.class).config())
+                .containsOnlyKeys(ProducerConfig.BOOTSTRAP_SERVERS, ProducerConfig.CLIENT_ID));
+    }
+
+    /**
+     * The engine alone accepts linger.ms=100000: it raises delivery.timeout.ms, left at its default, to
+     * linger.ms + request.timeout.ms. The starter must not turn that default into an explicit setting.
+     */
+    @Test
+    void aLingerAboveTheDefaultDeliveryTimeoutStartsAsItDoesWithTheEngineAlone() {
+        try (CourierProducer<String, String> engineAlone = new CourierProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS, "localhost:1", ProducerConfig.LINGER_MS, 100_000),
+                new StringSerializer(), new StringSerializer())) {
+            assertThat(engineAlone).isNotNull();
+        }
+        runner.withPropertyValues("courier.producer.linger=100s").run(context -> {
+            assertThat(context).hasNotFailed();
+            ConfigCapture capture = context.getBean(ConfigCapture.class);
+            assertThat(capture.get(ProducerConfig.LINGER_MS)).isEqualTo("100000");
+            assertThat(capture.config()).doesNotContainKey(ProducerConfig.DELIVERY_TIMEOUT_MS);
         });
     }
 

@@ -2,6 +2,9 @@ package dev.courier.producer.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.courier.producer.ProducerStatus;
+import dev.courier.producer.spring.ManagedProducer;
+import dev.courier.producer.spring.ProducerConfigCustomizer;
 import dev.courier.producer.spring.health.ProducerHealthIndicator;
 import dev.courier.producer.spring.metrics.ProducerMeters;
 import dev.courier.producer.spring.metrics.SendTimer;
@@ -14,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /** The optional auto-configurations switch on with their registries and back off without them. */
@@ -80,9 +84,22 @@ class CourierProducerObservabilityAutoConfigurationTests {
 
     @Test
     void metadataIsStaleAfterItsMaximumAgePlusARequestTimeout() {
-        CourierProducerProperties properties = new CourierProducerProperties();
-        properties.getProperties().put("metadata.max.age.ms", "60000");
-        properties.setRequestTimeout(Duration.ofSeconds(5));
-        assertThat(CourierProducerHealthAutoConfiguration.staleAfter(properties)).isEqualTo(Duration.ofSeconds(65));
+        runner.withPropertyValues("courier.producer.properties.metadata.max.age.ms=60000",
+                "courier.producer.request-timeout=5s").run(context ->
+                assertThat(staleAfter(context)).isEqualTo(Duration.ofSeconds(65)));
+    }
+
+    @Test
+    void stalenessUsesTheEnginesResolvedValuesHoweverTheyWereSet() {
+        runner.run(context -> assertThat(staleAfter(context)).isEqualTo(Duration.ofSeconds(330)));
+        runner.withPropertyValues("courier.producer.properties.request.timeout.ms=5000")
+                .withBean(ProducerConfigCustomizer.class, () -> config -> config.put("metadata.max.age.ms", 60_000))
+                .run(context -> assertThat(staleAfter(context)).isEqualTo(Duration.ofSeconds(65)));
+    }
+
+    private static Duration staleAfter(AssertableApplicationContext context) {
+        ManagedProducer<?, ?> producer = context.getBean(ManagedProducer.class);
+        ProducerStatus status = producer.status().orElseThrow();
+        return ProducerHealthIndicator.staleAfter(status);
     }
 }

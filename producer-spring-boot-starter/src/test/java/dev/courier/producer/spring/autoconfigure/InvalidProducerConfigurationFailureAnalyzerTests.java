@@ -2,6 +2,7 @@ package dev.courier.producer.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.courier.producer.errors.ConfigException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,51 @@ class InvalidProducerConfigurationFailureAnalyzerTests {
                     assertThat(analysis.getDescription()).doesNotContain("Property:").contains("\"-7\"");
                     assertThat(analysis.getAction()).contains("ProducerConfigCustomizer").contains("send.buffer.bytes");
                 });
+    }
+
+    @Test
+    void aTypedKeyOnlyACustomizerSetPointsAtTheCustomizersNotAtTheUnsetProperty() {
+        runner.withPropertyValues("courier.producer.bootstrap-servers=localhost:1")
+                .withBean(dev.courier.producer.spring.ProducerConfigCustomizer.class,
+                        () -> config -> config.put("linger.ms", -3))
+                .run(context -> {
+                    FailureAnalysis analysis = analyze(context);
+                    assertThat(analysis.getDescription()).doesNotContain("Property:").contains("\"-3\"");
+                    assertThat(analysis.getAction()).contains("ProducerConfigCustomizer").contains("linger.ms");
+                });
+    }
+
+    /**
+     * The engine refusing a default of its own, given the other values (as it did delivery.timeout.ms when
+     * the starter wrote every default): the analysis says the key is not set and which property sets it.
+     */
+    @Test
+    void aRefusedEngineDefaultIsReportedAsNotSetWithThePropertyThatSetsIt() {
+        CourierProducerProperties properties = new CourierProducerProperties();
+        properties.setBootstrapServers(List.of("localhost:1"));
+        ConfigException refused = new ConfigException("delivery.timeout.ms", 120000,
+                "must be at least linger.ms + request.timeout.ms = 130000");
+
+        FailureAnalysis analysis = new InvalidProducerConfigurationFailureAnalyzer(null).analyze(
+                InvalidProducerConfigurationException.from(refused, properties, properties.buildProducerConfig()));
+
+        assertThat(analysis.getDescription()).contains("Property: courier.producer.delivery-timeout")
+                .contains("Value:    (not set; the engine's default is \"120000\")")
+                .contains("must be at least linger.ms + request.timeout.ms = 130000 (Kafka producer key "
+                        + "delivery.timeout.ms)");
+        assertThat(analysis.getAction()).startsWith("Set courier.producer.delivery-timeout");
+    }
+
+    @Test
+    void aRefusedEngineDefaultWithoutATypedPropertyNamesTheRawMapEntry() {
+        CourierProducerProperties properties = new CourierProducerProperties();
+        ConfigException refused = new ConfigException("metadata.max.idle.ms", 300000, "must be at least 5000");
+
+        InvalidProducerConfigurationException exception =
+                InvalidProducerConfigurationException.from(refused, properties, properties.buildProducerConfig());
+
+        assertThat(exception.property()).isEqualTo("courier.producer.properties[metadata.max.idle.ms]");
+        assertThat(exception.notSet()).isTrue();
     }
 
     /** Analyzes the startup failure with the analyzers Spring Boot itself would load from spring.factories. */

@@ -1,0 +1,46 @@
+package dev.courier.producer.internals.network;
+
+import dev.courier.producer.internals.metadata.Node;
+import java.util.List;
+
+/**
+ * What the sender needs from the network: connections to brokers, requests sent and their responses.
+ * {@link NetworkClient} is the real one; tests step the sender against a scripted fake instead, so retry,
+ * expiry and idempotence logic can be exercised without sockets or a broker.
+ *
+ * <p>All {@code nowMs} values are monotonic milliseconds. Every method except {@link #wakeup()} belongs
+ * to the sender thread. A request's completion handler runs inside {@link #poll}, on that thread.
+ */
+public interface KafkaClient extends AutoCloseable {
+
+    /**
+     * True if a request can be sent to the node now. Otherwise starts connecting when the reconnect
+     * backoff allows, and returns false.
+     */
+    boolean ready(Node node, long nowMs);
+
+    /**
+     * Queues a request for its (ready) node. Its handler runs in a later {@link #poll}: with the response,
+     * or as disconnected, timed out, or refused for want of a usable API version.
+     */
+    void send(ClientRequest request, long nowMs);
+
+    /** Does I/O for up to {@code timeoutMs} and runs the handlers of the requests that ended. */
+    List<ClientResponse> poll(long timeoutMs, long nowMs);
+
+    /** The node best placed to take a request that any broker can answer, or null if none can now. */
+    Node leastLoadedNode(long nowMs);
+
+    /** How long the sender may sleep before this (not ready) node might become ready. */
+    long pollDelayMs(Node node, long nowMs);
+
+    /** Requests sent and not yet answered, across all nodes. */
+    int inFlightRequestCount();
+
+    /** Makes a blocked {@link #poll} return soon; safe from any thread. */
+    void wakeup();
+
+    /** Closes every connection; requests still in flight are dropped without completion. */
+    @Override
+    void close();
+}

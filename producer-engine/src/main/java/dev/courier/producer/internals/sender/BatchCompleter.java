@@ -1,0 +1,184 @@
+package dev.courier.producer.internals.sender;
+
+import dev.courier.producer.errors.RecordTooLargeException;
+import dev.courier.producer.errors.TimeoutException;
+import dev.courier.producer.internals.accumulator.ProducerBatch;
+import dev.courier.producer.internals.accumulator.RecordAccumulator;
+import dev.courier.producer.internals.metadata.Metadata;
+import dev.courier.producer.internals.metrics.ProducerMetrics;
+import dev.courier.producer.internals.protocol.Errors;
+import dev.courier.producer.internals.util.ExponentialBackoff;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that decides how a drained batch goes on: succeed, retry (after a metadata refresh when
+ * the error calls for one), or fail for good, from the error table ({@link Errors}) and the producer
+ * identity's verdict. Also expires batches that outlived {@code delivery.timeout.ms}, queued or in flight.
+ *
+ * <p>Sender thread only.
+ */
+final class BatchCompleter {
+
+    private static final Logger log = LoggerFactory.getLogger(BatchCompleter.class);
+
+    private final ProducerIdentity identity;
+    private final InFlightBatches inFlight;
+    private final BatchOutcomes outcomes;
+    private final RecordAccumulator accumulator;
+    private final Metadata metadata;
+    private final ProducerMetrics metrics;
+    private final SenderSettings settings;
+    private final ExponentialBackoff retryBackoff;
+    private final BooleanSupplier closingForcibly;
+
+    BatchCompleter(ProducerIdentity identity, InFlightBatches inFlight, BatchOutcomes outcomes,
+                   RecordAccumulator accumulator, Metadata metadata, ProducerMetrics metrics, SenderSettings settings,
+                   BooleanSupplier closingForcibly) {
+        this.identity = identity;
+        this.inFlight = inFlight;
+        this.outcomes = outcomes;
+        this.accumulator = accumulator;
+        this.metadata = metadata;
+        this.metrics = metrics;
+        this.settings = settings;
+        this.retryBackoff = ExponentialBackoff.of(settings.retryBackoffMs(), settings.retryBackoffMaxMs());
+        this.closingForcibly = closingForcibly;
+    }
+
+    /**
+     * The request carrying the batch is over, with {@code error} for the batch (NONE on success).
+     *
+     * @param leaderChanged the response named a new leader for the partition, so a retry need not back off
+     */
+    void complete(ProducerBatch batch, Errors error, String message, long baseOffset, long logAppendTimeMs,
+                  boolean leaderChanged, long now) {
+        inFlight.remove(batch);
+        if (batch.isDone()) {
+            // Expired or aborted while this request was out. A late success still tells the identity that
+            // the broker has these sequences, which spares an epoch bump.
+            if (error == Errors.NONE) {
+                identity.onAcknowledged(batch);
+            }
+            accumulator.deallocate(batch);
+            return;
+        }
+        if (error == Errors.NONE) {
+            succeed(batch, baseOffset, logAppendTimeMs);
+            return;
+        }
+        if (error.refreshesMetadata()) {
+            metadata.requestUpdate();
+        }
+        ProducerIdentity.Verdict verdict = identity.onError(batch, error);
+        if (verdict == ProducerIdentity.Verdict.SUCCEED) {
+            succeed(batch, -1, -1); // DUPLICATE_SEQUENCE_NUMBER: the broker already has it
+            return;
+        }
+        boolean retriable = verdict == null ? error.isRetriable() : verdict == ProducerIdentity.Verdict.RETRY;
+        if (retriable && canRetry(batch, now)) {
+            long backoffMs = leaderChanged ? 0 : retryBackoff.backoffMs(batch.attempts());
+            log.debug("Retrying {} after {} ({}), attempt {}, backoff {} ms", batch, error, message,
+                    batch.attempts() + 1, backoffMs);
+            batch.backOff(now, backoffMs, error + (message.isEmpty() ? "" : ": " + message));
+            metrics.recordRetry();
+            accumulator.reenqueue(batch);
+            return;
+        }
+        fail(batch, finalException(batch, error, message, retriable, now), true);
+    }
+
+    /** The request could not be sent at all (no API version both sides speak): the batch fails unsent. */
+    void failUnsent(ProducerBatch batch, RuntimeException exception) {
+        inFlight.remove(batch);
+        fail(batch, exception, false);
+    }
+
+    /** An acks=0 request was written: that is all the acknowledgement there will be. */
+    void completeUnacknowledged(ProducerBatch batch) {
+        inFlight.remove(batch);
+        succeed(batch, -1, -1);
+    }
+
+    private RuntimeException finalException(ProducerBatch batch, Errors error, String message, boolean retriable,
+                                            long now) {
+        if (error == Errors.MESSAGE_TOO_LARGE || error == Errors.RECORD_LIST_TOO_LARGE) {
+            return new RecordTooLargeException("The broker refused a batch of " + batch.recordCount()
+                    + " record(s) (" + batch.encodedSizeInBytes() + " bytes) for " + batch.topicPartition()
+                    + " as too large: " + error + (message.isEmpty() ? "" : ": " + message));
+        }
+        if (retriable && now - batch.createdMs() >= settings.deliveryTimeoutMs()) {
+            return new TimeoutException("Delivery of " + batch.recordCount() + " record(s) to "
+                    + batch.topicPartition() + " timed out after " + (now - batch.createdMs())
+                    + " ms (delivery.timeout.ms); last error " + error.exception(message).getMessage());
+        }
+        return error.exception(message.isEmpty() ? "producing to " + batch.topicPartition() : message);
+    }
+
+    private boolean canRetry(ProducerBatch batch, long now) {
+        return !closingForcibly.getAsBoolean() && batch.attempts() < settings.retries()
+                && now - batch.createdMs() < settings.deliveryTimeoutMs();
+    }
+
+    private void succeed(ProducerBatch batch, long baseOffset, long logAppendTimeMs) {
+        identity.onAcknowledged(batch);
+        outcomes.succeed(batch, baseOffset, logAppendTimeMs);
+    }
+
+    /** Fails a batch for good; the identity notes the sequences it may leave missing. */
+    private void fail(ProducerBatch batch, RuntimeException exception, boolean wasSent) {
+        if (!batch.isDone()) {
+            identity.onFailed(batch);
+        }
+        outcomes.fail(batch, exception, wasSent);
+    }
+
+    /** Fails queued and in-flight batches older than {@code delivery.timeout.ms}. */
+    void expire(long now) {
+        for (ProducerBatch batch : accumulator.expiredBatches(now)) {
+            fail(batch, expiredException(batch, now), batch.attempts() > 0);
+        }
+        long cutoff = now - settings.deliveryTimeoutMs();
+        if (inFlight.oldestUndoneCreatedMs() <= cutoff) {
+            List<ProducerBatch> expired = new ArrayList<>();
+            inFlight.forEach(batch -> {
+                if (!batch.isDone() && batch.createdMs() <= cutoff) {
+                    expired.add(batch);
+                }
+            });
+            for (ProducerBatch batch : expired) {
+                // Its buffer stays with the request until the request completes.
+                fail(batch, expiredException(batch, now), true);
+            }
+        }
+    }
+
+    /** Milliseconds until the first in-flight batch expires (0 if one is due), or Long.MAX_VALUE. */
+    long timeToNextInFlightExpiry(long now) {
+        long oldest = inFlight.oldestUndoneCreatedMs();
+        return oldest == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, oldest + settings.deliveryTimeoutMs() - now);
+    }
+
+    private TimeoutException expiredException(ProducerBatch batch, long now) {
+        String held = identity.holdReason();
+        String lastError = batch.lastAttemptError() == null ? ""
+                : "; " + batch.attempts() + " attempt(s) failed, the last with " + batch.lastAttemptError();
+        return new TimeoutException("Expiring " + batch.recordCount() + " record(s) for " + batch.topicPartition()
+                + ": " + (now - batch.createdMs()) + " ms has passed since batch creation (delivery.timeout.ms is "
+                + settings.deliveryTimeoutMs() + ")" + lastError + (held == null ? "" : "; " + held));
+    }
+
+    /** Forced close: every queued and in-flight batch fails with {@code ProducerClosedException}. */
+    void abortAll() {
+        for (ProducerBatch batch : accumulator.drainAll()) {
+            outcomes.abort(batch, batch.attempts() > 0);
+        }
+        for (ProducerBatch batch : inFlight.removeAll()) {
+            outcomes.abort(batch, true);
+            accumulator.deallocate(batch); // for a batch that had already ended (expired) while out
+        }
+    }
+}
