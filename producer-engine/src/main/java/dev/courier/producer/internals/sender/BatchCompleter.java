@@ -138,8 +138,17 @@ final class BatchCompleter {
 
     /** Fails queued and in-flight batches older than {@code delivery.timeout.ms}. */
     void expire(long now) {
-        for (ProducerBatch batch : accumulator.expiredBatches(now)) {
-            fail(batch, expiredException(batch, now), batch.attempts() > 0);
+        List<ProducerBatch> expiredInQueue = accumulator.expiredBatches(now);
+        String heldBackBy = null; // the last attempt error of an earlier batch of the same partition
+        for (int i = 0; i < expiredInQueue.size(); i++) {
+            ProducerBatch batch = expiredInQueue.get(i);
+            if (i == 0 || !batch.topicPartition().equals(expiredInQueue.get(i - 1).topicPartition())) {
+                heldBackBy = inFlight.lastAttemptErrorOf(batch.topicPartition());
+            }
+            if (batch.lastAttemptError() != null) {
+                heldBackBy = batch.lastAttemptError();
+            }
+            fail(batch, expiredException(batch, now, heldBackBy), batch.attempts() > 0);
         }
         long cutoff = now - settings.deliveryTimeoutMs();
         if (inFlight.oldestUndoneCreatedMs() <= cutoff) {
@@ -151,7 +160,7 @@ final class BatchCompleter {
             });
             for (ProducerBatch batch : expired) {
                 // Its buffer stays with the request until the request completes.
-                fail(batch, expiredException(batch, now), true);
+                fail(batch, expiredException(batch, now, null), true);
             }
         }
     }
@@ -162,10 +171,16 @@ final class BatchCompleter {
         return oldest == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, oldest + settings.deliveryTimeoutMs() - now);
     }
 
-    private TimeoutException expiredException(ProducerBatch batch, long now) {
+    /**
+     * @param heldBackBy for a batch never attempted, the last error of an earlier batch of its partition that
+     *                   kept it queued (its partition sends in order), or null
+     */
+    private TimeoutException expiredException(ProducerBatch batch, long now, String heldBackBy) {
         String held = identity.holdReason();
-        String lastError = batch.lastAttemptError() == null ? ""
-                : "; " + batch.attempts() + " attempt(s) failed, the last with " + batch.lastAttemptError();
+        String lastError = batch.lastAttemptError() != null
+                ? "; " + batch.attempts() + " attempt(s) failed, the last with " + batch.lastAttemptError()
+                : heldBackBy != null ? "; queued behind a batch of the partition whose last attempt failed with "
+                        + heldBackBy : "";
         return new TimeoutException("Expiring " + batch.recordCount() + " record(s) for " + batch.topicPartition()
                 + ": " + (now - batch.createdMs()) + " ms has passed since batch creation (delivery.timeout.ms is "
                 + settings.deliveryTimeoutMs() + ")" + lastError + (held == null ? "" : "; " + held));

@@ -6,7 +6,9 @@ import dev.courier.producer.internals.metadata.TopicPartition;
 import dev.courier.producer.internals.protocol.Errors;
 import dev.courier.producer.internals.record.Sequences;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +38,10 @@ import org.slf4j.LoggerFactory;
  *   <li>A bump waits until no produce request is in flight, then increments the epoch locally (or asks
  *       for a new producer id once the epoch is exhausted); every partition restarts at sequence 0 and
  *       queued batches of the old epoch are re-stamped when drained.</li>
+ *   <li>A bump also waits for every queued batch whose last attempt ended without an answer (request
+ *       timeout, lost connection): the broker may have written it, and a re-stamped copy would then be
+ *       written a second time. Until the bump, such batches alone may be drained, in their own epoch, so
+ *       the broker's answer (written, duplicate, or refused) settles them first.</li>
  * </ul>
  *
  * <p>Which batches are in flight, and where they went, it reads from {@link InFlightBatches}, their one
@@ -50,6 +56,11 @@ final class IdempotenceManager implements DrainGate {
     private short epoch = -1;
     private boolean bumpRequired;
     private final Map<TopicPartition, PartitionSequences> partitions = new HashMap<>();
+    /**
+     * Batches of the current epoch back in their queue after an attempt with no answer: the broker may
+     * have written them. Sent again in this epoch before any bump (see the class comment).
+     */
+    private final Set<ProducerBatch> outcomeUnknown = new HashSet<>();
 
     /** Per-partition sequence state for the current producer id and epoch. */
     private static final class PartitionSequences {
@@ -83,18 +94,46 @@ final class IdempotenceManager implements DrainGate {
         epoch = newEpoch;
         bumpRequired = false;
         partitions.clear();
+        outcomeUnknown.clear();
     }
 
     @Override
     public boolean mayDrain(ProducerBatch first, int leaderId) {
-        if (producerId < 0 || bumpRequired) {
+        if (producerId < 0) {
             return false;
         }
         TopicPartition tp = first.topicPartition();
         PartitionSequences p = partitions.get(tp);
+        if (bumpRequired) {
+            // Only partitions holding a batch the broker may already have drain, in their own epoch and
+            // order (retries ahead of it included), so that its answer comes before any re-stamp.
+            return isCurrent(first) && hasOutcomeUnknown(tp) && mayFollowInFlight(p, tp, leaderId);
+        }
         if (p != null && p.unresolved) {
             return false;
         }
+        return mayFollowInFlight(p, tp, leaderId);
+    }
+
+    private boolean hasOutcomeUnknown(TopicPartition tp) {
+        for (ProducerBatch batch : outcomeUnknown) {
+            if (batch.topicPartition().equals(tp)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The broker refused a batch at or behind the next sequence it expects: it wrote nothing from there on,
+     * so the partition's later batches without an answer were not written either.
+     */
+    private void notWrittenFromHereOn(TopicPartition tp) {
+        outcomeUnknown.removeIf(batch -> batch.topicPartition().equals(tp));
+    }
+
+    /** Same node as the partition's in-flight batches, and never pipelined behind an epoch's first batch. */
+    private boolean mayFollowInFlight(PartitionSequences p, TopicPartition tp, int leaderId) {
         int inFlightNode = inFlight.nodeOf(tp);
         if (inFlightNode < 0) {
             return true;
@@ -107,6 +146,7 @@ final class IdempotenceManager implements DrainGate {
     @Override
     public void prepare(ProducerBatch batch) {
         if (batch.hasSequence() && batch.producerId() == producerId && batch.producerEpoch() == epoch) {
+            outcomeUnknown.remove(batch); // sent again: its answer will settle it
             return; // a retry keeps its sequence
         }
         PartitionSequences p = sequencesFor(batch.topicPartition());
@@ -120,6 +160,7 @@ final class IdempotenceManager implements DrainGate {
 
     /** The broker wrote the batch (or already had it). */
     void acknowledged(ProducerBatch batch) {
+        outcomeUnknown.remove(batch);
         if (!isCurrent(batch)) {
             return;
         }
@@ -134,6 +175,7 @@ final class IdempotenceManager implements DrainGate {
      * unknown, so its partition stays unresolved until the in-flight batches tell.
      */
     void failedAfterSequencing(ProducerBatch batch) {
+        outcomeUnknown.remove(batch); // its partition's resolution takes over
         if (!isCurrent(batch)) {
             return;
         }
@@ -149,6 +191,13 @@ final class IdempotenceManager implements DrainGate {
      * for any producer.
      */
     ProducerIdentity.Verdict onError(ProducerBatch batch, Errors error) {
+        if (error == Errors.REQUEST_TIMED_OUT || error == Errors.NETWORK_EXCEPTION) {
+            if (isCurrent(batch)) {
+                outcomeUnknown.add(batch); // no answer: the broker may have written it
+            }
+        } else {
+            outcomeUnknown.remove(batch); // the broker answered: it did not write the batch
+        }
         switch (error) {
             case DUPLICATE_SEQUENCE_NUMBER:
                 return ProducerIdentity.Verdict.SUCCEED;
@@ -172,11 +221,13 @@ final class IdempotenceManager implements DrainGate {
                             + "record(s), which land after those later ones", batch.topicPartition(),
                             batch.baseSequence(), p.lastAckedSequence, producerId, epoch, batch.recordCount());
                 }
+                notWrittenFromHereOn(batch.topicPartition());
                 requestBump();
                 return ProducerIdentity.Verdict.RETRY;
             case UNKNOWN_PRODUCER_ID:
                 log.warn("{}: the broker has no state for producer id {} (UNKNOWN_PRODUCER_ID); bumping the epoch",
                         batch.topicPartition(), producerId);
+                notWrittenFromHereOn(batch.topicPartition());
                 requestBump();
                 return ProducerIdentity.Verdict.RETRY;
             case INVALID_PRODUCER_EPOCH:
@@ -211,7 +262,7 @@ final class IdempotenceManager implements DrainGate {
      * is dropped instead, so that {@link #needsProducerId()} asks for a new one.
      */
     void maybeBump(boolean produceRequestsInFlight) {
-        if (!bumpRequired || produceRequestsInFlight) {
+        if (!bumpRequired || produceRequestsInFlight || !outcomeUnknown.isEmpty()) {
             return;
         }
         bumpRequired = false;

@@ -245,6 +245,65 @@ class IdempotenceManagerTests {
         assertThat(decode(sendOne(tp1, 1)).baseSequence()).isZero();
     }
 
+    /**
+     * The duplicate an epoch bump could cause: a batch whose request went unanswered may have been written;
+     * re-stamped for the new epoch, the broker would write it again. It is sent again in its own epoch first.
+     */
+    @Test
+    void aBumpWaitsUntilABatchTheBrokerMayHaveWrittenIsAnsweredInItsOwnEpoch() throws Exception {
+        cluster = clusterWithLeaders(0, 1);
+        idempotence.producerIdReceived(PRODUCER_ID, (short) 0);
+        acknowledgedBatch(tp0);
+        acknowledgedBatch(tp1);
+        ProducerBatch unanswered = sendOne(tp1, 2);
+        ProducerBatch refused = sendOne(tp0, 1);
+
+        inFlight.remove(unanswered);
+        assertThat(idempotence.onError(unanswered, Errors.REQUEST_TIMED_OUT)).isNull(); // the error table retries it
+        accumulator.reenqueue(unanswered);
+        inFlight.remove(refused);
+        assertThat(idempotence.onError(refused, Errors.OUT_OF_ORDER_SEQUENCE_NUMBER)) // at the expected sequence
+                .isEqualTo(ProducerIdentity.Verdict.RETRY);
+        accumulator.reenqueue(refused);
+        assertThat(idempotence.bumpRequired()).isTrue();
+
+        idempotence.maybeBump(false);
+        assertThat(idempotence.epoch()).as("no bump while a batch's outcome is unknown").isZero();
+        assertThat(drainAndSend(node0)).as("the partition that needs the bump waits").isEmpty();
+        List<ProducerBatch> settling = drainAndSend(node1);
+        assertThat(settling).containsExactly(unanswered);
+        assertThat(decode(unanswered).producerEpoch()).isZero();
+        assertThat(decode(unanswered).baseSequence()).isEqualTo(1);
+
+        inFlight.remove(unanswered);
+        assertThat(idempotence.onError(unanswered, Errors.DUPLICATE_SEQUENCE_NUMBER))
+                .isEqualTo(ProducerIdentity.Verdict.SUCCEED); // it had been written: the answer says so
+        idempotence.acknowledged(unanswered);
+        idempotence.maybeBump(false);
+        assertThat(idempotence.epoch()).isEqualTo((short) 1);
+        DecodedBatch resent = decode(drainAndSend(node0).get(0));
+        assertThat(resent.producerEpoch()).isEqualTo((short) 1);
+        assertThat(resent.baseSequence()).isZero();
+    }
+
+    @Test
+    void aPartitionThatRefusedASequenceWroteNothingAfterItSoItsUnansweredBatchesNeedNoSettling() throws Exception {
+        idempotence.producerIdReceived(PRODUCER_ID, (short) 0);
+        acknowledgedBatch(tp0);
+        ProducerBatch refused = sendOne(tp0, 1);
+        ProducerBatch unanswered = sendOne(tp0, 1);
+
+        inFlight.remove(unanswered);
+        idempotence.onError(unanswered, Errors.NETWORK_EXCEPTION);
+        inFlight.remove(refused);
+        idempotence.onError(refused, Errors.OUT_OF_ORDER_SEQUENCE_NUMBER); // at the expected sequence
+        accumulator.reenqueue(unanswered);
+        accumulator.reenqueue(refused);
+
+        idempotence.maybeBump(false);
+        assertThat(idempotence.epoch()).isEqualTo((short) 1);
+    }
+
     @Test
     void aPartitionsFirstBatchOfAnEpochTravelsAloneUntilAcknowledged() throws Exception {
         idempotence.producerIdReceived(PRODUCER_ID, (short) 0);

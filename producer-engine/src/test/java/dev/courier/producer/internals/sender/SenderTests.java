@@ -531,6 +531,25 @@ class SenderTests {
         }
 
         @Test
+        void aBatchQueuedBehindARefusedOneExpiresNamingWhatHeldItsPartitionBack() {
+            startIdempotent("request.timeout.ms", 1000, "delivery.timeout.ms", 3000, "retry.backoff.ms", 5000,
+                    "retry.backoff.max.ms", 5000);
+            CompletableFuture<RecordMetadata> first = send(0, "a");
+            step();
+            CompletableFuture<RecordMetadata> second = send(0, "b");
+            step(); // an epoch's first batch travels alone: "b" waits in the queue
+            client.respond(error(Errors.NOT_ENOUGH_REPLICAS));
+            step();
+            advance(3000);
+
+            assertThat(failureOf(first)).hasMessageContaining("NOT_ENOUGH_REPLICAS");
+            assertThat(failureOf(second)).isInstanceOf(TimeoutException.class)
+                    .hasMessageContaining("queued behind a batch of the partition whose last attempt failed with "
+                            + "NOT_ENOUGH_REPLICAS");
+            assertAllMemoryReturned();
+        }
+
+        @Test
         void expiresWhileInFlight() {
             start("request.timeout.ms", 3000, "delivery.timeout.ms", 3000);
             CompletableFuture<RecordMetadata> future = send(0, "a");
