@@ -5,11 +5,14 @@ import dev.courier.producer.errors.TimeoutException;
 import dev.courier.producer.internals.accumulator.ProducerBatch;
 import dev.courier.producer.internals.accumulator.RecordAccumulator;
 import dev.courier.producer.internals.metadata.Metadata;
+import dev.courier.producer.internals.metadata.TopicPartition;
 import dev.courier.producer.internals.metrics.ProducerMetrics;
 import dev.courier.producer.internals.protocol.Errors;
 import dev.courier.producer.internals.util.ExponentialBackoff;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +37,11 @@ final class BatchCompleter {
     private final SenderSettings settings;
     private final ExponentialBackoff retryBackoff;
     private final BooleanSupplier closingForcibly;
+    /**
+     * The last error a partition's batch got, until one of its batches succeeds: a batch that expires
+     * without an attempt of its own waited behind it (a partition sends in order), and says so.
+     */
+    private final Map<TopicPartition, String> partitionErrors = new HashMap<>();
 
     BatchCompleter(ProducerIdentity identity, InFlightBatches inFlight, BatchOutcomes outcomes,
                    RecordAccumulator accumulator, Metadata metadata, ProducerMetrics metrics, SenderSettings settings,
@@ -67,9 +75,13 @@ final class BatchCompleter {
             return;
         }
         if (error == Errors.NONE) {
+            if (!partitionErrors.isEmpty()) {
+                partitionErrors.remove(batch.topicPartition());
+            }
             succeed(batch, baseOffset, logAppendTimeMs);
             return;
         }
+        partitionErrors.put(batch.topicPartition(), error + (message.isEmpty() ? "" : ": " + message));
         if (error.refreshesMetadata()) {
             metadata.requestUpdate();
         }
@@ -138,16 +150,8 @@ final class BatchCompleter {
 
     /** Fails queued and in-flight batches older than {@code delivery.timeout.ms}. */
     void expire(long now) {
-        List<ProducerBatch> expiredInQueue = accumulator.expiredBatches(now);
-        String heldBackBy = null; // the last attempt error of an earlier batch of the same partition
-        for (int i = 0; i < expiredInQueue.size(); i++) {
-            ProducerBatch batch = expiredInQueue.get(i);
-            if (i == 0 || !batch.topicPartition().equals(expiredInQueue.get(i - 1).topicPartition())) {
-                heldBackBy = inFlight.lastAttemptErrorOf(batch.topicPartition());
-            }
-            if (batch.lastAttemptError() != null) {
-                heldBackBy = batch.lastAttemptError();
-            }
+        for (ProducerBatch batch : accumulator.expiredBatches(now)) {
+            String heldBackBy = batch.lastAttemptError() == null ? partitionErrors.get(batch.topicPartition()) : null;
             fail(batch, expiredException(batch, now, heldBackBy), batch.attempts() > 0);
         }
         long cutoff = now - settings.deliveryTimeoutMs();
@@ -172,14 +176,14 @@ final class BatchCompleter {
     }
 
     /**
-     * @param heldBackBy for a batch never attempted, the last error of an earlier batch of its partition that
-     *                   kept it queued (its partition sends in order), or null
+     * @param heldBackBy for a batch never attempted, the last error of its partition (earlier batches that
+     *                   kept it queued), or null
      */
     private TimeoutException expiredException(ProducerBatch batch, long now, String heldBackBy) {
         String held = identity.holdReason();
         String lastError = batch.lastAttemptError() != null
                 ? "; " + batch.attempts() + " attempt(s) failed, the last with " + batch.lastAttemptError()
-                : heldBackBy != null ? "; queued behind a batch of the partition whose last attempt failed with "
+                : heldBackBy != null ? "; queued behind batches of the partition whose last attempt failed with "
                         + heldBackBy : "";
         return new TimeoutException("Expiring " + batch.recordCount() + " record(s) for " + batch.topicPartition()
                 + ": " + (now - batch.createdMs()) + " ms has passed since batch creation (delivery.timeout.ms is "

@@ -73,12 +73,6 @@ public final class InFlightBatches {
         return partition == null ? -1 : partition.nodeId;
     }
 
-    /** The last attempt error of the partition's earliest batch in flight, or null. */
-    public String lastAttemptErrorOf(TopicPartition tp) {
-        PartitionBatches partition = byPartition.get(tp);
-        return partition == null ? null : partition.batches.get(0).lastAttemptError();
-    }
-
     public boolean isEmpty() {
         return count == 0;
     }

@@ -158,9 +158,10 @@ public final class Sender implements Runnable {
                 notReadyTimeoutMs = Math.min(notReadyTimeoutMs, client.pollDelayMs(node, now));
             }
         }
+        // Before draining: a batch past its delivery timeout must fail, not go out once more.
+        completer.expire(now);
         Map<Integer, List<ProducerBatch>> drained = accumulator.drain(cluster, readyNodes, settings.maxRequestSize(), now,
                 drainGate);
-        completer.expire(now);
         long pollTimeoutMs = Math.min(ready.nextReadyCheckDelayMs(), notReadyTimeoutMs);
         pollTimeoutMs = Math.min(pollTimeoutMs, completer.timeToNextInFlightExpiry(now));
         if (!readyNodes.isEmpty()) {

@@ -536,16 +536,20 @@ class SenderTests {
                     "retry.backoff.max.ms", 5000);
             CompletableFuture<RecordMetadata> first = send(0, "a");
             step();
-            CompletableFuture<RecordMetadata> second = send(0, "b");
-            step(); // an epoch's first batch travels alone: "b" waits in the queue
             client.respond(error(Errors.NOT_ENOUGH_REPLICAS));
             step();
-            advance(3000);
-
+            advance(10);
+            CompletableFuture<RecordMetadata> second = send(0, "b"); // waits behind "a", which backs off
+            step();
+            advance(2990);
             assertThat(failureOf(first)).hasMessageContaining("NOT_ENOUGH_REPLICAS");
+            assertThat(second).isNotDone();
+
+            advance(10); // "b" expires after "a" has gone, without an attempt of its own
             assertThat(failureOf(second)).isInstanceOf(TimeoutException.class)
-                    .hasMessageContaining("queued behind a batch of the partition whose last attempt failed with "
+                    .hasMessageContaining("queued behind batches of the partition whose last attempt failed with "
                             + "NOT_ENOUGH_REPLICAS");
+            assertThat(produceRequests()).hasSize(1);
             assertAllMemoryReturned();
         }
 
