@@ -69,7 +69,9 @@ public final class TemplateOverhead {
                 Integer.parseInt(option("linger", "0")), Integer.parseInt(option("batch", "16384")), "none",
                 false, 0, Integer.parseInt(option("records", "400000")));
         List<Variant> variants = new ArrayList<>();
-        for (String name : option("variants", "raw,raw_future,template,template_meters,template_observation").split(",")) {
+        for (String name : option("variants",
+                "raw,raw_future,template,template_meters,template_observation,kafka_template,kafka_template_meters,"
+                        + "kafka_template_observation").split(",")) {
             variants.add(Variant.valueOf(name.trim().toUpperCase(Locale.ROOT)));
         }
         String brokerKind = option("broker", "standin");
@@ -117,7 +119,7 @@ public final class TemplateOverhead {
             byVariant.computeIfAbsent(r.variant(), v -> new ArrayList<>()).add(r);
         }
         StringBuilder md = new StringBuilder();
-        md.append("# ProducerTemplate overhead over the raw engine\n\n");
+        md.append("# ProducerTemplate overhead over the raw engine, and against spring-kafka's KafkaTemplate\n\n");
         md.append(String.format(Locale.ROOT, "Run %s, %.0f s. Settings (every variant): `%s`, %,d records of %d B "
                         + "per round, %d partitions, byte-array serializers, %d measured rounds per variant, "
                         + "the order rotating and flipping every round.%n%n", LocalDate.now(), elapsed,
@@ -149,11 +151,41 @@ public final class TemplateOverhead {
                     tput / median(raw, Round::recordsPerSecond), cpu / median(raw, Round::cpuNanosPerRecord),
                     alloc / median(raw, Round::bytesPerRecord), perRound));
         }
+        appendAgainstKafkaTemplate(md, byVariant);
         md.append("\nNoise: a 2-core machine, and the broker (stand-in or real) runs in the same JVM on the same "
                 + "cores. At millions of records per second a round lasts about a second, so single rounds swing "
                 + "(see the per-round ratios); read the medians. CPU per record is steadier, and bytes per record "
                 + "(per-thread allocation counters) are nearly exact.\n");
         return md.toString();
+    }
+
+    /** ProducerTemplate against spring-kafka's KafkaTemplate, like for like (bare, with meters, observed). */
+    private static void appendAgainstKafkaTemplate(StringBuilder md, Map<Variant, List<Round>> byVariant) {
+        Variant[][] pairs = {
+                {Variant.TEMPLATE, Variant.KAFKA_TEMPLATE},
+                {Variant.TEMPLATE_METERS, Variant.KAFKA_TEMPLATE_METERS},
+                {Variant.TEMPLATE_OBSERVATION, Variant.KAFKA_TEMPLATE_OBSERVATION}};
+        StringBuilder rows = new StringBuilder();
+        for (Variant[] pair : pairs) {
+            List<Round> ours = byVariant.get(pair[0]);
+            List<Round> theirs = byVariant.get(pair[1]);
+            if (ours == null || theirs == null) {
+                continue;
+            }
+            rows.append(String.format(Locale.ROOT, "| %s / %s | %.2f | %.2f | %.2f | %.2f |%n", pair[0].displayName,
+                    pair[1].displayName,
+                    median(ours, Round::recordsPerSecond) / median(theirs, Round::recordsPerSecond),
+                    median(ours, Round::cpuNanosPerRecord) / median(theirs, Round::cpuNanosPerRecord),
+                    median(ours, Round::bytesPerRecord) / median(theirs, Round::bytesPerRecord),
+                    median(ours, Round::p99Micros) / median(theirs, Round::p99Micros)));
+        }
+        if (rows.length() > 0) {
+            md.append("\n## ProducerTemplate / spring-kafka's KafkaTemplate\n\n");
+            md.append("Same settings and serializers; KafkaTemplate comes from Spring Boot's Kafka auto-configuration "
+                    + "over kafka-clients. Throughput: higher is better; CPU, allocation, p99: lower is better.\n\n");
+            md.append("| Pair | throughput | CPU/record | alloc/record | p99 |\n|---|---:|---:|---:|---:|\n");
+            md.append(rows);
+        }
     }
 
     private static double median(List<Round> rounds, ToDoubleFunction<Round> metric) {

@@ -2,7 +2,6 @@ package dev.courier.benchmarks.perf;
 
 import dev.courier.producer.CourierProducer;
 import dev.courier.producer.ProducerRecord;
-import dev.courier.producer.serialization.ByteArraySerializer;
 import dev.courier.producer.spring.ProducerConfigCustomizer;
 import dev.courier.producer.spring.ProducerTemplate;
 import dev.courier.producer.spring.autoconfigure.CourierProducerAutoConfiguration;
@@ -23,6 +22,10 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.metrics.KafkaMetricsAutoConfiguration;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * One producer for one round of {@link TemplateOverhead}: the raw {@link CourierProducer}, or a
@@ -38,7 +41,10 @@ abstract sealed class TemplateSession extends MeasuredSession {
         RAW_FUTURE("raw engine, future"),
         TEMPLATE("template"),
         TEMPLATE_METERS("template + MeterRegistry"),
-        TEMPLATE_OBSERVATION("template + ObservationRegistry");
+        TEMPLATE_OBSERVATION("template + ObservationRegistry"),
+        KAFKA_TEMPLATE("KafkaTemplate"),
+        KAFKA_TEMPLATE_METERS("KafkaTemplate + MeterRegistry"),
+        KAFKA_TEMPLATE_OBSERVATION("KafkaTemplate + ObservationRegistry");
 
         final String displayName;
 
@@ -61,6 +67,8 @@ abstract sealed class TemplateSession extends MeasuredSession {
         return switch (variant) {
             case RAW -> new Raw(config, clientId, false);
             case RAW_FUTURE -> new Raw(config, clientId, true);
+            case KAFKA_TEMPLATE, KAFKA_TEMPLATE_METERS, KAFKA_TEMPLATE_OBSERVATION ->
+                    new SpringKafkaTemplate(variant, config, clientId);
             default -> new Template(variant, config, clientId);
         };
     }
@@ -89,7 +97,8 @@ abstract sealed class TemplateSession extends MeasuredSession {
 
         Raw(Map<String, Object> config, String clientId, boolean viaFuture) {
             super(clientId);
-            producer = new CourierProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+            producer = new CourierProducer<>(config, new dev.courier.producer.serialization.ByteArraySerializer(),
+                    new dev.courier.producer.serialization.ByteArraySerializer());
             this.viaFuture = viaFuture;
         }
 
@@ -160,19 +169,121 @@ abstract sealed class TemplateSession extends MeasuredSession {
         }
     }
 
+    /**
+     * spring-kafka's {@code KafkaTemplate} as Spring Boot's own auto-configuration builds it, over kafka-clients,
+     * with the same producer settings and byte-array serializers: what a Spring user compares the template with.
+     * With a {@link MeterRegistry} the template times each send and the client's metrics are bound (Boot's
+     * {@code KafkaMetricsAutoConfiguration}); with an {@link ObservationRegistry}, template observations are on.
+     */
+    static final class SpringKafkaTemplate extends TemplateSession {
+        private final ConfigurableApplicationContext context;
+        private final KafkaTemplate<byte[], byte[]> template;
+        private org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>[] kafkaRecords;
+
+        @SuppressWarnings("unchecked")
+        SpringKafkaTemplate(Variant variant, Map<String, Object> config, String clientId) {
+            super(clientId);
+            Class<?>[] sources = switch (variant) {
+                case KAFKA_TEMPLATE_METERS -> new Class<?>[] {SpringKafkaMinimal.class, SpringKafkaMeters.class};
+                case KAFKA_TEMPLATE_OBSERVATION -> new Class<?>[] {SpringKafkaMinimal.class, WithObservationRegistry.class};
+                default -> new Class<?>[] {SpringKafkaMinimal.class};
+            };
+            Map<String, Object> properties = new HashMap<>();
+            properties.put("spring.kafka.bootstrap-servers", String.valueOf(config.get("bootstrap.servers")));
+            properties.put("spring.kafka.producer.client-id", clientId);
+            properties.put("spring.kafka.producer.key-serializer", ByteArraySerializer.class.getName());
+            properties.put("spring.kafka.producer.value-serializer", ByteArraySerializer.class.getName());
+            properties.put("spring.kafka.template.observation-enabled", variant == Variant.KAFKA_TEMPLATE_OBSERVATION);
+            properties.put("logging.config", "classpath:courier-bench-logback.xml");
+            config.forEach((key, value) -> {
+                if (!key.equals("bootstrap.servers") && !key.equals("client.id")) {
+                    properties.put("spring.kafka.producer.properties[" + key + "]", String.valueOf(value));
+                }
+            });
+            context = new SpringApplicationBuilder(sources)
+                    .web(WebApplicationType.NONE)
+                    .bannerMode(Banner.Mode.OFF)
+                    .logStartupInfo(false)
+                    .registerShutdownHook(false)
+                    .properties(properties)
+                    .run();
+            template = context.getBean(KafkaTemplate.class);
+        }
+
+        @Override
+        List<String> threadNamePrefixes() {
+            // DefaultKafkaProducerFactory suffixes the client id ("<id>-1"): a prefix still matches.
+            return List.of("kafka-producer-network-thread | " + clientId);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        void prepare(String topic, byte[][] values) {
+            kafkaRecords = new org.apache.kafka.clients.producer.ProducerRecord[values.length];
+            for (int i = 0; i < values.length; i++) {
+                kafkaRecords[i] = new org.apache.kafka.clients.producer.ProducerRecord<>(topic, values[i]);
+            }
+        }
+
+        @Override
+        int partitionsFor(String topic) {
+            return template.partitionsFor(topic).size();
+        }
+
+        @Override
+        void send(int index, Ack ack) {
+            template.send(kafkaRecords[index]).whenComplete(ack);
+            kafkaRecords[index] = null;
+        }
+
+        @Override
+        public void close() {
+            context.close();
+        }
+    }
+
+    /** Spring Boot's Kafka auto-configuration only (it makes the producer factory and the template). */
+    @Configuration(proxyBeanMethods = false)
+    @ImportAutoConfiguration(KafkaAutoConfiguration.class)
+    static class SpringKafkaMinimal {
+    }
+
+    /** A registry, and Boot's binding of the Kafka client's metrics to it, as Actuator would have. */
+    @Configuration(proxyBeanMethods = false)
+    @ImportAutoConfiguration(KafkaMetricsAutoConfiguration.class)
+    static class SpringKafkaMeters {
+
+        @Bean
+        SimpleMeterRegistry meterRegistry() {
+            return new SimpleMeterRegistry();
+        }
+    }
+
+    /** An observation registry whose observations become timers, as Actuator sets it up. */
+    @Configuration(proxyBeanMethods = false)
+    static class WithObservationRegistry {
+
+        @Bean
+        ObservationRegistry observationRegistry() {
+            ObservationRegistry registry = ObservationRegistry.create();
+            registry.observationConfig().observationHandler(new DefaultMeterObservationHandler(new SimpleMeterRegistry()));
+            return registry;
+        }
+    }
+
     /** The starter's core auto-configuration only, with byte-array serializers as in the raw variant. */
     @Configuration(proxyBeanMethods = false)
     @ImportAutoConfiguration(CourierProducerAutoConfiguration.class)
     static class Minimal {
 
         @Bean(CourierProducerAutoConfiguration.KEY_SERIALIZER_BEAN)
-        ByteArraySerializer courierKeySerializer() {
-            return new ByteArraySerializer();
+        dev.courier.producer.serialization.ByteArraySerializer courierKeySerializer() {
+            return new dev.courier.producer.serialization.ByteArraySerializer();
         }
 
         @Bean(CourierProducerAutoConfiguration.VALUE_SERIALIZER_BEAN)
-        ByteArraySerializer courierValueSerializer() {
-            return new ByteArraySerializer();
+        dev.courier.producer.serialization.ByteArraySerializer courierValueSerializer() {
+            return new dev.courier.producer.serialization.ByteArraySerializer();
         }
     }
 
@@ -187,16 +298,9 @@ abstract sealed class TemplateSession extends MeasuredSession {
         }
     }
 
-    /** An observation registry whose observations become timers, as Actuator sets it up; no send timer. */
+    /** The starter's observation auto-configuration over that registry; no send timer. */
     @Configuration(proxyBeanMethods = false)
     @ImportAutoConfiguration(CourierProducerObservationAutoConfiguration.class)
-    static class WithObservations {
-
-        @Bean
-        ObservationRegistry observationRegistry() {
-            ObservationRegistry registry = ObservationRegistry.create();
-            registry.observationConfig().observationHandler(new DefaultMeterObservationHandler(new SimpleMeterRegistry()));
-            return registry;
-        }
+    static class WithObservations extends WithObservationRegistry {
     }
 }
