@@ -236,8 +236,9 @@ public final class NetworkClient implements KafkaClient {
     }
 
     /**
-     * The snapshot published at the end of the sender thread's latest poll; safe from any thread. Once metadata
-     * is known it covers the cluster's brokers only, so a bootstrap address's old connection is not reported.
+     * The snapshot published at the end of the sender thread's latest poll; safe from any thread. It covers the
+     * nodes of the current metadata only (the brokers, or the bootstrap addresses before the first response and
+     * after falling back to them), so a connection of the other kind, left over, is not reported.
      */
     @Override
     public List<NodeConnection> connections() {
@@ -252,9 +253,8 @@ public final class NetworkClient implements KafkaClient {
         }
         publishedVersion = connectionStates.version();
         publishedCluster = cluster;
-        List<NodeConnection> all = connectionStates.snapshot();
-        publishedConnections = cluster.isBootstrapConfigured() ? all
-                : all.stream().filter(c -> cluster.nodeById(c.nodeId()) != null).toList();
+        publishedConnections = connectionStates.snapshot().stream()
+                .filter(connection -> cluster.nodeById(connection.nodeId()) != null).toList();
     }
 
     private void handleCompletedSends(List<ClientResponse> responses, long nowMs) {
