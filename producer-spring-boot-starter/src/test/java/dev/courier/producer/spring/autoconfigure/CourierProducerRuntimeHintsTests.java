@@ -3,8 +3,12 @@ package dev.courier.producer.spring.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.courier.producer.serialization.LongSerializer;
+import dev.courier.producer.serialization.Serializer;
 import dev.courier.producer.serialization.StringSerializer;
 import dev.courier.producer.spring.json.JacksonValueSerializer;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.aot.generate.ClassNameGenerator;
@@ -16,6 +20,8 @@ import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.aot.ApplicationContextAotGenerator;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.javapoet.ClassName;
 
 /** The hints a native image (or the JVM under Spring AOT) needs for what the producer loads by class name. */
@@ -29,8 +35,29 @@ class CourierProducerRuntimeHintsTests {
             assertThat(RuntimeHintsPredicates.reflection().onConstructorInvocation(serializer.getConstructor()))
                     .as(serializer.getName()).accepts(hints);
         }
-        assertThat(CourierProducerRuntimeHints.SERIALIZERS)
-                .as("every public serializer of the engine").hasSize(6).contains(StringSerializer.class, LongSerializer.class);
+        assertThat(CourierProducerRuntimeHints.SERIALIZERS).contains(StringSerializer.class, LongSerializer.class);
+    }
+
+    @Test
+    void everyConcreteSerializerInTheEnginesSerializationPackageIsRegistered() throws Exception {
+        RuntimeHints hints = new RuntimeHints();
+        new CourierProducerRuntimeHints().registerHints(hints, getClass().getClassLoader());
+        Resource[] classes = new PathMatchingResourcePatternResolver()
+                .getResources("classpath*:dev/courier/producer/serialization/*.class");
+        List<Class<?>> concrete = new ArrayList<>();
+        for (Resource resource : classes) {
+            String name = "dev.courier.producer.serialization." + resource.getFilename().replace(".class", "");
+            Class<?> type = Class.forName(name);
+            if (Serializer.class.isAssignableFrom(type) && !type.isInterface()
+                    && !Modifier.isAbstract(type.getModifiers()) && Modifier.isPublic(type.getModifiers())) {
+                concrete.add(type);
+            }
+        }
+        assertThat(concrete).as("serializers found").hasSizeGreaterThanOrEqualTo(6);
+        for (Class<?> type : concrete) {
+            assertThat(RuntimeHintsPredicates.reflection().onConstructorInvocation(type.getConstructor()))
+                    .as("a new serializer needs a hint: " + type.getName()).accepts(hints);
+        }
     }
 
     @Test
