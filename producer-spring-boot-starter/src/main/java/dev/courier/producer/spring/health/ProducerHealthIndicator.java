@@ -25,7 +25,8 @@ import org.springframework.boot.health.contributor.Health;
  *
  * <p>Brokers the producer has no connection to are not counted as failing: at startup, or after it closed an
  * idle connection ({@code connections.max.idle.ms}), a quiet producer is not a broken one; staleness then
- * remains the slower signal. With metadata, every broker it names must have been tried and be failing, since an
+ * remains the slower signal. Nor is a failure older than the latest metadata answer, which came from a broker
+ * that was reachable after it. With metadata, every broker it names must have been tried and be failing, since an
  * untried one may still answer. Details name the unreachable brokers ({@code unreachable}), each connection's
  * state, the known broker count, the metadata age and the delivery counts.
  *
@@ -65,7 +66,8 @@ public final class ProducerHealthIndicator extends AbstractHealthIndicator {
         builder.withDetail("brokers", status.knownBrokers())
                 .withDetail("acknowledged", status.acknowledged())
                 .withDetail("failed", status.notDelivered());
-        List<BrokerConnection> failing = status.connections().stream().filter(BrokerConnection::failing).toList();
+        List<BrokerConnection> failing = status.connections().stream()
+                .filter(connection -> failingSinceLastMetadata(connection, status)).toList();
         if (!status.connections().isEmpty()) {
             builder.withDetail("connections", describe(status.connections()));
         }
@@ -89,6 +91,16 @@ public final class ProducerHealthIndicator extends AbstractHealthIndicator {
         } else {
             builder.up();
         }
+    }
+
+    /**
+     * A failure older than the latest metadata answer says nothing about now: that answer came over a
+     * connection that worked (an idle producer may have reached the cluster through its bootstrap address and
+     * had no reason to retry the broker it lost). A broker being retried fails again and again, so stays recent.
+     */
+    private static boolean failingSinceLastMetadata(BrokerConnection connection, ProducerStatus status) {
+        return connection.failing()
+                && (status.metadataAgeMs() < 0 || connection.stateAgeMs() <= status.metadataAgeMs());
     }
 
     private static boolean everyKnownBrokerFailing(ProducerStatus status, List<BrokerConnection> failing) {

@@ -90,6 +90,14 @@ class ProducerHealthIndicatorTests {
     }
 
     @Test
+    void aFailureOlderThanTheLatestMetadataAnswerIsNotCounted() {
+        // Lost 64s ago, metadata answered 60s ago (through another connection): the broker was reachable since.
+        Health health = health(status(1, 60_000, new BrokerConnection(0, "kafka:9092", State.DISCONNECTED, 64_000, 1)));
+        assertThat(health.getStatus()).isEqualTo(Status.UP);
+        assertThat(health.getDetails()).doesNotContainKey("unreachable");
+    }
+
+    @Test
     void anIdleProducerWhoseConnectionsWereClosedIsUpWhileItsMetadataIsFresh() {
         assertThat(health(status(1, 60_000)).getStatus()).isEqualTo(Status.UP);
     }
