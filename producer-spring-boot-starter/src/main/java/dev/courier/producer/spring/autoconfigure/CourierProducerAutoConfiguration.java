@@ -99,8 +99,15 @@ public final class CourierProducerAutoConfiguration {
         }, clientId, properties.getShutdown().getMode(), properties.getShutdown().getTimeout());
     }
 
-    /** Only what is set: a null security protocol leaves the engine's default (and any raw entry) alone. */
+    /**
+     * Only what is set: a null security protocol leaves the engine's default (and any raw entry) alone. The
+     * properties-backed details are already in {@code config} as written, which keeps error reports naming the
+     * property that carried a bad value.
+     */
     private static void applyConnectionDetails(CourierConnectionDetails details, Map<String, Object> config) {
+        if (details instanceof PropertiesCourierConnectionDetails) {
+            return;
+        }
         if (details.getBootstrapServers() != null) {
             config.put(ProducerConfig.BOOTSTRAP_SERVERS, String.join(",", details.getBootstrapServers()));
         }

@@ -38,7 +38,7 @@ class CourierConnectionDetailsTests {
                     assertThat(details.getBootstrapServers()).containsExactly("localhost:9096", "127.0.0.1:9097");
                     assertThat(details.getSecurityProtocol()).isEqualTo("PLAINTEXT");
                     ConfigCapture capture = context.getBean(ConfigCapture.class);
-                    assertThat(capture.get(ProducerConfig.BOOTSTRAP_SERVERS)).isEqualTo("localhost:9096,127.0.0.1:9097");
+                    assertThat(capture.get(ProducerConfig.BOOTSTRAP_SERVERS)).isEqualTo("localhost:9096, 127.0.0.1:9097");
                     assertThat(capture.get(ProducerConfig.SECURITY_PROTOCOL)).isEqualTo("PLAINTEXT");
                 });
     }
