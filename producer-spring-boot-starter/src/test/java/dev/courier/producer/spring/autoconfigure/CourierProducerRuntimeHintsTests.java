@@ -83,6 +83,13 @@ class CourierProducerRuntimeHintsTests {
             assertThat(RuntimeHintsPredicates.reflection()
                     .onConstructorInvocation(StringSerializer.class.getConstructor()))
                     .accepts(generation.getRuntimeHints());
+            // Binding courier.producer.* is Spring Boot's part: its processing of @ConfigurationProperties.
+            assertThat(RuntimeHintsPredicates.reflection()
+                    .onMethodInvocation(CourierProducerProperties.class, "setLinger"))
+                    .accepts(generation.getRuntimeHints());
+            assertThat(RuntimeHintsPredicates.reflection()
+                    .onMethodInvocation(CourierProducerProperties.Shutdown.class, "setTimeout"))
+                    .accepts(generation.getRuntimeHints());
         }
     }
 }
