@@ -341,16 +341,22 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
         return metrics.asMap();
     }
 
-    /** Outcome counts and metadata freshness right now; cheap, callable from any thread at any time. */
+    /**
+     * Outcome counts, metadata freshness and broker connections right now; cheap, callable from any thread at
+     * any time.
+     */
     public ProducerStatus status() {
         DeliveryCounts counts = outcomes.counts();
         Cluster cluster = metadata.fetch();
         long updatedAt = lastMetadataUpdateMs;
         boolean known = !cluster.isBootstrapConfigured() && updatedAt >= 0;
+        long nowMs = time.monotonicMs();
+        List<BrokerConnection> connections = runtime.connections().stream()
+                .map(connection -> connection.toBrokerConnection(nowMs)).toList();
         return new ProducerStatus(counts.acknowledged(), counts.failed(), counts.abortedBeforeSend(),
                 counts.abortedInFlight(), known ? cluster.nodes().size() : 0,
-                known ? Math.max(0, time.monotonicMs() - updatedAt) : -1, closed.get(),
-                settings.metadataMaxAgeMs(), settings.requestTimeoutMs());
+                known ? Math.max(0, nowMs - updatedAt) : -1, closed.get(),
+                settings.metadataMaxAgeMs(), settings.requestTimeoutMs(), connections);
     }
 
     @Override

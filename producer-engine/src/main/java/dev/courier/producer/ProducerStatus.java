@@ -1,5 +1,7 @@
 package dev.courier.producer;
 
+import java.util.List;
+
 /**
  * A snapshot of a producer's record outcomes so far and of how current its view of the cluster is, with the
  * resolved settings that say how current it should be, for shutdown reports and health checks.
@@ -19,10 +21,17 @@ package dev.courier.producer;
  *                          its metadata at least this often, so {@code metadataAgeMs} well beyond it means
  *                          no broker answers
  * @param requestTimeoutMs  the resolved {@code request.timeout.ms}, the longest one refresh may take
+ * @param connections       the broker connections the producer has a state for (the bootstrap addresses before
+ *                          the first metadata, the cluster's brokers after), as of the network thread's latest
+ *                          loop; empty before the first connection attempt
  */
 public record ProducerStatus(long acknowledged, long failed, long abortedBeforeSend, long abortedInFlight,
                              int knownBrokers, long metadataAgeMs, boolean closed, long metadataMaxAgeMs,
-                             long requestTimeoutMs) {
+                             long requestTimeoutMs, List<BrokerConnection> connections) {
+
+    public ProducerStatus {
+        connections = List.copyOf(connections);
+    }
 
     /** Records that will never be acknowledged: failed plus both kinds of aborted. */
     public long notDelivered() {

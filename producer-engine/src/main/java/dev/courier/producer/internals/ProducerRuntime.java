@@ -13,6 +13,7 @@ import dev.courier.producer.internals.metrics.ProducerMetrics;
 import dev.courier.producer.internals.network.KafkaClient;
 import dev.courier.producer.internals.network.NetworkClient;
 import dev.courier.producer.internals.network.NetworkClientConfig;
+import dev.courier.producer.internals.network.NodeConnection;
 import dev.courier.producer.internals.network.Selector;
 import dev.courier.producer.internals.partition.RecordPartitioner;
 import dev.courier.producer.internals.record.Compression;
@@ -50,12 +51,13 @@ public final class ProducerRuntime {
     private final ProducerMetrics metrics;
     private final BatchOutcomes outcomes;
     private final Sender sender;
+    private final KafkaClient client;
     private final Thread ioThread;
     private final CountDownLatch closedLatch = new CountDownLatch(1);
 
     private ProducerRuntime(Metadata metadata, Compression compression, BufferPool pool, RecordAccumulator accumulator,
                             CompletionDispatcher dispatcher, ProducerMetrics metrics, BatchOutcomes outcomes,
-                            Sender sender, Thread ioThread) {
+                            Sender sender, KafkaClient client, Thread ioThread) {
         this.metadata = metadata;
         this.compression = compression;
         this.pool = pool;
@@ -64,6 +66,7 @@ public final class ProducerRuntime {
         this.metrics = metrics;
         this.outcomes = outcomes;
         this.sender = sender;
+        this.client = client;
         this.ioThread = ioThread;
     }
 
@@ -129,7 +132,7 @@ public final class ProducerRuntime {
         Thread ioThread = new Thread(sender, "courier-producer-network-" + settings.clientId());
         ioThread.setDaemon(true);
         return new ProducerRuntime(metadata, compression, pool, accumulator, dispatcher, metrics, outcomes, sender,
-                ioThread);
+                client, ioThread);
     }
 
     private static NetworkClientConfig networkConfig(ProducerSettings settings) {
@@ -167,6 +170,11 @@ public final class ProducerRuntime {
 
     public Sender sender() {
         return sender;
+    }
+
+    /** The broker connections as the network thread last published them; safe from any thread. */
+    public List<NodeConnection> connections() {
+        return client.connections();
     }
 
     /**

@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * last, so a caller that joins the future sees the listener's effects.
  *
  * <p>Per send the template allocates only the returned future (which is also the producer's callback, see
- * {@link SendFuture}) and, on success, its {@link SendResult}; observers add their own.
+ * {@link SendFuture}) and, on success, its {@link SendResult}; with observers, an {@link OutgoingHeaders} too,
+ * and observers add their own. When an observer adds headers (the trace context, with a tracer present), the
+ * record sent, and reported in the {@code SendResult} and to the listener, is a copy of the caller's with them.
  */
 public class ProducerTemplate<K, V> implements ProducerOperations<K, V> {
 
@@ -96,7 +98,14 @@ public class ProducerTemplate<K, V> implements ProducerOperations<K, V> {
             notifyError(record, null, e);
             throw e;
         }
-        SendObserver.Completion[] completions = observers.length == 0 ? NO_COMPLETIONS : startObservers(record);
+        SendObserver.Completion[] completions = NO_COMPLETIONS;
+        if (observers.length > 0) {
+            // Observers may add headers (trace context): they must be in the record before the producer
+            // serializes it, so the record sent (and reported) may be a copy of the caller's.
+            OutgoingHeaders headers = new OutgoingHeaders();
+            completions = startObservers(record, headers);
+            record = headers.applyTo(record);
+        }
         SendFuture<K, V> result = new SendFuture<>(this, record, completions);
         try {
             target.send(record, result);
@@ -130,11 +139,11 @@ public class ProducerTemplate<K, V> implements ProducerOperations<K, V> {
         }
     }
 
-    private SendObserver.Completion[] startObservers(ProducerRecord<K, V> record) {
+    private SendObserver.Completion[] startObservers(ProducerRecord<K, V> record, OutgoingHeaders headers) {
         SendObserver.Completion[] completions = new SendObserver.Completion[observers.length];
         for (int i = 0; i < completions.length; i++) {
             try {
-                completions[i] = observers[i].onSend(record);
+                completions[i] = observers[i].onSend(record, headers);
             } catch (RuntimeException e) {
                 log.warn("SendObserver {} failed in onSend; ignoring it for this record",
                         observers[i].getClass().getName(), e);

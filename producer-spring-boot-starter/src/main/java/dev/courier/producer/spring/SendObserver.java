@@ -18,6 +18,15 @@ public interface SendObserver {
      */
     Completion onSend(ProducerRecord<?, ?> record);
 
+    /**
+     * Like {@link #onSend(ProducerRecord)}, for an observer that writes headers into the record (the trace
+     * context): headers set on {@code headers} are sent with the record. The template calls this one; by
+     * default it ignores {@code headers}.
+     */
+    default Completion onSend(ProducerRecord<?, ?> record, OutgoingHeaders headers) {
+        return onSend(record);
+    }
+
     /** The end of one observed send. */
     @FunctionalInterface
     interface Completion {

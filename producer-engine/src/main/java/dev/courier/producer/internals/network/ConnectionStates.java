@@ -1,5 +1,6 @@
 package dev.courier.producer.internals.network;
 
+import dev.courier.producer.BrokerConnection;
 import dev.courier.producer.internals.util.ExponentialBackoff;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,11 +29,17 @@ final class ConnectionStates {
         int failedConnectAttempts;
         long reconnectBackoffMs;
         long setupTimeoutMs;
+        /** host:port, for the published snapshot; null when connected through the old two-argument path. */
+        String address;
+        /** When the state (as published: connecting, connected, disconnected) last changed. */
+        long sinceMs;
     }
 
     private final ExponentialBackoff reconnectBackoff;
     private final ExponentialBackoff setupTimeout;
     private final Map<String, NodeState> nodes = new HashMap<>();
+    /** Bumped on every change, so a snapshot is rebuilt only when something changed. */
+    private long version;
 
     ConnectionStates(long reconnectBackoffMs, long reconnectBackoffMaxMs, long setupTimeoutMs, long setupTimeoutMaxMs) {
         this.reconnectBackoff = ExponentialBackoff.of(reconnectBackoffMs, reconnectBackoffMaxMs);
@@ -65,13 +72,22 @@ final class ConnectionStates {
         return Long.MAX_VALUE;
     }
 
+    void connecting(String id, String address, long nowMs) {
+        connecting(id, nowMs);
+        nodes.get(id).address = address;
+    }
+
     void connecting(String id, long nowMs) {
+        version++;
         NodeState s = nodes.computeIfAbsent(id, k -> {
             NodeState fresh = new NodeState();
             fresh.reconnectBackoffMs = reconnectBackoff.backoffMs(0);
             fresh.setupTimeoutMs = setupTimeout.backoffMs(0);
             return fresh;
         });
+        if (s.state != State.CONNECTING) {
+            s.sinceMs = nowMs;
+        }
         s.state = State.CONNECTING;
         s.lastConnectAttemptMs = nowMs;
     }
@@ -83,9 +99,18 @@ final class ConnectionStates {
         }
     }
 
+    void ready(String id, long nowMs) {
+        NodeState s = nodes.get(id);
+        if (s != null) {
+            s.sinceMs = nowMs;
+        }
+        ready(id);
+    }
+
     void ready(String id) {
         NodeState s = nodes.get(id);
         if (s != null) {
+            version++;
             s.state = State.READY;
             s.failedAttempts = 0;
             s.failedConnectAttempts = 0;
@@ -100,6 +125,10 @@ final class ConnectionStates {
         if (s == null) {
             return;
         }
+        version++;
+        if (s.state != State.DISCONNECTED) {
+            s.sinceMs = nowMs;
+        }
         if (s.state == State.CONNECTING) {
             s.failedConnectAttempts++;
             s.setupTimeoutMs = setupTimeout.backoffMs(s.failedConnectAttempts);
@@ -112,7 +141,30 @@ final class ConnectionStates {
 
     /** Forgets the node (closed on purpose, e.g. idle): the next connect may start at once. */
     void remove(String id) {
-        nodes.remove(id);
+        if (nodes.remove(id) != null) {
+            version++;
+        }
+    }
+
+    /** Changes whenever a node's state does; equal values mean an unchanged {@link #snapshot()}. */
+    long version() {
+        return version;
+    }
+
+    /** Every node with a state, in the published form (API version checks count as connecting). */
+    List<NodeConnection> snapshot() {
+        List<NodeConnection> out = new ArrayList<>(nodes.size());
+        for (Map.Entry<String, NodeState> entry : nodes.entrySet()) {
+            NodeState s = entry.getValue();
+            BrokerConnection.State published = switch (s.state) {
+                case READY -> BrokerConnection.State.CONNECTED;
+                case CONNECTING, CHECKING_API_VERSIONS -> BrokerConnection.State.CONNECTING;
+                case DISCONNECTED -> BrokerConnection.State.DISCONNECTED;
+            };
+            out.add(new NodeConnection(Integer.parseInt(entry.getKey()), s.address, published, s.sinceMs,
+                    s.failedAttempts));
+        }
+        return List.copyOf(out);
     }
 
     State state(String id) {

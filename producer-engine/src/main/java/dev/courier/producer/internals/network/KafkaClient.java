@@ -37,6 +37,12 @@ public interface KafkaClient extends AutoCloseable {
     /** Requests sent and not yet answered, across all nodes. */
     int inFlightRequestCount();
 
+    /**
+     * The nodes' connection states as of the sender thread's latest {@link #poll}: an immutable snapshot, safe
+     * to read from any thread (health checks read it through the producer's status).
+     */
+    List<NodeConnection> connections();
+
     /** Makes a blocked {@link #poll} return soon; safe from any thread. */
     void wakeup();
 

@@ -1,6 +1,7 @@
 package dev.courier.producer.internals.network;
 
 import dev.courier.producer.errors.UnsupportedVersionException;
+import dev.courier.producer.internals.metadata.Cluster;
 import dev.courier.producer.internals.metadata.Metadata;
 import dev.courier.producer.internals.metadata.Node;
 import dev.courier.producer.internals.network.InFlightRequests.InFlight;
@@ -60,6 +61,10 @@ public final class NetworkClient implements KafkaClient {
     private final Set<String> disconnectedThisPoll = new HashSet<>();
     private int correlationId;
     private boolean closed;
+    /** Connection states for other threads (health checks): replaced, never mutated, by the sender thread. */
+    private volatile List<NodeConnection> publishedConnections = List.of();
+    private long publishedVersion = -1;
+    private Cluster publishedCluster;
 
     public NetworkClient(Selector selector, Metadata metadata, NetworkClientConfig config, Time time) {
         this.selector = selector;
@@ -225,8 +230,31 @@ public final class NetworkClient implements KafkaClient {
         handleTimedOutConnections(responses, updatedNow);
         handleTimedOutRequests(responses, updatedNow);
         closeIdleConnections(updatedNow);
+        publishConnections();
         completeResponses(responses);
         return responses;
+    }
+
+    /**
+     * The snapshot published at the end of the sender thread's latest poll; safe from any thread. It covers the
+     * nodes of the current metadata only (the brokers, or the bootstrap addresses before the first response and
+     * after falling back to them), so a connection of the other kind, left over, is not reported.
+     */
+    @Override
+    public List<NodeConnection> connections() {
+        return publishedConnections;
+    }
+
+    /** Rebuilds the published snapshot when a connection state or the cluster changed since the last one. */
+    private void publishConnections() {
+        Cluster cluster = metadata.fetch();
+        if (connectionStates.version() == publishedVersion && cluster == publishedCluster) {
+            return;
+        }
+        publishedVersion = connectionStates.version();
+        publishedCluster = cluster;
+        publishedConnections = connectionStates.snapshot().stream()
+                .filter(connection -> cluster.nodeById(connection.nodeId()) != null).toList();
     }
 
     private void handleCompletedSends(List<ClientResponse> responses, long nowMs) {
@@ -300,7 +328,7 @@ public final class NetworkClient implements KafkaClient {
             return;
         }
         apiVersions.put(id, new NodeApiVersions(response));
-        connectionStates.ready(id);
+        connectionStates.ready(id, nowMs);
         log.debug("Node {} is ready (ApiVersions v{})", id, sentVersion);
     }
 
@@ -405,7 +433,7 @@ public final class NetworkClient implements KafkaClient {
     void initiateConnect(Node node, long nowMs) {
         String id = node.idString();
         try {
-            connectionStates.connecting(id, nowMs);
+            connectionStates.connecting(id, node.host() + ":" + node.port(), nowMs);
             InetSocketAddress address = new InetSocketAddress(node.host(), node.port());
             if (address.isUnresolved()) {
                 throw new UnknownHostException(node.host());

@@ -48,6 +48,7 @@ public final class MockClient implements KafkaClient {
     /** Node id -> monotonic ms from which it is ready again; Long.MAX_VALUE = until told otherwise. */
     private final Map<Integer, Long> notReadyUntil = new HashMap<>();
     private final Set<ApiKey> unsupported = EnumSet.noneOf(ApiKey.class);
+    private volatile List<NodeConnection> connections = List.of();
     private final List<Consumer<ClientRequest>> sendListeners = new ArrayList<>();
     private final AtomicInteger wakeups = new AtomicInteger();
     private int maxInFlightPerNode = Integer.MAX_VALUE;
@@ -280,6 +281,16 @@ public final class MockClient implements KafkaClient {
     /** The requests in flight, oldest first. */
     public List<ClientRequest> inFlight() {
         return inFlight.stream().map(InFlight::request).toList();
+    }
+
+    /** Scripts what {@link #connections()} reports, as the real client publishes after a poll. */
+    public void connections(List<NodeConnection> connections) {
+        this.connections = List.copyOf(connections);
+    }
+
+    @Override
+    public List<NodeConnection> connections() {
+        return connections;
     }
 
     @Override

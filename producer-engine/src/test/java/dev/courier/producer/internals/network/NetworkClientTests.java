@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.courier.producer.BrokerConnection;
 import dev.courier.producer.errors.UnsupportedVersionException;
 import dev.courier.producer.internals.metadata.Metadata;
 import dev.courier.producer.internals.metadata.Node;
@@ -204,6 +205,29 @@ class NetworkClientTests {
         assertThat(handled.get(0).wasDisconnected()).isTrue();
         assertThat(client.connectionFailed(node)).isTrue();
         assertThat(client.inFlightRequestCount()).isZero();
+    }
+
+    @Test
+    void publishesTheBrokersConnectionStatesForOtherThreads() throws Exception {
+        FakeBroker broker = broker();
+        client(config(), broker.address());
+        assertThat(client.connections()).as("nothing attempted yet").isEmpty();
+
+        Node node = readyBrokerNode();
+        pollUntil(() -> stateOf(1) != null && stateOf(1).state() == BrokerConnection.State.CONNECTED);
+
+        assertThat(client.connections()).as("the bootstrap address is not reported once brokers are known")
+                .singleElement().satisfies(connection -> {
+                    assertThat(connection.address()).isEqualTo(node.host() + ":" + node.port());
+                    assertThat(connection.failedAttempts()).isZero();
+                });
+        broker.close();
+        pollUntil(() -> stateOf(1).state() != BrokerConnection.State.CONNECTED && stateOf(1).failedAttempts() > 0);
+        assertThat(stateOf(1).toBrokerConnection(time.monotonicMs()).failing()).isTrue();
+    }
+
+    private NodeConnection stateOf(int nodeId) {
+        return client.connections().stream().filter(c -> c.nodeId() == nodeId).findFirst().orElse(null);
     }
 
     @Test

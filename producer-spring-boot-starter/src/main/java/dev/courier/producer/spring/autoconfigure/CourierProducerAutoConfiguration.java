@@ -21,6 +21,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -30,10 +31,14 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Serializers are beans named {@value #KEY_SERIALIZER_BEAN} and {@value #VALUE_SERIALIZER_BEAN}:
  * strings by default, JSON through the application's {@link JsonMapper} for values when there is one. The
  * {@code key-serializer} and {@code value-serializer} properties, when set, win over the beans.
+ *
+ * <p>Where to connect comes from the {@link CourierConnectionDetails} bean: the application's own (or a service
+ * connection's) when there is one, else one read from the properties.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
 @ConditionalOnClass(CourierProducer.class)
 @EnableConfigurationProperties(CourierProducerProperties.class)
+@ImportRuntimeHints(CourierProducerRuntimeHints.class)
 public final class CourierProducerAutoConfiguration {
 
     public static final String KEY_SERIALIZER_BEAN = "courierKeySerializer";
@@ -64,12 +69,20 @@ public final class CourierProducerAutoConfiguration {
     }
 
     @Bean
+    @ConditionalOnMissingBean(CourierConnectionDetails.class)
+    PropertiesCourierConnectionDetails courierConnectionDetails(CourierProducerProperties properties) {
+        return new PropertiesCourierConnectionDetails(properties);
+    }
+
+    @Bean
     @ConditionalOnMissingBean(ManagedProducer.class)
     @SuppressWarnings({"unchecked", "rawtypes"})
     ManagedProducer<?, ?> courierManagedProducer(CourierProducerProperties properties,
+                                                 CourierConnectionDetails connectionDetails,
                                                  ObjectProvider<ProducerConfigCustomizer> customizers,
                                                  org.springframework.beans.factory.BeanFactory beanFactory) {
         Map<String, Object> config = properties.buildProducerConfig();
+        applyConnectionDetails(connectionDetails, config);
         config.putIfAbsent(ProducerConfig.CLIENT_ID, "courier-" + UUID.randomUUID().toString().substring(0, 8));
         customizers.orderedStream().forEach(customizer -> customizer.customize(config));
         String clientId = String.valueOf(config.get(ProducerConfig.CLIENT_ID));
@@ -84,6 +97,23 @@ public final class CourierProducerAutoConfiguration {
                 throw InvalidProducerConfigurationException.from(e, properties, config);
             }
         }, clientId, properties.getShutdown().getMode(), properties.getShutdown().getTimeout());
+    }
+
+    /**
+     * Only what is set: a null security protocol leaves the engine's default (and any raw entry) alone. The
+     * properties-backed details are already in {@code config} as written, which keeps error reports naming the
+     * property that carried a bad value.
+     */
+    private static void applyConnectionDetails(CourierConnectionDetails details, Map<String, Object> config) {
+        if (details instanceof PropertiesCourierConnectionDetails) {
+            return;
+        }
+        if (details.getBootstrapServers() != null) {
+            config.put(ProducerConfig.BOOTSTRAP_SERVERS, String.join(",", details.getBootstrapServers()));
+        }
+        if (details.getSecurityProtocol() != null) {
+            config.put(ProducerConfig.SECURITY_PROTOCOL, details.getSecurityProtocol());
+        }
     }
 
     @Bean

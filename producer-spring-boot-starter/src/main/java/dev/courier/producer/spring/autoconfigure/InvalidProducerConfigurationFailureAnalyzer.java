@@ -40,7 +40,8 @@ class InvalidProducerConfigurationFailureAnalyzer
         }
         String action = cause.property() != null
                 ? (cause.notSet() ? "Set " : "Update ") + cause.property() + " in your application's configuration."
-                : "Check the courier.producer.* properties and any ProducerConfigCustomizer beans that set "
+                : "Check the courier.producer.* properties, a CourierConnectionDetails bean (for where to connect) "
+                        + "and any ProducerConfigCustomizer beans that set "
                         + (cause.kafkaKey() != null ? cause.kafkaKey() : "the producer configuration") + ".";
         return new FailureAnalysis(description.toString(), action, cause);
     }

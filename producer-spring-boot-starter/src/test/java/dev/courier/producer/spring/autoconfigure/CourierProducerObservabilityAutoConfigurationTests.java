@@ -1,6 +1,7 @@
 package dev.courier.producer.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.courier.producer.ProducerStatus;
 import dev.courier.producer.spring.ManagedProducer;
@@ -12,7 +13,11 @@ import dev.courier.producer.spring.observation.SendObservations;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
@@ -59,12 +64,31 @@ class CourierProducerObservabilityAutoConfigurationTests {
     }
 
     @Test
-    void theHealthIndicatorIsUnknownUntilABrokerAnswers() {
+    void theHealthIndicatorIsUnknownUntilABrokerAnswers() throws IOException {
+        // Accepts connections (the backlog) but never answers, and the request timeout is long: the producer has
+        // neither metadata nor a failed connection while the test runs. Forced shutdown: a graceful one would wait
+        // for the unanswered request.
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            runner.withPropertyValues("courier.producer.bootstrap-servers=127.0.0.1:" + silent.getLocalPort(),
+                    "courier.producer.request-timeout=10m", "courier.producer.shutdown.mode=forced")
+                    .run(context -> {
+                        assertThat(context).hasBean("courierHealthIndicator");
+                        Health health = context.getBean(ProducerHealthIndicator.class).health();
+                        assertThat(health.getStatus()).isEqualTo(Status.UNKNOWN);
+                        assertThat(health.getDetails()).containsEntry("clientId", "obs");
+                    });
+        }
+    }
+
+    @Test
+    void theHealthIndicatorIsDownNamingTheAddressOnceEveryBootstrapAddressRefused() {
         runner.run(context -> {
-            assertThat(context).hasBean("courierHealthIndicator");
-            Health health = context.getBean(ProducerHealthIndicator.class).health();
-            assertThat(health.getStatus()).isEqualTo(Status.UNKNOWN);
-            assertThat(health.getDetails()).containsEntry("clientId", "obs");
+            ProducerHealthIndicator indicator = context.getBean(ProducerHealthIndicator.class);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                Health health = indicator.health();
+                assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+                assertThat(health.getDetails()).containsEntry("unreachable", List.of("localhost:1"));
+            });
         });
     }
 

@@ -37,6 +37,18 @@ class InvalidProducerConfigurationFailureAnalyzerTests {
     }
 
     @Test
+    void aBadAddressFromTheApplicationsConnectionDetailsPointsThereNotAtAProperty() {
+        runner.withPropertyValues("courier.producer.bootstrap-servers=localhost:1")
+                .withBean(CourierConnectionDetails.class, () -> () -> List.of("no-such-host.invalid:9092"))
+                .run(context -> {
+                    FailureAnalysis analysis = analyze(context);
+                    assertThat(analysis.getDescription()).doesNotContain("Property:")
+                            .contains("no-such-host.invalid:9092").contains("bootstrap.servers");
+                    assertThat(analysis.getAction()).contains("CourierConnectionDetails");
+                });
+    }
+
+    @Test
     void aNegativeLingerIsReportedAsTheUserWroteIt() {
         runner.withPropertyValues("courier.producer.bootstrap-servers=localhost:1", "courier.producer.linger=-5ms")
                 .run(context -> assertThat(analyze(context).getDescription())
