@@ -21,15 +21,16 @@ import static org.awaitility.Awaitility.await;
  * The idempotent producer (defaults, {@code acks=all}) streaming keyed records to a three-node cluster of broker
  * processes ({@link ProcessCluster}: replication factor 3, {@code min.insync.replicas} 2) while the test, one fault
  * at a time, kills a node with {@code SIGKILL} and restarts it a few seconds later, or freezes it with
- * {@code SIGSTOP} for longer than {@code request.timeout.ms} and then lets it go on with {@code SIGCONT}. A killed
- * broker never closes its connections or says goodbye to the controller; a frozen one keeps its connections open
- * and answers nothing, so the producer's requests to it time out and it comes back with its old state.
+ * {@code SIGSTOP} for longer than {@code request.timeout.ms} and then lets it go on with {@code SIGCONT} (see
+ * {@link Fault}). A killed broker never closes its connections or says goodbye to the controller; a frozen one keeps
+ * its connections open and answers nothing, so the producer's requests to it time out, and it comes back with its
+ * old state and the requests it received while frozen.
  *
  * <p>Before each fault every broker is up, every replica in sync and every partition led by its preferred replica,
- * so the victim leads partitions the stream writes to; a fault lasts until the controller has fenced the victim
- * and moved its leaderships, and then until the cluster is whole again. Every record must be acknowledged, read back exactly once
- * and in send order per partition, with no future left pending ({@code delivery.timeout.ms} is far longer than any
- * fault, so nothing may fail).
+ * so the victim leads partitions the stream writes to. A kill or a stop lasts its drawn time, and at least until
+ * the controller has fenced the victim and moved its leaderships; a brief stop ends before the controller notices.
+ * Then the test waits for the cluster to be whole and for records to flow. Every record must be acknowledged, read back exactly once and in send order per partition,
+ * with no future left pending ({@code delivery.timeout.ms} is far longer than any fault, so nothing may fail).
  *
  * <p>The victims, the kind of each fault and how long it lasts derive from one seed, printed at the start; rerun
  * with {@code -Dcourier.kill.seed=<seed>}.
@@ -55,16 +56,30 @@ class UncleanBrokerDeathIntegrationTests {
      */
     private static final int FAULT_MIN_MS = 5_000;
     private static final int FAULT_SPREAD_MS = 3_000;
+    private static final int BRIEF_STOP_MS = REQUEST_TIMEOUT_MS + 1_000;
+    /** Long enough that a brief stop (plus a heartbeat interval) never expires the victim's session. */
+    private static final Map<String, String> BROKER_SESSION = Map.of("broker.session.timeout.ms", "6000");
     private static final Duration PHASE_TIMEOUT = Duration.ofMinutes(2);
 
     private static ProcessCluster cluster;
 
-    private enum Fault { KILL, STOP }
+    /** What happens to the victim; the test goes through them in turn. */
+    private enum Fault {
+        /** SIGKILL, restarted on its ports and data once fenced and its time is up. */
+        KILL,
+        /** SIGSTOP until fenced and its time is up, then SIGCONT: it comes back with stale state. */
+        STOP,
+        /**
+         * SIGSTOP for longer than {@code request.timeout.ms} but shorter than the broker session: the producer gives
+         * up on requests the broker still holds and handles after SIGCONT, while the victim stays leader.
+         */
+        BRIEF_STOP
+    }
 
     @BeforeAll
     static void startCluster() {
         log.info("Unclean broker death seed {} (rerun with -Dcourier.kill.seed={})", SEED, SEED);
-        cluster = ProcessCluster.start(NODES, Map.of());
+        cluster = ProcessCluster.start(NODES, BROKER_SESSION);
     }
 
     @AfterAll
@@ -91,11 +106,11 @@ class UncleanBrokerDeathIntegrationTests {
             stream = new RecordStream(producer, topic, RECORDS_PER_SECOND, MIN_RECORDS, 1_000 * RECORDS_PER_SECOND)
                     .start();
             awaitAcknowledged(stream, PROGRESS_PER_FAULT);
-            int firstKind = random.nextInt(2);
+            int firstKind = random.nextInt(Fault.values().length);
             for (int fault = 0; fault < FAULTS; fault++) {
-                Fault kind = Fault.values()[(firstKind + fault) % 2]; // alternate, so both kinds always happen
+                Fault kind = Fault.values()[(firstKind + fault) % Fault.values().length]; // each kind happens
                 int node = random.nextInt(NODES);
-                long lastsMs = FAULT_MIN_MS + random.nextInt(FAULT_SPREAD_MS);
+                long lastsMs = kind == Fault.BRIEF_STOP ? BRIEF_STOP_MS : FAULT_MIN_MS + random.nextInt(FAULT_SPREAD_MS);
                 List<Integer> led = ledBy(topic, node);
                 String step = kind + " node " + node + " (leading partitions " + led + ") for " + lastsMs + " ms";
                 script.add(step);
@@ -107,7 +122,9 @@ class UncleanBrokerDeathIntegrationTests {
                 } else {
                     cluster.pause(node);
                 }
-                cluster.awaitFenced(node);
+                if (kind != Fault.BRIEF_STOP) {
+                    cluster.awaitFenced(node);
+                }
                 holdUntil(faultStartNs + TimeUnit.MILLISECONDS.toNanos(lastsMs));
                 if (kind == Fault.KILL) {
                     cluster.restart(node);

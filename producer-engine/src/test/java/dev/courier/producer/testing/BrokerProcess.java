@@ -28,6 +28,19 @@ final class BrokerProcess {
     private static final long EXIT_TIMEOUT_S = 30;
     private static final List<String> JVM_OPTIONS = List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true");
+    /** Brokers log at INFO to their file: the producer state and sequence errors are what a failed run needs. */
+    private static final String LOGBACK = """
+            <configuration>
+              <statusListener class="ch.qos.logback.core.status.NopStatusListener"/>
+              <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
+                <encoder><pattern>%d{HH:mm:ss.SSS} %-5level [%thread] %logger{36} - %msg%n</pattern></encoder>
+              </appender>
+              <logger name="org.apache.kafka.controller" level="WARN"/>
+              <logger name="org.apache.kafka.raft" level="WARN"/>
+              <logger name="kafka.coordinator" level="WARN"/>
+              <root level="INFO"><appender-ref ref="OUT"/></root>
+            </configuration>
+            """;
 
     private final int id;
     private final Path directory;
@@ -54,20 +67,6 @@ final class BrokerProcess {
             throw new UncheckedIOException(e);
         }
     }
-
-    /** Brokers log at INFO to their file: the producer state and sequence errors are what a failed run needs. */
-    private static final String LOGBACK = """
-            <configuration>
-              <statusListener class="ch.qos.logback.core.status.NopStatusListener"/>
-              <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
-                <encoder><pattern>%d{HH:mm:ss.SSS} %-5level [%thread] %logger{36} - %msg%n</pattern></encoder>
-              </appender>
-              <logger name="org.apache.kafka.controller" level="WARN"/>
-              <logger name="org.apache.kafka.raft" level="WARN"/>
-              <logger name="kafka.coordinator" level="WARN"/>
-              <root level="INFO"><appender-ref ref="OUT"/></root>
-            </configuration>
-            """;
 
     int id() {
         return id;

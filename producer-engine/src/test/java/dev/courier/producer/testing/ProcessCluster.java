@@ -37,7 +37,8 @@ import static org.awaitility.Awaitility.await;
  * the same ports and data.
  *
  * <p>Every node dies with the test JVM: {@link #close()}, a shutdown hook, and, should the test JVM itself be
- * killed, each node's {@link BrokerMain} watchdog. Node directories (with each node's {@code broker.log}) are kept
+ * killed, each node's {@link BrokerMain} watchdog (which cannot run in a node frozen by {@code SIGSTOP} at that
+ * moment: such a node stays frozen until killed by hand). Node directories (with each node's {@code broker.log}) are kept
  * under {@code target/process-cluster-*} for diagnosis; their data directories are deleted on close.
  *
  * <p>Thread safety: driven by one test thread.
