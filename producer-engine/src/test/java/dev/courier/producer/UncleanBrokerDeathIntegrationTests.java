@@ -110,7 +110,8 @@ class UncleanBrokerDeathIntegrationTests {
             for (int fault = 0; fault < FAULTS; fault++) {
                 Fault kind = Fault.values()[(firstKind + fault) % Fault.values().length]; // each kind happens
                 int node = random.nextInt(NODES);
-                long lastsMs = kind == Fault.BRIEF_STOP ? BRIEF_STOP_MS : FAULT_MIN_MS + random.nextInt(FAULT_SPREAD_MS);
+                long lastsMs = kind == Fault.BRIEF_STOP ? BRIEF_STOP_MS
+                        : FAULT_MIN_MS + random.nextInt(FAULT_SPREAD_MS);
                 List<Integer> led = ledBy(topic, node);
                 String step = kind + " node " + node + " (leading partitions " + led + ") for " + lastsMs + " ms";
                 script.add(step);
