@@ -31,7 +31,7 @@ import static org.awaitility.Awaitility.await;
  * advertise the proxies' addresses on the listener the producer bootstraps from
  * ({@link EmbeddedKafka#startBehindProxies}), so every connection the producer makes, to whichever broker metadata
  * names, goes through a proxy. The proxies cut connections inside requests, hold responses past
- * {@code request.timeout.ms}, blackhole a broker, or play dead.
+ * {@code request.timeout.ms}, blackhole a broker, or play dead; they also cut connections inside responses.
  *
  * <p>Every random choice (which requests are cut and where, which broker is slowed or blackholed) derives from one
  * seed, printed at the start; rerun with {@code -Dcourier.faults.seed=<seed>} to repeat a run's choices.
@@ -81,6 +81,7 @@ class FaultInjectionIntegrationTests {
     void healTheNetwork() {
         for (FaultyProxy proxy : proxies.values()) {
             proxy.cutRequests(0);
+            proxy.cutResponses(0);
             proxy.delayResponses(0);
             proxy.blackhole(false);
             proxy.down(false);
@@ -99,6 +100,60 @@ class FaultInjectionIntegrationTests {
         DeliveryReport report = streamThroughFaults(DeliveryMode.NOT_IDEMPOTENT);
 
         report.assertNothingLostInOrder();
+    }
+
+    @Test
+    void withIdempotenceNothingIsLostDuplicatedOrReorderedThroughConnectionsCutInsideResponses() {
+        DeliveryReport report = streamThroughResponseCuts(DeliveryMode.IDEMPOTENT);
+
+        assertThat(report.failed).as("records whose future failed; %s", report).isZero();
+        report.assertExactlyOnceInOrder();
+    }
+
+    /** The control: the same cuts duplicate records the broker had written when the producer is not idempotent. */
+    @Test
+    void withoutIdempotenceNothingIsLostOrReorderedThroughConnectionsCutInsideResponses() {
+        DeliveryReport report = streamThroughResponseCuts(DeliveryMode.NOT_IDEMPOTENT);
+
+        assertThat(report.failed).as("records whose future failed; %s", report).isZero();
+        report.assertNothingLostInOrder();
+    }
+
+    /**
+     * Streams keyed records while every proxy cuts 5% of responses inside, until 30 were cut and records flowed on.
+     * A response cut inside reaches the client torn after the broker handled the request: the producer must resend
+     * what the broker may already have written and resolve every future.
+     */
+    private DeliveryReport streamThroughResponseCuts(DeliveryMode mode) {
+        String topic = kafka.uniqueTopic("response-cuts-" + mode.name().toLowerCase());
+        kafka.createTopic(topic, PARTITIONS, BROKERS, MIN_ISR_2);
+        Map<String, Object> config = proxiedConfig();
+        config.put(ProducerConfig.CLIENT_ID, "response-cuts-" + mode);
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS, REQUEST_TIMEOUT_MS);
+        Map<Integer, FaultyProxy.Stats> before = stats();
+        RecordStream stream;
+        double retries;
+        try (Producer<String, String> producer = mode.newProducer(config)) {
+            stream = new RecordStream(producer, topic, RECORDS_PER_SECOND, MIN_RECORDS, 20 * MIN_RECORDS).start();
+            awaitAcknowledged(stream, PROGRESS_PER_PHASE);
+
+            long cutsBefore = total(FaultyProxy.Stats::responseCuts);
+            long ackedBeforeCuts = stream.acked();
+            proxies.values().forEach(proxy -> proxy.cutResponses(CUT_PROBABILITY));
+            await("at least " + CUTS_PER_PHASE + " responses cut and records flowing").atMost(PHASE_TIMEOUT)
+                    .until(() -> total(FaultyProxy.Stats::responseCuts) >= cutsBefore + CUTS_PER_PHASE
+                            && stream.acked() >= ackedBeforeCuts + PROGRESS_PER_PHASE);
+            proxies.values().forEach(proxy -> proxy.cutResponses(0));
+
+            stream.finish();
+            stream.awaitCompletion(PHASE_TIMEOUT);
+            retries = producer.metrics().get("record-retry-total").value();
+        }
+        DeliveryReport report = DeliveryReport.of("Response cuts, " + mode, stream,
+                kafka.consumeAll(topic, PHASE_TIMEOUT)).log();
+        log.info("Response cuts, {}: seed {}, batches retried {}, proxies {}", mode, SEED, (long) retries,
+                difference(before, stats()));
+        return report;
     }
 
     @Test
@@ -253,7 +308,8 @@ class FaultInjectionIntegrationTests {
             delta.put(id, new FaultyProxy.Stats(a.accepted() - b.accepted(), a.rejected() - b.rejected(),
                     a.upstreamFailures() - b.upstreamFailures(), a.cuts() - b.cuts(),
                     a.cutsAfterWholeRequest() - b.cutsAfterWholeRequest(), a.delayedChunks() - b.delayedChunks(),
-                    a.droppedBytes() - b.droppedBytes(), a.abandonedByClient() - b.abandonedByClient()));
+                    a.droppedBytes() - b.droppedBytes(), a.abandonedByClient() - b.abandonedByClient(),
+                    a.responseCuts() - b.responseCuts()));
         });
         return delta;
     }

@@ -14,8 +14,13 @@ final class TestProducers {
 
     /** A mutable configuration pointing at {@code kafka}, with test-friendly defaults. */
     static Map<String, Object> config(EmbeddedKafka kafka) {
+        return config(kafka.bootstrapServers());
+    }
+
+    /** A mutable configuration pointing at {@code bootstrapServers}, with test-friendly defaults. */
+    static Map<String, Object> config(String bootstrapServers) {
         Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS, bootstrapServers);
         config.put(ProducerConfig.LINGER_MS, 5);
         return config;
     }

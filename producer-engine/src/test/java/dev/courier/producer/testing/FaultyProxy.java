@@ -12,6 +12,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongUnaryOperator;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -27,6 +28,9 @@ import org.slf4j.LoggerFactory;
  *       over the request's bytes, except that a quarter of the cuts fall right after the request's last byte, so
  *       the broker gets the whole request and the client never sees the answer (the case that duplicates records
  *       without idempotence). The proxy knows where a request starts and ends from Kafka's 4-byte size prefix.</li>
+ *   <li>{@link #cutResponses(double)}: each response the broker sends back is, with the given probability, cut
+ *       inside: the proxy forwards a random prefix of it (at least one byte, never all of it) and then resets both
+ *       sides, so the broker has handled the request and the client gets a torn answer.</li>
  *   <li>{@link #delayResponses(long)}: every chunk the broker sends back is held for the given time before it is
  *       forwarded; longer than the client's {@code request.timeout.ms} makes the client give up on the request.</li>
  *   <li>{@link #blackhole(boolean)}: bytes in both directions are read and dropped, connections stay open, new
@@ -36,9 +40,9 @@ import org.slf4j.LoggerFactory;
  *       as they are accepted (the listening port stays bound, so it is never taken by someone else).</li>
  * </ul>
  *
- * <p>Every random choice comes from a {@link SplittableRandom} seeded with {@code seed} and the connection's
- * number, so a run can be repeated with the seed it printed (connection numbering follows accept order, which
- * thread scheduling can change, so a repeat is close to, not exactly, the first run).
+ * <p>Every random choice comes from {@link SplittableRandom}s (one per direction) seeded with {@code seed} and the
+ * connection's number, so a run can be repeated with the seed it printed (connection numbering follows accept
+ * order, which thread scheduling can change, so a repeat is close to, not exactly, the first run).
  *
  * <p>Threads: one acceptor thread, two pump threads per connection (client to broker, broker to client). Fault
  * switches are volatile fields written by the test thread; counters are atomics; the set of open connections is
@@ -49,6 +53,8 @@ public final class FaultyProxy implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FaultyProxy.class);
     private static final int CHUNK = 64 * 1024;
     private static final int CONNECT_TIMEOUT_MS = 5_000;
+    /** Keeps the response direction's random choices apart from the request direction's (same connection seed). */
+    private static final long RESPONSE_SEED_MASK = 0x5DEECE66DL;
 
     private final String name;
     private final long seed;
@@ -59,6 +65,7 @@ public final class FaultyProxy implements AutoCloseable {
 
     private volatile Supplier<InetSocketAddress> upstream;
     private volatile double cutProbability;
+    private volatile double responseCutProbability;
     private volatile long responseDelayMs;
     private volatile boolean blackholed;
     private volatile boolean down;
@@ -72,6 +79,7 @@ public final class FaultyProxy implements AutoCloseable {
     private final AtomicLong delayedChunks = new AtomicLong();
     private final AtomicLong droppedBytes = new AtomicLong();
     private final AtomicLong abandonedByClient = new AtomicLong();
+    private final AtomicLong responseCuts = new AtomicLong();
 
     /** Binds a free loopback port and starts accepting; connections are refused until {@link #upstream} is set. */
     public FaultyProxy(String name, long seed) {
@@ -103,6 +111,14 @@ public final class FaultyProxy implements AutoCloseable {
             log.info("Proxy {}: cutting requests with probability {}", name, probability);
         }
         this.cutProbability = probability;
+    }
+
+    /** Cuts each response inside with this probability; 0 stops cutting. */
+    public void cutResponses(double probability) {
+        if (responseCutProbability != probability) {
+            log.info("Proxy {}: cutting responses with probability {}", name, probability);
+        }
+        this.responseCutProbability = probability;
     }
 
     /** Holds every response chunk this long before forwarding it; 0 stops delaying (held chunks still wait). */
@@ -142,7 +158,7 @@ public final class FaultyProxy implements AutoCloseable {
     /** Counters so far. */
     public Stats stats() {
         return new Stats(accepted.get(), rejected.get(), upstreamFailures.get(), cuts.get(), cutsAfterWholeRequest.get(),
-                delayedChunks.get(), droppedBytes.get(), abandonedByClient.get());
+                delayedChunks.get(), droppedBytes.get(), abandonedByClient.get(), responseCuts.get());
     }
 
     /**
@@ -156,9 +172,10 @@ public final class FaultyProxy implements AutoCloseable {
      * @param delayedChunks         response chunks held back by {@link #delayResponses}
      * @param droppedBytes          bytes dropped by the blackhole
      * @param abandonedByClient     connections the client closed while a response was held back or bytes dropped
+     * @param responseCuts          responses cut inside
      */
     public record Stats(long accepted, long rejected, long upstreamFailures, long cuts, long cutsAfterWholeRequest,
-                        long delayedChunks, long droppedBytes, long abandonedByClient) {
+                        long delayedChunks, long droppedBytes, long abandonedByClient, long responseCuts) {
     }
 
     @Override
@@ -209,8 +226,7 @@ public final class FaultyProxy implements AutoCloseable {
                 continue;
             }
             accepted.incrementAndGet();
-            Connection connection = new Connection(number, client, broker,
-                    new SplittableRandom(seed * 31 + number));
+            Connection connection = new Connection(number, client, broker, seed * 31 + number);
             connections.add(connection);
             if (down) {
                 // down(true) came while this connection was being set up and may have missed it in the set
@@ -242,16 +258,19 @@ public final class FaultyProxy implements AutoCloseable {
         private final Socket broker;
         /** Used only by the client-to-broker pump thread. */
         private final SplittableRandom random;
+        /** Used only by the broker-to-client pump thread. */
+        private final SplittableRandom responseRandom;
         /** Set by either pump. */
         private volatile boolean lostBytes;
         private volatile boolean responseHeld;
         private volatile boolean isReset;
 
-        Connection(long number, Socket client, Socket broker, SplittableRandom random) {
+        Connection(long number, Socket client, Socket broker, long seed) {
             this.number = number;
             this.client = client;
             this.broker = broker;
-            this.random = random;
+            this.random = new SplittableRandom(seed);
+            this.responseRandom = new SplittableRandom(seed ^ RESPONSE_SEED_MASK);
         }
 
         void start() {
@@ -273,11 +292,7 @@ public final class FaultyProxy implements AutoCloseable {
         /** Client to broker, following Kafka's size-prefixed framing to cut inside requests. */
         private void pumpRequests() {
             byte[] chunk = new byte[CHUNK];
-            byte[] header = new byte[4];
-            int headerFilled = 0;
-            long frameLength = -1; // 4 + size once the header is complete
-            long frameForwarded = 0;
-            long cutAt = -1;
+            Framing requests = new Framing(this::chooseCut);
             try {
                 InputStream in = client.getInputStream();
                 OutputStream out = broker.getOutputStream();
@@ -288,41 +303,10 @@ public final class FaultyProxy implements AutoCloseable {
                         lostBytes = true;
                         continue;
                     }
-                    int pos = 0;
-                    while (pos < n) {
-                        if (frameLength < 0) {
-                            // hold the size prefix back until it is complete, so a cut can be placed inside it
-                            int take = Math.min(4 - headerFilled, n - pos);
-                            System.arraycopy(chunk, pos, header, headerFilled, take);
-                            headerFilled += take;
-                            pos += take;
-                            if (headerFilled < 4) {
-                                break;
-                            }
-                            int size = ((header[0] & 0xff) << 24) | ((header[1] & 0xff) << 16)
-                                    | ((header[2] & 0xff) << 8) | (header[3] & 0xff);
-                            frameLength = 4L + size;
-                            frameForwarded = 0;
-                            cutAt = chooseCut(frameLength);
-                            if (!forward(out, header, 0, 4, cutAt, 0)) {
-                                return;
-                            }
-                            frameForwarded = 4;
-                            headerFilled = 0;
-                        }
-                        int take = (int) Math.min(frameLength - frameForwarded, n - pos);
-                        if (!forward(out, chunk, pos, take, cutAt, frameForwarded)) {
-                            return;
-                        }
-                        pos += take;
-                        frameForwarded += take;
-                        if (frameForwarded == frameLength) {
-                            if (cutAt == frameLength) {
-                                cut(true);
-                                return;
-                            }
-                            frameLength = -1;
-                        }
+                    Framing.Outcome outcome = requests.forward(out, chunk, n);
+                    if (outcome != Framing.Outcome.FORWARDED) {
+                        cut(outcome == Framing.Outcome.CUT_AFTER_WHOLE_FRAME);
+                        return;
                     }
                 }
                 if (lostBytes || responseHeld) {
@@ -349,23 +333,13 @@ public final class FaultyProxy implements AutoCloseable {
             return random.nextLong(frameLength);
         }
 
-        /**
-         * Writes {@code length} bytes that sit at {@code frameOffset} in the current frame, stopping at the cut.
-         * Returns false if the connection was cut.
-         */
-        private boolean forward(OutputStream out, byte[] bytes, int offset, int length, long cutAt, long frameOffset)
-                throws IOException {
-            if (cutAt >= 0 && cutAt < frameOffset + length) {
-                int before = (int) (cutAt - frameOffset);
-                if (before > 0) {
-                    out.write(bytes, offset, before);
-                    out.flush();
-                }
-                cut(false);
-                return false;
+        /** -1 for no cut, else the byte of the response (1 .. frameLength - 1) before which the connection dies. */
+        private long chooseResponseCut(long frameLength) {
+            double probability = responseCutProbability;
+            if (probability <= 0 || responseRandom.nextDouble() >= probability) {
+                return -1;
             }
-            out.write(bytes, offset, length);
-            return true;
+            return 1 + responseRandom.nextLong(frameLength - 1);
         }
 
         private void cut(boolean afterWholeRequest) {
@@ -379,6 +353,7 @@ public final class FaultyProxy implements AutoCloseable {
 
         private void pumpResponses() {
             byte[] chunk = new byte[CHUNK];
+            Framing responses = new Framing(this::chooseResponseCut);
             try {
                 InputStream in = broker.getInputStream();
                 OutputStream out = client.getOutputStream();
@@ -397,7 +372,11 @@ public final class FaultyProxy implements AutoCloseable {
                         lostBytes = true;
                         continue;
                     }
-                    out.write(chunk, 0, n);
+                    if (responses.forward(out, chunk, n) != Framing.Outcome.FORWARDED) {
+                        responseCuts.incrementAndGet();
+                        log.debug("Proxy {}: cut connection {} inside a response", name, number);
+                        return; // the finally block resets both sides
+                    }
                 }
             } catch (IOException e) {
                 log.trace("Proxy {}: connection {} ended", name, number, e);
@@ -406,6 +385,81 @@ public final class FaultyProxy implements AutoCloseable {
             } finally {
                 reset();
             }
+        }
+    }
+
+    /**
+     * Follows Kafka's size-prefixed framing in one direction of a connection and stops forwarding at a cut, when
+     * {@code chooseCut} placed one in the current frame (given the frame's length with its 4-byte prefix, it returns
+     * the byte before which to cut, up to that length, or -1). Used by one pump thread only.
+     */
+    private static final class Framing {
+
+        enum Outcome { FORWARDED, CUT_INSIDE_FRAME, CUT_AFTER_WHOLE_FRAME }
+
+        private final LongUnaryOperator chooseCut;
+        private final byte[] header = new byte[4];
+        private int headerFilled;
+        private long frameLength = -1; // 4 + size once the header is complete
+        private long frameForwarded;
+        private long cutAt = -1;
+
+        Framing(LongUnaryOperator chooseCut) {
+            this.chooseCut = chooseCut;
+        }
+
+        /** Forwards {@code chunk[0, n)}, or the part of it before a cut. */
+        Outcome forward(OutputStream out, byte[] chunk, int n) throws IOException {
+            int pos = 0;
+            while (pos < n) {
+                if (frameLength < 0) {
+                    // hold the size prefix back until it is complete, so a cut can be placed inside it
+                    int take = Math.min(4 - headerFilled, n - pos);
+                    System.arraycopy(chunk, pos, header, headerFilled, take);
+                    headerFilled += take;
+                    pos += take;
+                    if (headerFilled < 4) {
+                        break;
+                    }
+                    int size = ((header[0] & 0xff) << 24) | ((header[1] & 0xff) << 16)
+                            | ((header[2] & 0xff) << 8) | (header[3] & 0xff);
+                    frameLength = 4L + size;
+                    frameForwarded = 0;
+                    cutAt = chooseCut.applyAsLong(frameLength);
+                    if (!write(out, header, 0, 4)) {
+                        return Outcome.CUT_INSIDE_FRAME;
+                    }
+                    frameForwarded = 4;
+                    headerFilled = 0;
+                }
+                int take = (int) Math.min(frameLength - frameForwarded, n - pos);
+                if (!write(out, chunk, pos, take)) {
+                    return Outcome.CUT_INSIDE_FRAME;
+                }
+                pos += take;
+                frameForwarded += take;
+                if (frameForwarded == frameLength) {
+                    if (cutAt == frameLength) {
+                        return Outcome.CUT_AFTER_WHOLE_FRAME;
+                    }
+                    frameLength = -1;
+                }
+            }
+            return Outcome.FORWARDED;
+        }
+
+        /** Writes {@code length} bytes at {@code frameForwarded} in the frame, stopping at the cut; false if cut. */
+        private boolean write(OutputStream out, byte[] bytes, int offset, int length) throws IOException {
+            if (cutAt >= 0 && cutAt < frameForwarded + length) {
+                int before = (int) (cutAt - frameForwarded);
+                if (before > 0) {
+                    out.write(bytes, offset, before);
+                    out.flush();
+                }
+                return false;
+            }
+            out.write(bytes, offset, length);
+            return true;
         }
     }
 }
