@@ -37,6 +37,8 @@ public final class CoordinatorChannel {
     private boolean inFlight;
     private int failedAttempts;
     private long notBeforeMs;
+    /** When the known coordinator was first found not ready, or -1. */
+    private long notReadySinceMs = -1;
 
     public CoordinatorChannel(TransactionManager manager, KafkaClient client, ExponentialBackoff backoff,
                               int requestTimeoutMs, Time time) {
@@ -70,8 +72,19 @@ public final class CoordinatorChannel {
             return findCoordinator(request.keyType(), request.key(), coordinatorKey, nowMs);
         }
         if (!client.ready(coordinator, nowMs)) {
+            if (notReadySinceMs < 0) {
+                notReadySinceMs = nowMs;
+            } else if (nowMs - notReadySinceMs >= backoff.maxMs()) {
+                // Down, or gone: with no request out nothing else would tell. Ask who the coordinator is now.
+                log.info("Coordinator {} for {} has not been reachable for {} ms; looking it up again", coordinator,
+                        coordinatorKey, nowMs - notReadySinceMs);
+                coordinators.remove(coordinatorKey);
+                notReadySinceMs = -1;
+                return 0;
+            }
             return Math.max(0, Math.min(client.pollDelayMs(coordinator, nowMs), backoff.backoffMs(0)));
         }
+        notReadySinceMs = -1;
         request.sent();
         inFlight = true;
         client.send(new ClientRequest(coordinator.idString(), request.body(), nowMs, true, requestTimeoutMs,
@@ -128,6 +141,8 @@ public final class CoordinatorChannel {
         if (response.wasDisconnected() || response.wasTimedOut()) {
             request.notDelivered();
             coordinators.remove(coordinatorKey);
+            log.info("{} to the coordinator for {} {}; looking it up again", request.body().apiKey(), coordinatorKey,
+                    response.wasTimedOut() ? "timed out" : "was disconnected");
             backOff(request.body().apiKey() + " to the coordinator " + (response.wasTimedOut() ? "timed out"
                     : "disconnected"));
             return;
@@ -142,6 +157,8 @@ public final class CoordinatorChannel {
                     + " previous transaction)");
             case FIND_COORDINATOR -> {
                 coordinators.remove(coordinatorKey);
+                log.info("{}: the coordinator for {} moved; looking it up again", request.body().apiKey(),
+                        coordinatorKey);
                 backOff(request.body().apiKey() + ": the coordinator moved");
             }
         }

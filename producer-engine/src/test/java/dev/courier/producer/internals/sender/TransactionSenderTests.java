@@ -385,4 +385,35 @@ class TransactionSenderTests {
         assertThat(bump.producerEpoch()).isEqualTo((short) 0);
         assertThat(transactions.epoch()).isEqualTo((short) 1);
     }
+
+    @Test
+    void aCoordinatorThatStaysUnreachableIsLookedUpAgain() {
+        initialise();
+        transactions.beginTransaction();
+        CompletableFuture<RecordMetadata> record = send(0, "a");
+        client.prepareResponse(ApiKey.ADD_PARTITIONS_TO_TXN, addPartitions(Errors.NONE));
+        client.prepareResponse(ApiKey.PRODUCE, produce(Errors.NONE));
+        for (int i = 0; i < 5; i++) {
+            step();
+        }
+        assertThat(record).succeedsWithin(AWAIT);
+
+        client.setReady(COORDINATOR, false); // its broker stopped: no request is out to tell us
+        TransactionResult commit = transactions.beginCommit();
+        step();
+        advance(500);
+        assertThat(client.requests(ApiKey.FIND_COORDINATOR)).hasSize(1);
+        client.prepareResponse(ApiKey.FIND_COORDINATOR,
+                new FindCoordinatorResponse(0, Errors.NONE.code(), null, 2, "localhost", 9094));
+        client.prepareResponse(ApiKey.END_TXN, errorCode(Errors.NONE));
+        advance(1000); // unreachable for the longest retry backoff: look it up again
+        step();
+        step();
+        step();
+
+        assertThat(client.requests(ApiKey.FIND_COORDINATOR)).hasSize(2);
+        assertThat(client.requests(ApiKey.END_TXN)).singleElement()
+                .satisfies(r -> assertThat(r.destination()).isEqualTo("2"));
+        commit.await(0);
+    }
 }
