@@ -131,9 +131,10 @@ final class TransactionalIdentity implements ProducerIdentity {
         return batch.hasSequence() ? sequences.onError(batch, error) : null;
     }
 
+    /** Records expire while held when the coordinator never added their partition (or never answered). */
     @Override
     public String holdReason() {
-        return "transaction " + transactions.state() + " (records wait until their partition is added to the"
-                + " transaction)";
+        return "the transaction is " + transactions.state() + " (a partition's records wait until the coordinator"
+                + " has added it to the transaction)";
     }
 }

@@ -2,26 +2,17 @@ package dev.courier.producer.internals.transaction;
 
 import dev.courier.producer.ConsumerGroupMetadata;
 import dev.courier.producer.OffsetAndMetadata;
-import dev.courier.producer.errors.InvalidProducerEpochException;
-import dev.courier.producer.errors.InvalidTxnStateException;
-import dev.courier.producer.errors.ProducerFencedException;
 import dev.courier.producer.errors.TransactionAbortableException;
 import dev.courier.producer.errors.TransactionAbortedException;
 import dev.courier.producer.errors.TransactionFatalException;
-import dev.courier.producer.errors.TransactionTimedOutException;
 import dev.courier.producer.internals.metadata.TopicPartition;
 import dev.courier.producer.internals.protocol.AddOffsetsToTxnRequest;
 import dev.courier.producer.internals.protocol.AddPartitionsToTxnRequest;
-import dev.courier.producer.internals.protocol.AddPartitionsToTxnResponse;
 import dev.courier.producer.internals.protocol.EndTxnRequest;
-import dev.courier.producer.internals.protocol.ErrorCodeResponse;
 import dev.courier.producer.internals.protocol.Errors;
 import dev.courier.producer.internals.protocol.FindCoordinatorRequest;
 import dev.courier.producer.internals.protocol.InitProducerIdRequest;
-import dev.courier.producer.internals.protocol.InitProducerIdResponse;
 import dev.courier.producer.internals.protocol.TxnOffsetCommitRequest;
-import dev.courier.producer.internals.protocol.TxnOffsetCommitResponse;
-import dev.courier.producer.internals.transaction.CoordinatorRequest.Outcome;
 import dev.courier.producer.internals.util.Time;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -60,22 +51,10 @@ public final class TransactionManager {
         void producerIdReceived(long producerId, short epoch);
     }
 
-    /** Offsets to commit in the transaction: AddOffsetsToTxn first, then TxnOffsetCommit. */
-    private static final class OffsetCommit {
-        final ConsumerGroupMetadata group;
-        final Map<String, List<TxnOffsetCommitRequest.PartitionOffset>> offsets;
-        final TransactionResult result = new TransactionResult("sendOffsetsToTransaction");
-        boolean added;
-
-        OffsetCommit(ConsumerGroupMetadata group, Map<String, List<TxnOffsetCommitRequest.PartitionOffset>> offsets) {
-            this.group = group;
-            this.offsets = offsets;
-        }
-    }
-
     private final String transactionalId;
     private final int transactionTimeoutMs;
     private final Time time;
+    private final CoordinatorAnswers answers = new CoordinatorAnswers(this);
     private ProducerIdListener listener = (id, epoch) -> { };
 
     private TransactionState state = TransactionState.UNINITIALIZED;
@@ -301,7 +280,7 @@ public final class TransactionManager {
         if (initPending) {
             return new CoordinatorRequest(FindCoordinatorRequest.TRANSACTION, transactionalId,
                     new InitProducerIdRequest(transactionalId, transactionTimeoutMs, producerId, epoch),
-                    this::handleInitProducerId, () -> { });
+                    answers::initProducerId, () -> { });
         }
         if (state == TransactionState.IN_TRANSACTION || state == TransactionState.COMMITTING) {
             if (!newPartitions.isEmpty()) {
@@ -312,7 +291,7 @@ public final class TransactionManager {
                 return commit.added ? offsetCommitRequest(commit) : new CoordinatorRequest(
                         FindCoordinatorRequest.TRANSACTION, transactionalId,
                         new AddOffsetsToTxnRequest(transactionalId, producerId, epoch, commit.group.groupId()),
-                        response -> handleAddOffsets(commit, response), () -> { });
+                        response -> answers.addOffsets(commit, response), () -> { });
             }
         }
         boolean ending = state == TransactionState.COMMITTING || state == TransactionState.ABORTING;
@@ -329,7 +308,7 @@ public final class TransactionManager {
             return null;
         }
         return new CoordinatorRequest(FindCoordinatorRequest.TRANSACTION, transactionalId,
-                new EndTxnRequest(transactionalId, producerId, epoch, commit), this::handleEndTxn, () -> { });
+                new EndTxnRequest(transactionalId, producerId, epoch, commit), answers::endTxn, () -> { });
     }
 
     private CoordinatorRequest addPartitionsRequest() {
@@ -340,7 +319,7 @@ public final class TransactionManager {
         Set<TopicPartition> adding = new LinkedHashSet<>(newPartitions);
         return new CoordinatorRequest(FindCoordinatorRequest.TRANSACTION, transactionalId,
                 new AddPartitionsToTxnRequest(transactionalId, producerId, epoch, byTopic),
-                response -> handleAddPartitions(adding, response), () -> {
+                response -> answers.addPartitions(adding, response), () -> {
                     synchronized (this) {
                         addingPartitions.removeAll(adding);
                         newPartitions.addAll(adding);
@@ -361,7 +340,7 @@ public final class TransactionManager {
         return new CoordinatorRequest(FindCoordinatorRequest.GROUP, group.groupId(),
                 new TxnOffsetCommitRequest(transactionalId, group.groupId(), producerId, epoch, group.generationId(),
                         group.memberId(), group.groupInstanceId().orElse(null), commit.offsets),
-                response -> handleTxnOffsetCommit(commit, response), () -> { });
+                response -> answers.txnOffsetCommit(commit, response), () -> { });
     }
 
     /** A coordinator request could not be sent at all (no usable version): nothing retrying can fix. */
@@ -381,176 +360,96 @@ public final class TransactionManager {
         }
     }
 
-    // ---- answers ----------------------------------------------------------------------------------------
+    // ---- what the answers change (see CoordinatorAnswers) -------------------------------------------------
 
-    private synchronized Outcome handleInitProducerId(Object body) {
-        InitProducerIdResponse response = (InitProducerIdResponse) body;
-        Errors error = Errors.forCode(response.errorCode());
-        if (error == Errors.NONE) {
-            producerId = response.producerId();
-            epoch = response.producerEpoch();
-            initPending = false;
-            log.info("Transactional id {}: producer id {} epoch {}", transactionalId, producerId, epoch);
-            listener.producerIdReceived(producerId, epoch);
-            if (state == TransactionState.INITIALIZING) {
-                state = TransactionState.READY;
-                initResult.succeed();
-            } else if (state == TransactionState.ABORTING) {
-                bumpAfterAbort = false;
-                completeTransaction();
-            }
-            return Outcome.DONE;
+    /** InitProducerId succeeded: initialised, or the abort's epoch bump is done. */
+    synchronized void producerIdReceived(long newProducerId, short newEpoch) {
+        producerId = newProducerId;
+        epoch = newEpoch;
+        initPending = false;
+        log.info("Transactional id {}: producer id {} epoch {}", transactionalId, producerId, epoch);
+        listener.producerIdReceived(producerId, epoch);
+        if (state == TransactionState.INITIALIZING) {
+            state = TransactionState.READY;
+            initResult.succeed();
+        } else if (state == TransactionState.ABORTING) {
+            bumpAfterAbort = false;
+            completeTransaction();
         }
-        Outcome retry = retriable(error);
-        if (retry != null) {
-            return retry;
-        }
-        if (error == Errors.PRODUCER_FENCED || error == Errors.INVALID_PRODUCER_EPOCH) {
-            fatalError(fenced("initialising", error, false));
-        } else {
-            fatalError(new TransactionFatalException("InitProducerId for transactional id " + transactionalId
-                    + " failed: " + error.exception(null).getMessage()));
-        }
-        return Outcome.DONE;
     }
 
-    private synchronized Outcome handleAddPartitions(Set<TopicPartition> adding, Object body) {
-        AddPartitionsToTxnResponse response = (AddPartitionsToTxnResponse) body;
+    /** The answer to AddPartitionsToTxn for {@code adding} arrived; each partition follows as added or retried. */
+    synchronized void partitionsAnswered(Set<TopicPartition> adding) {
         addingPartitions.removeAll(adding);
-        Outcome outcome = Outcome.DONE;
-        for (AddPartitionsToTxnResponse.PartitionResult result : response.results()) {
-            TopicPartition tp = new TopicPartition(result.topic(), result.partition());
-            Errors error = Errors.forCode(result.errorCode());
-            if (!adding.contains(tp)) {
-                continue;
-            }
-            if (error == Errors.NONE) {
-                partitions.add(tp);
-                markStarted();
-                continue;
-            }
-            Outcome retry = error == Errors.OPERATION_NOT_ATTEMPTED || error == Errors.UNKNOWN_TOPIC_OR_PARTITION
-                    ? Outcome.RETRY : retriable(error);
-            if (retry != null) {
-                if (state == TransactionState.IN_TRANSACTION || state == TransactionState.COMMITTING) {
-                    newPartitions.add(tp);
-                }
-                outcome = retry == Outcome.FIND_COORDINATOR ? retry : outcome == Outcome.DONE ? retry : outcome;
-            } else {
-                failTransactionRequest("adding " + tp + " to the transaction", error);
-            }
-        }
-        return outcome;
     }
 
-    private synchronized Outcome handleAddOffsets(OffsetCommit commit, Object body) {
-        Errors error = Errors.forCode(((ErrorCodeResponse) body).errorCode());
-        if (error == Errors.NONE) {
-            commit.added = true;
-            markStarted();
-            return Outcome.DONE;
-        }
-        Outcome retry = retriable(error);
-        if (retry != null) {
-            return retry;
-        }
-        failTransactionRequest("adding the offsets of group " + commit.group.groupId() + " to the transaction", error);
-        return Outcome.DONE;
+    synchronized void partitionAdded(TopicPartition tp) {
+        partitions.add(tp);
+        markStarted();
     }
 
-    private synchronized Outcome handleTxnOffsetCommit(OffsetCommit commit, Object body) {
-        TxnOffsetCommitResponse response = (TxnOffsetCommitResponse) body;
-        Outcome outcome = Outcome.DONE;
-        for (TxnOffsetCommitResponse.PartitionResult result : response.results()) {
-            Errors error = Errors.forCode(result.errorCode());
-            if (error == Errors.NONE) {
-                continue;
-            }
-            Outcome retry = error == Errors.UNKNOWN_TOPIC_OR_PARTITION || error == Errors.REQUEST_TIMED_OUT
-                    ? Outcome.RETRY : retriable(error);
-            if (retry != null) {
-                outcome = retry;
-                continue;
-            }
-            String where = "committing offsets of group " + commit.group.groupId() + " for " + result.topic() + "-"
-                    + result.partition();
-            if (error == Errors.UNKNOWN_MEMBER_ID || error == Errors.ILLEGAL_GENERATION
-                    || error == Errors.FENCED_INSTANCE_ID || error == Errors.GROUP_AUTHORIZATION_FAILED) {
-                abortableError(new TransactionAbortableException("The group refused the offsets (" + where
-                        + "): " + error.exception(null).getMessage() + "; the consumer may have lost its partitions"
-                        + " in a rebalance"));
-            } else {
-                failTransactionRequest(where, error);
-            }
-            return Outcome.DONE;
+    synchronized void partitionToRetry(TopicPartition tp) {
+        if (state == TransactionState.IN_TRANSACTION || state == TransactionState.COMMITTING) {
+            newPartitions.add(tp);
         }
-        if (outcome == Outcome.DONE && offsetCommits.peekFirst() == commit) {
+    }
+
+    synchronized void offsetsAdded(OffsetCommit commit) {
+        commit.added = true;
+        markStarted();
+    }
+
+    synchronized void offsetsCommitted(OffsetCommit commit) {
+        if (offsetCommits.peekFirst() == commit) {
             offsetCommits.pollFirst();
             commit.result.succeed();
         }
-        return outcome;
     }
 
-    private synchronized Outcome handleEndTxn(Object body) {
-        Errors error = Errors.forCode(((ErrorCodeResponse) body).errorCode());
-        if (error == Errors.NONE) {
-            if (state == TransactionState.ABORTING && bumpAfterAbort) {
-                initPending = true; // KIP-360: the same producer id with a bumped epoch, sequences from 0
-                transactionStarted = false;
-                return Outcome.DONE;
-            }
-            completeTransaction();
-            return Outcome.DONE;
+    /** EndTxn succeeded: the transaction is over, unless an abort still has to bump the epoch (KIP-360). */
+    synchronized void transactionEnded() {
+        if (state == TransactionState.ABORTING && bumpAfterAbort) {
+            initPending = true; // the same producer id with a bumped epoch; sequences restart at 0
+            transactionStarted = false;
+            return;
         }
-        Outcome retry = retriable(error);
-        if (retry != null) {
-            return retry;
-        }
-        String what = state == TransactionState.COMMITTING ? "committing" : "aborting";
-        if (error == Errors.INVALID_TXN_STATE) {
-            fatalError(new InvalidTxnStateException("The coordinator refused " + what + " the transaction: "
-                    + error.exception(null).getMessage()));
-        } else {
-            failTransactionRequest(what + " the transaction", error);
-        }
-        return Outcome.DONE;
+        completeTransaction();
     }
 
-    /** Coordinator moved or busy: find it again, or just retry after the backoff. Null for other errors. */
-    private static Outcome retriable(Errors error) {
-        return switch (error) {
-            case NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE -> Outcome.FIND_COORDINATOR;
-            case COORDINATOR_LOAD_IN_PROGRESS, CONCURRENT_TRANSACTIONS -> Outcome.RETRY;
-            default -> null;
-        };
+    synchronized boolean isCommittingNow() {
+        return state == TransactionState.COMMITTING;
+    }
+
+    synchronized void abortable(RuntimeException error) {
+        abortableError(error);
+    }
+
+    synchronized void fatal(RuntimeException error) {
+        fatalError(error);
+    }
+
+    /** A coordinator request failed with an error retrying cannot cure. */
+    synchronized void failed(String what, Errors error) {
+        failTransactionRequest(what, error);
+    }
+
+    synchronized RuntimeException fencedError(String what, Errors error) {
+        return fenced(what, error, false);
     }
 
     private void failTransactionRequest(String what, Errors error) {
-        switch (error) {
-            case PRODUCER_FENCED, INVALID_PRODUCER_EPOCH -> fatalError(fenced(what, error, false));
-            case TRANSACTION_ABORTABLE, TOPIC_AUTHORIZATION_FAILED, GROUP_AUTHORIZATION_FAILED ->
-                    abortableError(new TransactionAbortableException(what + " failed: "
-                            + error.exception(null).getMessage()));
-            default -> fatalError(new TransactionFatalException(what + " failed: " + error.exception(null).getMessage()));
+        RuntimeException failure = TransactionErrors.failure(what, error, () -> fenced(what, error, false));
+        if (failure instanceof TransactionAbortableException) {
+            abortableError(failure);
+        } else {
+            fatalError(failure);
         }
     }
 
-    /**
-     * The epoch went past ours: another instance fenced us, or the coordinator aborted a transaction that
-     * outlived transaction.timeout.ms (which bumps the epoch too). Which one, the open time tells.
-     */
     private RuntimeException fenced(String what, Errors error, boolean fromLeader) {
         long openMs = transactionStartMs == 0 ? 0 : time.monotonicMs() - transactionStartMs;
-        if (transactionStarted && openMs >= transactionTimeoutMs) {
-            return new TransactionTimedOutException("The transaction of transactional id " + transactionalId
-                    + " was open for " + openMs + " ms, longer than transaction.timeout.ms (" + transactionTimeoutMs
-                    + "), so the coordinator aborted it; " + what + " failed with " + error
-                    + ". Close this producer and create a new one");
-        }
-        String message = "Producer id " + producerId + " epoch " + epoch + " of transactional id " + transactionalId
-                + " has been fenced by a newer producer with the same transactional.id (" + error + " while " + what
-                + "); close this producer";
-        return fromLeader ? new InvalidProducerEpochException(message) : new ProducerFencedException(message);
+        return TransactionErrors.fenced(transactionalId, producerId, epoch, what, error, fromLeader,
+                transactionStarted ? openMs : -1, transactionTimeoutMs);
     }
 
     private void markStarted() {

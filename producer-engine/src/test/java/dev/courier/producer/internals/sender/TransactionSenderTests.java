@@ -3,7 +3,10 @@ package dev.courier.producer.internals.sender;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.courier.producer.ConsumerGroupMetadata;
+import dev.courier.producer.OffsetAndMetadata;
 import dev.courier.producer.RecordMetadata;
+import dev.courier.producer.errors.TimeoutException;
 import dev.courier.producer.errors.ProducerFencedException;
 import dev.courier.producer.errors.TransactionAbortableException;
 import dev.courier.producer.errors.TransactionAbortedException;
@@ -27,6 +30,8 @@ import dev.courier.producer.internals.protocol.InitProducerIdRequest;
 import dev.courier.producer.internals.protocol.InitProducerIdResponse;
 import dev.courier.producer.internals.protocol.ProduceRequest;
 import dev.courier.producer.internals.protocol.ProduceResponse;
+import dev.courier.producer.internals.protocol.TxnOffsetCommitRequest;
+import dev.courier.producer.internals.protocol.TxnOffsetCommitResponse;
 import dev.courier.producer.internals.record.DecodedBatch;
 import dev.courier.producer.internals.record.RecordBatchReader;
 import dev.courier.producer.internals.transaction.TransactionManager;
@@ -39,6 +44,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
@@ -415,5 +421,65 @@ class TransactionSenderTests {
         assertThat(client.requests(ApiKey.END_TXN)).singleElement()
                 .satisfies(r -> assertThat(r.destination()).isEqualTo("2"));
         commit.await(0);
+    }
+
+    @Test
+    void offsetsGoToTheTransactionThenToTheGroupCoordinatorBeforeTheCommit() {
+        initialise();
+        transactions.beginTransaction();
+        TransactionResult offsets = transactions.sendOffsets(
+                Map.of(new dev.courier.producer.TopicPartition("in", 2), new OffsetAndMetadata(17, "m")),
+                new ConsumerGroupMetadata("group-a", 3, "member-1", Optional.empty()));
+        client.prepareResponse(ApiKey.ADD_OFFSETS_TO_TXN, errorCode(Errors.NONE));
+        client.prepareResponse(ApiKey.FIND_COORDINATOR,
+                new FindCoordinatorResponse(0, Errors.NONE.code(), null, 2, "localhost", 9094));
+        client.prepareResponse(ApiKey.TXN_OFFSET_COMMIT, new TxnOffsetCommitResponse(0,
+                List.of(new TxnOffsetCommitResponse.PartitionResult("in", 2, Errors.NONE.code()))));
+        for (int i = 0; i < 6; i++) {
+            step();
+        }
+        offsets.await(0);
+        assertThat(client.bodies(ApiKey.FIND_COORDINATOR, FindCoordinatorRequest.class).get(1))
+                .isEqualTo(new FindCoordinatorRequest("group-a", FindCoordinatorRequest.GROUP));
+        ClientRequest commitRequest = client.requests(ApiKey.TXN_OFFSET_COMMIT).get(0);
+        assertThat(commitRequest.destination()).as("the group coordinator").isEqualTo("2");
+        TxnOffsetCommitRequest body = (TxnOffsetCommitRequest) commitRequest.body();
+        assertThat(body.generationId()).isEqualTo(3);
+        assertThat(body.memberId()).isEqualTo("member-1");
+        assertThat(body.offsetsByTopic()).containsEntry("in",
+                List.of(new TxnOffsetCommitRequest.PartitionOffset(2, 17, "m")));
+
+        TransactionResult commit = transactions.beginCommit();
+        client.prepareResponse(ApiKey.END_TXN, errorCode(Errors.NONE));
+        step();
+        step();
+        commit.await(0);
+        assertThat(requestKeys()).containsExactly(ApiKey.FIND_COORDINATOR, ApiKey.INIT_PRODUCER_ID,
+                ApiKey.ADD_OFFSETS_TO_TXN, ApiKey.FIND_COORDINATOR, ApiKey.TXN_OFFSET_COMMIT, ApiKey.END_TXN);
+    }
+
+    @Test
+    void aCommitThatTimedOutIsResumedByCallingCommitAgain() {
+        initialise();
+        transactions.beginTransaction();
+        send(0, "a");
+        client.prepareResponse(ApiKey.ADD_PARTITIONS_TO_TXN, addPartitions(Errors.NONE));
+        client.prepareResponse(ApiKey.PRODUCE, produce(Errors.NONE));
+        for (int i = 0; i < 5; i++) {
+            step();
+        }
+        TransactionResult commit = transactions.beginCommit();
+        step(); // EndTxn out, no answer yet
+        assertThat(client.requests(ApiKey.END_TXN)).hasSize(1);
+        assertThatThrownBy(() -> commit.await(0)).isInstanceOf(TimeoutException.class)
+                .hasMessageContaining("call it again");
+
+        TransactionResult again = transactions.beginCommit();
+        assertThat(again).isSameAs(commit);
+        client.respond(errorCode(Errors.NONE));
+        step();
+        again.await(0);
+        assertThat(client.requests(ApiKey.END_TXN)).as("one EndTxn for both calls").hasSize(1);
+        assertThat(transactions.state()).isEqualTo(TransactionState.READY);
     }
 }
