@@ -2,11 +2,13 @@ package dev.courier.producer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.courier.producer.errors.ApplicationRecoverableException;
 import dev.courier.producer.errors.TransactionAbortedException;
 import dev.courier.producer.serialization.StringSerializer;
 import dev.courier.producer.testing.EmbeddedKafka;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -147,6 +149,45 @@ class TransactionIntegrationTests {
         assertThat(TransactionReader.readCommitted(kafka.bootstrapServers(), topic))
                 .containsExactlyInAnyOrder("fresh-0", "fresh-1");
         assertThat(TransactionReader.readUncommitted(kafka.bootstrapServers(), topic)).contains("zombie-0", "fresh-0");
+    }
+
+    @Test
+    void groupOffsetsSentToATransactionAreCommittedOnlyWhenItCommits() throws Exception {
+        String topic = kafka.uniqueTopic("txn-offsets");
+        kafka.createTopic(topic, 1, 1);
+        String group = "txn-offsets-group-" + System.nanoTime();
+        org.apache.kafka.common.TopicPartition input = new org.apache.kafka.common.TopicPartition(topic, 0);
+        try (Producer<String, String> producer = transactional(uniqueTransactionalId("offsets"))) {
+            producer.initTransactions();
+
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(topic, "aborted"));
+            producer.sendOffsetsToTransaction(Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(5, "a")),
+                    new ConsumerGroupMetadata(group));
+            producer.abortTransaction();
+            assertThat(committedOffsets(group).get(input)).as("offsets of an aborted transaction").isNull();
+
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(topic, "committed"));
+            producer.sendOffsetsToTransaction(Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(7, "c")),
+                    new ConsumerGroupMetadata(group));
+            producer.commitTransaction();
+        }
+
+        // The commit's markers reach the group coordinator just after commitTransaction returns.
+        await("the committed offsets").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            org.apache.kafka.clients.consumer.OffsetAndMetadata offset = committedOffsets(group).get(input);
+            assertThat(offset).isNotNull();
+            assertThat(offset.offset()).isEqualTo(7);
+            assertThat(offset.metadata()).isEqualTo("c");
+        });
+        assertThat(TransactionReader.readCommitted(kafka.bootstrapServers(), topic)).containsExactly("committed");
+    }
+
+    private static Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata>
+            committedOffsets(String group) throws Exception {
+        return kafka.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                .get(30, TimeUnit.SECONDS);
     }
 
     @Test

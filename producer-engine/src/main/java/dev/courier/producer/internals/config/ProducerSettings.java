@@ -338,7 +338,7 @@ public final class ProducerSettings {
         return protocol;
     }
 
-    /** Null when unset; an empty id is refused (Kafka too treats it as a mistake). */
+    /** Null when unset; an empty or blank id is refused rather than silently meaning "not transactional". */
     private static String parseTransactionalId(ConfigValues v) {
         if (!v.isSet(TRANSACTIONAL_ID)) {
             return null;
