@@ -9,9 +9,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The same transactions against a cluster formatted with {@code transaction.version=1} and one with the
- * release's default ({@code 2}, the shared cluster). This client speaks the classic protocol to both; the
- * broker must accept it either way.
+ * The same transactions against a cluster formatted with {@code transaction.version=1} (the classic
+ * protocol: AddPartitionsToTxn, one epoch for every transaction) and one with the release's default
+ * ({@code 2}, the shared cluster: partitions added by Produce, the epoch bumped by every EndTxn).
  */
 class TransactionProtocolVersionsIntegrationTests {
 
@@ -40,6 +40,13 @@ class TransactionProtocolVersionsIntegrationTests {
         }
     }
 
+    /** The epoch the partition leader last saw from the transactional producer. */
+    private static short producerEpoch(EmbeddedKafka kafka, String topic) throws Exception {
+        org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition(topic, 0);
+        return (short) kafka.admin().describeProducers(java.util.List.of(tp)).partitionResult(tp)
+                .get(30, TimeUnit.SECONDS).activeProducers().get(0).producerEpoch();
+    }
+
     @Test
     void aClusterWithTransactionsV1() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.startWithFeatures(1, Map.of(),
@@ -50,6 +57,7 @@ class TransactionProtocolVersionsIntegrationTests {
             commitOneAbortOne(kafka, topic);
             assertThat(TransactionReader.readCommitted(kafka.bootstrapServers(), topic)).hasSize(20)
                     .allMatch(v -> v.startsWith("c-")).doesNotHaveDuplicates();
+            assertThat(producerEpoch(kafka, topic)).as("v1: one epoch for all four transactions").isZero();
         }
     }
 
@@ -62,5 +70,7 @@ class TransactionProtocolVersionsIntegrationTests {
         commitOneAbortOne(kafka, topic);
         assertThat(TransactionReader.readCommitted(kafka.bootstrapServers(), topic)).hasSize(20)
                 .allMatch(v -> v.startsWith("c-")).doesNotHaveDuplicates();
+        // the third transaction (committed, so surely written) already ran at epoch 2
+        assertThat(producerEpoch(kafka, topic)).as("v2: every EndTxn bumped the epoch").isGreaterThanOrEqualTo((short) 2);
     }
 }

@@ -14,8 +14,8 @@ public enum ApiKey {
     FIND_COORDINATOR(10, 3, 3, 3),
     ADD_PARTITIONS_TO_TXN(24, 3, 3, 3),
     ADD_OFFSETS_TO_TXN(25, 3, 4, 3),
-    END_TXN(26, 3, 4, 3),
-    TXN_OFFSET_COMMIT(28, 3, 4, 3);
+    END_TXN(26, 3, 5, 3),
+    TXN_OFFSET_COMMIT(28, 3, 5, 3);
 
     private static final ApiKey[] BY_ID;
 

@@ -3,11 +3,22 @@ package dev.courier.producer.internals.protocol;
 import java.nio.ByteBuffer;
 
 /**
- * EndTxnRequest (key 26), versions 3-4 (same bytes; v4 may answer TRANSACTION_ABORTABLE). Version 5
- * belongs to transactions v2, which this client does not speak yet.
+ * EndTxnRequest (key 26), versions 3-5 (same bytes; v4 may answer TRANSACTION_ABORTABLE). Version 5 is
+ * transactions v2 (the coordinator bumps the epoch at the end of every transaction and answers with it),
+ * so a producer on the classic protocol caps the version at 4.
  */
-public record EndTxnRequest(String transactionalId, long producerId, short producerEpoch, boolean committed)
-        implements RequestBody {
+public record EndTxnRequest(String transactionalId, long producerId, short producerEpoch, boolean committed,
+                            short versionCap) implements RequestBody {
+
+    /** Transactions v1: at most v4. */
+    public EndTxnRequest(String transactionalId, long producerId, short producerEpoch, boolean committed) {
+        this(transactionalId, producerId, producerEpoch, committed, (short) 4);
+    }
+
+    @Override
+    public short maxUsableVersion() {
+        return versionCap;
+    }
 
     @Override
     public ApiKey apiKey() {

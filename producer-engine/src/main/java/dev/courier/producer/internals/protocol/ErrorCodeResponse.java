@@ -2,10 +2,7 @@ package dev.courier.producer.internals.protocol;
 
 import java.nio.ByteBuffer;
 
-/**
- * The body of AddOffsetsToTxnResponse (key 25, v3-4) and EndTxnResponse (key 26, v3-4): a throttle
- * time and one error code.
- */
+/** The body of AddOffsetsToTxnResponse (key 25, v3-4): a throttle time and one error code. */
 public record ErrorCodeResponse(int throttleTimeMs, short errorCode) {
 
     public static ErrorCodeResponse parse(ApiKey key, ByteBuffer body, short version) {

@@ -5,14 +5,29 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * TxnOffsetCommitRequest (key 28), versions 3-4 (same bytes; v4 may answer TRANSACTION_ABORTABLE),
- * sent to the group coordinator. Version 5 belongs to transactions v2.
+ * TxnOffsetCommitRequest (key 28), versions 3-5 (same bytes; v4 may answer TRANSACTION_ABORTABLE), sent
+ * to the group coordinator. Version 5 is transactions v2, where it also adds the offsets to the
+ * transaction (no AddOffsetsToTxn), so a producer on the classic protocol caps the version at 4.
  *
  * @param offsetsByTopic per topic name, the partitions' offsets
  */
 public record TxnOffsetCommitRequest(String transactionalId, String groupId, long producerId, short producerEpoch,
                                      int generationId, String memberId, String groupInstanceId,
-                                     Map<String, List<PartitionOffset>> offsetsByTopic) implements RequestBody {
+                                     Map<String, List<PartitionOffset>> offsetsByTopic, short versionCap)
+        implements RequestBody {
+
+    /** Transactions v1: at most v4. */
+    public TxnOffsetCommitRequest(String transactionalId, String groupId, long producerId, short producerEpoch,
+                                  int generationId, String memberId, String groupInstanceId,
+                                  Map<String, List<PartitionOffset>> offsetsByTopic) {
+        this(transactionalId, groupId, producerId, producerEpoch, generationId, memberId, groupInstanceId,
+                offsetsByTopic, (short) 4);
+    }
+
+    @Override
+    public short maxUsableVersion() {
+        return versionCap;
+    }
 
     /** @param metadata nullable */
     public record PartitionOffset(int partition, long offset, String metadata) {

@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
-/** TxnOffsetCommitResponse (key 28), versions 3-4: an error code per partition. */
+/** TxnOffsetCommitResponse (key 28), versions 3-5: an error code per partition. */
 public record TxnOffsetCommitResponse(int throttleTimeMs, List<PartitionResult> results) {
 
     public record PartitionResult(String topic, int partition, short errorCode) {

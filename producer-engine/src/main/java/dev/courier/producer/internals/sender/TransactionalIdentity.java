@@ -4,6 +4,7 @@ import dev.courier.producer.internals.accumulator.PendingRecords;
 import dev.courier.producer.internals.accumulator.ProducerBatch;
 import dev.courier.producer.internals.accumulator.RecordAccumulator;
 import dev.courier.producer.internals.network.KafkaClient;
+import dev.courier.producer.internals.protocol.ApiKey;
 import dev.courier.producer.internals.protocol.Errors;
 import dev.courier.producer.internals.transaction.CoordinatorChannel;
 import dev.courier.producer.internals.transaction.TransactionManager;
@@ -100,7 +101,7 @@ final class TransactionalIdentity implements ProducerIdentity {
 
     @Override
     public short maxProduceVersion() {
-        return MAX_PRODUCE_VERSION_V1;
+        return transactions.transactionsV2() ? ApiKey.PRODUCE.latestVersion : MAX_PRODUCE_VERSION_V1;
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.courier.producer.errors.TransactionAbortableException;
 import dev.courier.producer.errors.TransactionFatalException;
 import dev.courier.producer.internals.metadata.TopicPartition;
 import dev.courier.producer.internals.protocol.AddPartitionsToTxnResponse;
+import dev.courier.producer.internals.protocol.EndTxnResponse;
 import dev.courier.producer.internals.protocol.ErrorCodeResponse;
 import dev.courier.producer.internals.protocol.Errors;
 import dev.courier.producer.internals.protocol.InitProducerIdResponse;
@@ -126,9 +127,10 @@ final class CoordinatorAnswers {
 
     Outcome endTxn(Object body) {
         synchronized (manager) {
-            Errors error = Errors.forCode(((ErrorCodeResponse) body).errorCode());
+            EndTxnResponse response = (EndTxnResponse) body;
+            Errors error = Errors.forCode(response.errorCode());
             if (error == Errors.NONE) {
-                manager.transactionEnded();
+                manager.transactionEnded(response.producerId(), response.producerEpoch());
                 return Outcome.DONE;
             }
             Outcome retry = TransactionErrors.retriable(error);
@@ -137,8 +139,10 @@ final class CoordinatorAnswers {
             }
             String what = manager.isCommittingNow() ? "committing" : "aborting";
             if (error == Errors.INVALID_TXN_STATE) {
-                manager.fatal(new InvalidTxnStateException("The coordinator refused " + what + " the transaction: "
-                        + error.exception(null).getMessage()));
+                // Under transactions v2 this is how a transaction the coordinator aborted on timeout shows.
+                manager.fatal(manager.timedOutOr(new InvalidTxnStateException("The coordinator refused " + what
+                        + " the transaction: " + error.exception(null).getMessage()), what + " the transaction",
+                        error));
             } else {
                 manager.failed(what + " the transaction", error);
             }

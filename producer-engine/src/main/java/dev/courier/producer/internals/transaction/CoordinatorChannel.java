@@ -26,6 +26,8 @@ public final class CoordinatorChannel {
 
     private static final Logger log = LoggerFactory.getLogger(CoordinatorChannel.class);
 
+    private static final String TRANSACTION_VERSION_FEATURE = "transaction.version";
+
     private final TransactionManager manager;
     private final KafkaClient client;
     private final ExponentialBackoff backoff;
@@ -85,6 +87,10 @@ public final class CoordinatorChannel {
             return Math.max(0, Math.min(client.pollDelayMs(coordinator, nowMs), backoff.backoffMs(0)));
         }
         notReadySinceMs = -1;
+        if (request.keyType() == FindCoordinatorRequest.TRANSACTION) {
+            manager.transactionVersionSeen(client.finalizedFeatureLevel(coordinator.idString(),
+                    TRANSACTION_VERSION_FEATURE));
+        }
         request.sent();
         inFlight = true;
         client.send(new ClientRequest(coordinator.idString(), request.body(), nowMs, true, requestTimeoutMs,

@@ -39,8 +39,11 @@ import org.slf4j.LoggerFactory;
  * its answer comes back to a handler here. Requests are worked out afresh from the state each time, so
  * a retry is just asking again.
  *
- * <p>This is the classic protocol (transactions v1); the producer caps Produce at v11 so that a broker
- * with {@code transaction.version=2} finalized treats it as a v1 client.
+ * <p>Transactions v2 (KIP-890) when the coordinator's broker finalizes {@code transaction.version} 2 or
+ * more, decided as each transaction begins: no AddPartitionsToTxn (Produce v12+ adds the partition) and
+ * no AddOffsetsToTxn (TxnOffsetCommit v5 adds the offsets), and EndTxn v5 bumps the epoch at the end of
+ * every transaction. Otherwise the classic protocol, with Produce capped at v11, EndTxn and
+ * TxnOffsetCommit at v4.
  */
 public final class TransactionManager {
 
@@ -64,6 +67,10 @@ public final class TransactionManager {
     /** InitProducerId is due: for the first id (-1/-1), or to bump the epoch of the current one (KIP-360). */
     private boolean initPending;
     private boolean bumpAfterAbort;
+    /** The coordinator's broker finalizes transaction.version 2 (as of its last ApiVersions answer). */
+    private boolean brokerOffersV2;
+    /** The current transaction uses transactions v2 (KIP-890): decided when it begins. */
+    private boolean v2;
     private TransactionResult initResult;
     private TransactionResult endResult;
 
@@ -123,6 +130,7 @@ public final class TransactionManager {
                     : "beginTransaction() needs a producer that is initialised and not in a transaction");
         }
         state = TransactionState.IN_TRANSACTION;
+        v2 = brokerOffersV2;
         transactionStarted = false;
         transactionStartMs = 0;
     }
@@ -149,6 +157,7 @@ public final class TransactionManager {
         offsets.forEach((tp, offset) -> byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>())
                 .add(new TxnOffsetCommitRequest.PartitionOffset(tp.partition(), offset.offset(), offset.metadata())));
         OffsetCommit commit = new OffsetCommit(group, byTopic);
+        commit.added = v2; // transactions v2: TxnOffsetCommit adds the offsets to the transaction itself
         if (byTopic.isEmpty()) {
             commit.result.succeed();
         } else {
@@ -233,6 +242,11 @@ public final class TransactionManager {
         if (partitions.contains(tp)) {
             return true;
         }
+        if (v2) {
+            partitions.add(tp); // transactions v2: the produce request adds the partition to the transaction
+            markStarted();
+            return true;
+        }
         if (!addingPartitions.contains(tp) && newPartitions.add(tp)) {
             newlyQueued[0] = true;
         }
@@ -308,7 +322,8 @@ public final class TransactionManager {
             return null;
         }
         return new CoordinatorRequest(FindCoordinatorRequest.TRANSACTION, transactionalId,
-                new EndTxnRequest(transactionalId, producerId, epoch, commit), answers::endTxn, () -> { });
+                new EndTxnRequest(transactionalId, producerId, epoch, commit, v2 ? (short) 5 : (short) 4),
+                answers::endTxn, () -> { });
     }
 
     private CoordinatorRequest addPartitionsRequest() {
@@ -339,7 +354,8 @@ public final class TransactionManager {
         ConsumerGroupMetadata group = commit.group;
         return new CoordinatorRequest(FindCoordinatorRequest.GROUP, group.groupId(),
                 new TxnOffsetCommitRequest(transactionalId, group.groupId(), producerId, epoch, group.generationId(),
-                        group.memberId(), group.groupInstanceId().orElse(null), commit.offsets),
+                        group.memberId(), group.groupInstanceId().orElse(null), commit.offsets,
+                        v2 ? (short) 5 : (short) 4),
                 response -> answers.txnOffsetCommit(commit, response), () -> { });
     }
 
@@ -400,20 +416,42 @@ public final class TransactionManager {
     }
 
     synchronized void offsetsCommitted(OffsetCommit commit) {
+        markStarted(); // under transactions v2 this is when the coordinator learns of the transaction
         if (offsetCommits.peekFirst() == commit) {
             offsetCommits.pollFirst();
             commit.result.succeed();
         }
     }
 
-    /** EndTxn succeeded: the transaction is over, unless an abort still has to bump the epoch (KIP-360). */
-    synchronized void transactionEnded() {
+    /**
+     * EndTxn succeeded: the transaction is over, unless an abort still has to bump the epoch (KIP-360).
+     * Under transactions v2 the coordinator bumped it already and says to what ({@code newEpoch}; -1 under v1).
+     */
+    synchronized void transactionEnded(long newProducerId, short newEpoch) {
+        if (v2 && newProducerId >= 0 && newEpoch >= 0) {
+            producerId = newProducerId;
+            epoch = newEpoch;
+            bumpAfterAbort = false;
+            log.debug("Transactional id {}: producer id {} epoch {} for the next transaction", transactionalId,
+                    producerId, epoch);
+            listener.producerIdReceived(producerId, epoch);
+        }
         if (state == TransactionState.ABORTING && bumpAfterAbort) {
             initPending = true; // the same producer id with a bumped epoch; sequences restart at 0
             transactionStarted = false;
             return;
         }
         completeTransaction();
+    }
+
+    /** The transaction coordinator's broker finalizes {@code transaction.version} at this level (-1: unknown). */
+    synchronized void transactionVersionSeen(short level) {
+        brokerOffersV2 = level >= 2;
+    }
+
+    /** Whether the current transaction uses transactions v2 (KIP-890 part 2). */
+    public synchronized boolean transactionsV2() {
+        return v2;
     }
 
     synchronized boolean isCommittingNow() {
@@ -431,6 +469,12 @@ public final class TransactionManager {
     /** A coordinator request failed with an error retrying cannot cure. */
     synchronized void failed(String what, Errors error) {
         failTransactionRequest(what, error);
+    }
+
+    /** A {@code TransactionTimedOutException} if the transaction outlived its timeout, else {@code otherwise}. */
+    synchronized RuntimeException timedOutOr(RuntimeException otherwise, String what, Errors error) {
+        long openMs = transactionStartMs == 0 ? 0 : time.monotonicMs() - transactionStartMs;
+        return transactionStarted && openMs >= transactionTimeoutMs ? fenced(what, error, false) : otherwise;
     }
 
     synchronized RuntimeException fencedError(String what, Errors error) {

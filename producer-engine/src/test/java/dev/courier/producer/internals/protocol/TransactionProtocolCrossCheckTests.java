@@ -101,10 +101,11 @@ class TransactionProtocolCrossCheckTests {
     }
 
     @ParameterizedTest(name = "v{0}")
-    @ValueSource(shorts = {3, 4})
+    @ValueSource(shorts = {3, 4, 5})
     void endTxn(short version) {
         RequestHeader header = new RequestHeader(ApiKey.END_TXN, version, 10, CLIENT_ID);
-        ByteBufferAccessor accessor = body(new EndTxnRequest("txn-1", 42L, (short) 3, true).toFrame(header), header);
+        ByteBufferAccessor accessor = body(new EndTxnRequest("txn-1", 42L, (short) 3, true, (short) 5)
+                .toFrame(header), header);
         EndTxnRequestData data = new EndTxnRequestData(accessor, version);
         assertThat(accessor.remaining()).isZero();
         assertThat(data.transactionalId()).isEqualTo("txn-1");
@@ -112,19 +113,21 @@ class TransactionProtocolCrossCheckTests {
         assertThat(data.producerEpoch()).isEqualTo((short) 3);
         assertThat(data.committed()).isTrue();
 
-        assertThat(ErrorCodeResponse.parse(ApiKey.END_TXN, kafkaBytes(new EndTxnResponseData().setThrottleTimeMs(0)
-                .setErrorCode((short) 90), version), version)).isEqualTo(new ErrorCodeResponse(0, (short) 90));
+        EndTxnResponse response = EndTxnResponse.parse(kafkaBytes(new EndTxnResponseData().setThrottleTimeMs(0)
+                .setErrorCode((short) 90).setProducerId(43L).setProducerEpoch((short) 4), version), version);
+        assertThat(response).isEqualTo(version >= 5 ? new EndTxnResponse(0, (short) 90, 43L, (short) 4)
+                : new EndTxnResponse(0, (short) 90, -1L, (short) -1));
     }
 
     @ParameterizedTest(name = "v{0}")
-    @ValueSource(shorts = {3, 4})
+    @ValueSource(shorts = {3, 4, 5})
     void txnOffsetCommit(short version) {
         Map<String, List<TxnOffsetCommitRequest.PartitionOffset>> offsets = new LinkedHashMap<>();
         offsets.put("in", List.of(new TxnOffsetCommitRequest.PartitionOffset(0, 17L, "m"),
                 new TxnOffsetCommitRequest.PartitionOffset(2, 5L, null)));
         RequestHeader header = new RequestHeader(ApiKey.TXN_OFFSET_COMMIT, version, 11, CLIENT_ID);
         ByteBufferAccessor accessor = body(new TxnOffsetCommitRequest("txn-1", "group-a", 42L, (short) 3, 7,
-                "member-1", "instance-1", offsets).toFrame(header), header);
+                "member-1", "instance-1", offsets, (short) 5).toFrame(header), header);
         TxnOffsetCommitRequestData data = new TxnOffsetCommitRequestData(accessor, version);
         assertThat(accessor.remaining()).isZero();
         assertThat(data.transactionalId()).isEqualTo("txn-1");

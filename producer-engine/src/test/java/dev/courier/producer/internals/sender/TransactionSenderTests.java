@@ -22,6 +22,7 @@ import dev.courier.producer.internals.protocol.AddPartitionsToTxnRequest;
 import dev.courier.producer.internals.protocol.AddPartitionsToTxnResponse;
 import dev.courier.producer.internals.protocol.ApiKey;
 import dev.courier.producer.internals.protocol.EndTxnRequest;
+import dev.courier.producer.internals.protocol.EndTxnResponse;
 import dev.courier.producer.internals.protocol.ErrorCodeResponse;
 import dev.courier.producer.internals.protocol.Errors;
 import dev.courier.producer.internals.protocol.FindCoordinatorRequest;
@@ -165,6 +166,10 @@ class TransactionSenderTests {
         };
     }
 
+    private static EndTxnResponse endTxn(Errors error) {
+        return new EndTxnResponse(0, error.code(), -1, (short) -1);
+    }
+
     private static ErrorCodeResponse errorCode(Errors error) {
         return new ErrorCodeResponse(0, error.code());
     }
@@ -239,7 +244,7 @@ class TransactionSenderTests {
         if (client.inFlightRequestCount() > 0) {
             client.respond(produce(Errors.NONE));
         }
-        client.prepareResponse(ApiKey.END_TXN, errorCode(Errors.NONE));
+        client.prepareResponse(ApiKey.END_TXN, endTxn(Errors.NONE));
         step();
         step();
         step();
@@ -299,8 +304,8 @@ class TransactionSenderTests {
         assertThat(record).succeedsWithin(AWAIT);
 
         TransactionResult commit = transactions.beginCommit();
-        client.prepareResponse(ApiKey.END_TXN, errorCode(Errors.CONCURRENT_TRANSACTIONS));
-        client.prepareResponse(ApiKey.END_TXN, errorCode(Errors.NONE));
+        client.prepareResponse(ApiKey.END_TXN, endTxn(Errors.CONCURRENT_TRANSACTIONS));
+        client.prepareResponse(ApiKey.END_TXN, endTxn(Errors.NONE));
         step();
         step();
         assertThat(commit.isDone()).isFalse();
@@ -347,7 +352,7 @@ class TransactionSenderTests {
         assertThat(failureOf(queued)).isInstanceOf(TransactionAbortedException.class);
         assertThat(client.requests(ApiKey.END_TXN)).as("EndTxn waits for the produce in flight").isEmpty();
         client.respond(produce(Errors.NONE));
-        client.prepareResponse(ApiKey.END_TXN, errorCode(Errors.NONE));
+        client.prepareResponse(ApiKey.END_TXN, endTxn(Errors.NONE));
         step();
         step();
         step();
@@ -378,7 +383,7 @@ class TransactionSenderTests {
         assertThat(transactions.checkSend()).isInstanceOf(TransactionAbortableException.class);
 
         TransactionResult abort = transactions.beginAbort();
-        client.prepareResponse(ApiKey.END_TXN, errorCode(Errors.NONE));
+        client.prepareResponse(ApiKey.END_TXN, endTxn(Errors.NONE));
         client.prepareResponse(ApiKey.INIT_PRODUCER_ID, producerId((short) 1));
         for (int i = 0; i < 6; i++) {
             step();
@@ -411,7 +416,7 @@ class TransactionSenderTests {
         assertThat(client.requests(ApiKey.FIND_COORDINATOR)).hasSize(1);
         client.prepareResponse(ApiKey.FIND_COORDINATOR,
                 new FindCoordinatorResponse(0, Errors.NONE.code(), null, 2, "localhost", 9094));
-        client.prepareResponse(ApiKey.END_TXN, errorCode(Errors.NONE));
+        client.prepareResponse(ApiKey.END_TXN, endTxn(Errors.NONE));
         advance(1000); // unreachable for the longest retry backoff: look it up again
         step();
         step();
@@ -450,7 +455,7 @@ class TransactionSenderTests {
                 List.of(new TxnOffsetCommitRequest.PartitionOffset(2, 17, "m")));
 
         TransactionResult commit = transactions.beginCommit();
-        client.prepareResponse(ApiKey.END_TXN, errorCode(Errors.NONE));
+        client.prepareResponse(ApiKey.END_TXN, endTxn(Errors.NONE));
         step();
         step();
         commit.await(0);
@@ -476,10 +481,51 @@ class TransactionSenderTests {
 
         TransactionResult again = transactions.beginCommit();
         assertThat(again).isSameAs(commit);
-        client.respond(errorCode(Errors.NONE));
+        client.respond(endTxn(Errors.NONE));
         step();
         again.await(0);
         assertThat(client.requests(ApiKey.END_TXN)).as("one EndTxn for both calls").hasSize(1);
         assertThat(transactions.state()).isEqualTo(TransactionState.READY);
+    }
+
+    @Test
+    void withTransactionsV2FinalizedPartitionsAndOffsetsJoinImplicitlyAndEndTxnBumpsTheEpoch() {
+        client.finalizedFeature("transaction.version", (short) 2);
+        initialise();
+        transactions.beginTransaction();
+        assertThat(transactions.transactionsV2()).isTrue();
+        CompletableFuture<RecordMetadata> first = send(0, "a");
+        TransactionResult offsets = transactions.sendOffsets(
+                Map.of(new dev.courier.producer.TopicPartition("in", 0), new OffsetAndMetadata(3, null)),
+                new ConsumerGroupMetadata("group-a"));
+        client.prepareResponse(ApiKey.PRODUCE, produce(Errors.NONE));
+        client.prepareResponse(ApiKey.FIND_COORDINATOR, coordinator(Errors.NONE));
+        client.prepareResponse(ApiKey.TXN_OFFSET_COMMIT, new TxnOffsetCommitResponse(0,
+                List.of(new TxnOffsetCommitResponse.PartitionResult("in", 0, Errors.NONE.code()))));
+        for (int i = 0; i < 4; i++) {
+            step();
+        }
+        assertThat(first).succeedsWithin(AWAIT);
+        offsets.await(0);
+        assertThat(client.requests(ApiKey.PRODUCE).get(0).body().maxUsableVersion()).isGreaterThanOrEqualTo((short) 12);
+        assertThat(client.requests(ApiKey.TXN_OFFSET_COMMIT).get(0).body().maxUsableVersion()).isEqualTo((short) 5);
+
+        TransactionResult commit = transactions.beginCommit();
+        client.prepareResponse(ApiKey.END_TXN, new EndTxnResponse(0, Errors.NONE.code(), PRODUCER_ID, (short) 1));
+        step();
+        step();
+        commit.await(0);
+        assertThat(client.requests(ApiKey.END_TXN).get(0).body().maxUsableVersion()).isEqualTo((short) 5);
+        assertThat(transactions.epoch()).as("the coordinator bumped the epoch for the next transaction")
+                .isEqualTo((short) 1);
+
+        transactions.beginTransaction();
+        send(0, "b");
+        step();
+        step();
+        assertThat(sentBatches).hasSize(2);
+        assertThat(sentBatches.get(1).producerEpoch()).isEqualTo((short) 1);
+        assertThat(sentBatches.get(1).baseSequence()).as("a new epoch numbers from 0").isZero();
+        assertThat(requestKeys()).doesNotContain(ApiKey.ADD_PARTITIONS_TO_TXN, ApiKey.ADD_OFFSETS_TO_TXN);
     }
 }
