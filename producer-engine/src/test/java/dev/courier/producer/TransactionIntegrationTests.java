@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Transactions against a real broker, read back with the official consumer in read_committed and
  * read_uncommitted modes. The shared cluster is formatted with its release's default features, so it
- * finalizes {@code transaction.version=2}; this client speaks the classic protocol (transactions v1) and
- * the broker treats it as such.
+ * finalizes {@code transaction.version=2} and these run on transactions v2; the classic protocol runs in
+ * {@link TransactionProtocolVersionsIntegrationTests} and, stepped, in {@code TransactionSenderTests}.
  */
 class TransactionIntegrationTests {
 

@@ -72,7 +72,7 @@ public interface ProducerIdentity extends DrainGate {
     /** The transactional id produce requests carry, or null. */
     String transactionalId();
 
-    /** The highest Produce version this identity may use (transactions v1 cap it at 11). */
+    /** The highest Produce version this identity may use (a transaction on the classic protocol caps it at 11). */
     default short maxProduceVersion() {
         return ApiKey.PRODUCE.latestVersion;
     }

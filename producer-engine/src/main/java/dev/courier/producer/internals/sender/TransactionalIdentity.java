@@ -11,18 +11,19 @@ import dev.courier.producer.internals.transaction.TransactionManager;
 
 /**
  * The transactional producer ({@code transactional.id}): idempotent sequences from {@link IdempotenceManager},
- * with the producer id, epoch and transaction boundaries from the {@link TransactionManager}. A partition's
- * batches are held back until the coordinator has added the partition to the transaction; records still
+ * with the producer id, epoch and transaction boundaries from the {@link TransactionManager}. On the classic
+ * protocol a partition's batches are held back until the coordinator has added the partition to the
+ * transaction (under transactions v2 the produce request adds it); records still
  * queued when the transaction aborts or fails end with that error; the coordinator requests go out through
  * a {@link CoordinatorChannel} from {@link #maintain}.
  *
  * <p>Unlike the merely idempotent producer it never bumps its epoch by itself: the coordinator owns the
- * epoch, so sequences in doubt make the transaction abortable, and the abort bumps the epoch through
- * InitProducerId (KIP-360).
+ * epoch, so sequences in doubt make the transaction abortable, and the abort bumps the epoch (EndTxn v5
+ * under transactions v2, else InitProducerId, KIP-360).
  */
 final class TransactionalIdentity implements ProducerIdentity {
 
-    /** Transactions v1: Produce v12+ would add partitions to the transaction implicitly (v2). */
+    /** The classic protocol: Produce v12+ would add partitions to the transaction implicitly (that is v2). */
     private static final short MAX_PRODUCE_VERSION_V1 = 11;
 
     private final TransactionManager transactions;
