@@ -23,6 +23,8 @@ import dev.courier.producer.internals.protocol.Errors;
 import dev.courier.producer.internals.record.RecordBatchBuilder;
 import dev.courier.producer.internals.sender.BatchOutcomes;
 import dev.courier.producer.internals.sender.Sender;
+import dev.courier.producer.internals.transaction.TransactionManager;
+import dev.courier.producer.internals.transaction.TransactionResult;
 import dev.courier.producer.internals.util.Time;
 import dev.courier.producer.serialization.Serializer;
 import java.time.Duration;
@@ -32,6 +34,7 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +67,8 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
     private final Sender sender;
     private final ProducerMetrics metrics;
     private final BatchOutcomes outcomes;
+    /** Null unless {@code transactional.id} is set. */
+    private final TransactionManager transactions;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object metadataMonitor = new Object();
     /** Monotonic time of the last applied metadata update, -1 before the first; written by the sender thread. */
@@ -120,6 +125,7 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
         this.sender = runtime.sender();
         this.metrics = runtime.metrics();
         this.outcomes = runtime.outcomes();
+        this.transactions = runtime.transactions();
         log.info("Courier producer {} started (acks={}, linger.ms={}, batch.size={}, compression.type={})",
                 settings.clientId(), settings.acks() == -1 ? "all" : settings.acks(), settings.lingerMs(),
                 settings.batchSize(), settings.compressionType());
@@ -134,7 +140,7 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
      * {@inheritDoc}
      *
      * <p>Throws only for misuse: {@code NullPointerException} for a null record, {@code IllegalStateException}
-     * once the producer is closed. Every other failure (a serializer or partitioner that throws, a record too
+     * once the producer is closed, and, for a transactional producer, outside a transaction. Every other failure (a serializer or partitioner that throws, a record too
      * large, no buffer memory within {@code max.block.ms}, an interrupt) fails the returned future and runs
      * the callback, on the callback thread like every other outcome, and counts in {@code status()} and
      * {@code metrics()}.
@@ -146,6 +152,12 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
             throw new IllegalStateException("Cannot send after the producer is closed");
         }
         CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
+        if (transactions != null) {
+            RuntimeException failed = transactions.checkSend(); // throws outside a transaction
+            if (failed != null) {
+                return reject(future, callback, failed);
+            }
+        }
         try {
             return doSend(record, callback, future);
         } catch (InterruptedException e) {
@@ -285,6 +297,94 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
             }
         } finally {
             accumulator.endFlush();
+        }
+    }
+
+    @Override
+    public void initTransactions() {
+        TransactionManager t = transactional("initTransactions()");
+        TransactionResult result = t.initTransactions();
+        sender.wakeup();
+        result.await(settings.maxBlockMs());
+    }
+
+    @Override
+    public void beginTransaction() {
+        transactional("beginTransaction()").beginTransaction();
+    }
+
+    @Override
+    public void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets,
+                                         ConsumerGroupMetadata groupMetadata) {
+        Objects.requireNonNull(offsets, "offsets must not be null");
+        Objects.requireNonNull(groupMetadata, "groupMetadata must not be null");
+        TransactionResult result = transactional("sendOffsetsToTransaction()").sendOffsets(offsets, groupMetadata);
+        sender.wakeup();
+        result.await(settings.maxBlockMs());
+    }
+
+    @Override
+    public void commitTransaction() {
+        TransactionManager t = transactional("commitTransaction()");
+        long deadline = time.monotonicMs() + settings.maxBlockMs();
+        if (!t.isCommitting()) {
+            awaitRecords(deadline, "commitTransaction()"); // the flush: every record of the transaction ends
+        }
+        TransactionResult result = t.beginCommit();
+        sender.wakeup();
+        result.await(deadline - time.monotonicMs());
+    }
+
+    @Override
+    public void abortTransaction() {
+        TransactionManager t = transactional("abortTransaction()");
+        long deadline = time.monotonicMs() + settings.maxBlockMs();
+        TransactionResult result = t.beginAbort();
+        sender.wakeup();
+        result.await(deadline - time.monotonicMs());
+        awaitRecords(deadline, "abortTransaction()"); // the aborted records' futures have completed
+    }
+
+    private TransactionManager transactional(String call) {
+        if (transactions == null) {
+            throw new IllegalStateException(call + " needs a transactional producer: set transactional.id");
+        }
+        if (closed.get()) {
+            throw new IllegalStateException("Cannot call " + call + " after the producer is closed");
+        }
+        if (dispatcher.isCompletionThread()) {
+            throw new IllegalStateException(call + " from a callback would wait for that callback itself");
+        }
+        return transactions;
+    }
+
+    /** Flushes and waits, until {@code deadline} at most, for every record accepted so far to complete. */
+    private void awaitRecords(long deadline, String call) {
+        accumulator.beginFlush();
+        sender.wakeup();
+        try {
+            for (CompletableFuture<RecordMetadata> future : pending.futures()) {
+                awaitUntil(future, deadline, call);
+            }
+            for (ProducerBatch batch : accumulator.incompleteBatches()) {
+                awaitUntil(batch.completion(), deadline, call);
+            }
+        } finally {
+            accumulator.endFlush();
+        }
+    }
+
+    private void awaitUntil(CompletableFuture<?> future, long deadline, String call) {
+        try {
+            future.get(Math.max(0, deadline - time.monotonicMs()), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            // the record failed; the transaction's state says what that means
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new TimeoutException(call + " could not complete the transaction's records within "
+                    + settings.maxBlockMs() + " ms (max.block.ms); call it again to keep waiting");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CourierException("Interrupted in " + call, e);
         }
     }
 

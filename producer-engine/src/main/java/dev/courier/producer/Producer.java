@@ -19,8 +19,10 @@ public interface Producer<K, V> extends AutoCloseable {
      * Sends a record; the future completes when the broker acknowledges it or it fails.
      *
      * @throws NullPointerException  if {@code record} is null
-     * @throws IllegalStateException if the producer is closed; every other failure (serialization, the
-     *                               partitioner, size, memory) fails the future instead
+     * @throws IllegalStateException if the producer is closed, or if it is transactional and no transaction
+     *                               is open ({@link #beginTransaction()}); every other failure (serialization,
+     *                               the partitioner, size, memory, a transaction that already failed) fails
+     *                               the future instead
      */
     CompletableFuture<RecordMetadata> send(ProducerRecord<K, V> record);
 
@@ -32,6 +34,63 @@ public interface Producer<K, V> extends AutoCloseable {
 
     /** The topic's partitions, waiting up to {@code max.block.ms} for its metadata. */
     List<PartitionInfo> partitionsFor(String topic);
+
+    /**
+     * Makes a producer with {@code transactional.id} ready for transactions: finds its transaction
+     * coordinator and gets a producer id and epoch, which fences any earlier producer with the same id and
+     * aborts (or completes) what that one left open. Call once, before the first transaction. Blocks for at
+     * most {@code max.block.ms}; after a {@link dev.courier.producer.errors.TimeoutException} call it again to
+     * keep waiting.
+     *
+     * @throws IllegalStateException if {@code transactional.id} is not set, or when called again after it
+     *                               succeeded, or from a callback
+     * @throws dev.courier.producer.errors.TransactionException (the subclass says what to do; see there)
+     */
+    void initTransactions();
+
+    /**
+     * Opens a transaction: records sent from now on are committed or aborted together. Does not block.
+     *
+     * @throws IllegalStateException before {@link #initTransactions()}, or while a transaction is open
+     */
+    void beginTransaction();
+
+    /**
+     * Adds consumer offsets to the transaction: they are committed for the group only if the transaction
+     * commits (consume-transform-produce exactly once). Each offset is that of the next record to read.
+     * Blocks for at most {@code max.block.ms}.
+     *
+     * @throws IllegalStateException outside a transaction
+     * @throws dev.courier.producer.errors.TransactionAbortableException if the group refused the offsets
+     *                               (e.g. the consumer lost its partitions in a rebalance): abort
+     */
+    void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets,
+                                  ConsumerGroupMetadata groupMetadata);
+
+    /**
+     * Sends everything the transaction still buffers, waits for every record of it, and commits it. Returns
+     * only once every record's future has completed and the transaction is committed. Bounded by
+     * {@code max.block.ms}: after a {@link dev.courier.producer.errors.TimeoutException} call it again to
+     * resume. Must not be called from a callback.
+     *
+     * @throws IllegalStateException outside a transaction
+     * @throws dev.courier.producer.errors.TransactionAbortableException if a send of the transaction failed
+     *                               (the transaction must be aborted with {@link #abortTransaction()})
+     * @throws dev.courier.producer.errors.ApplicationRecoverableException if this producer was fenced or its
+     *                               transaction timed out: close it and create a new one
+     */
+    void commitTransaction();
+
+    /**
+     * Aborts the open transaction: records not yet sent fail with
+     * {@link dev.courier.producer.errors.TransactionAbortedException}, records already written are never
+     * shown to read_committed consumers. Returns once the coordinator has aborted it and the futures of its
+     * records have completed; bounded by {@code max.block.ms} (call again to resume).
+     *
+     * @throws IllegalStateException outside a transaction
+     * @throws dev.courier.producer.errors.ApplicationRecoverableException if this producer was fenced
+     */
+    void abortTransaction();
 
     /** The producer's metrics by name. */
     Map<String, Metric> metrics();

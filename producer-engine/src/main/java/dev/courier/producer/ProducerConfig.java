@@ -43,6 +43,7 @@ public final class ProducerConfig {
     public static final String PARTITIONER_AVAILABILITY_TIMEOUT_MS = "partitioner.availability.timeout.ms";
     public static final String INTERCEPTOR_CLASSES = "interceptor.classes";
     public static final String TRANSACTIONAL_ID = "transactional.id";
+    public static final String TRANSACTION_TIMEOUT_MS = "transaction.timeout.ms";
     public static final String SECURITY_PROTOCOL = "security.protocol";
 
     private ProducerConfig() {

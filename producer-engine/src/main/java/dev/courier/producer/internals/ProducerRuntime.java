@@ -23,6 +23,7 @@ import dev.courier.producer.internals.sender.InFlightBatches;
 import dev.courier.producer.internals.sender.ProducerIdentity;
 import dev.courier.producer.internals.sender.Sender;
 import dev.courier.producer.internals.sender.SenderSettings;
+import dev.courier.producer.internals.transaction.TransactionManager;
 import dev.courier.producer.internals.util.Time;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -53,11 +54,13 @@ public final class ProducerRuntime {
     private final Sender sender;
     private final KafkaClient client;
     private final Thread ioThread;
+    private final TransactionManager transactions;
     private final CountDownLatch closedLatch = new CountDownLatch(1);
 
     private ProducerRuntime(Metadata metadata, Compression compression, BufferPool pool, RecordAccumulator accumulator,
                             CompletionDispatcher dispatcher, ProducerMetrics metrics, BatchOutcomes outcomes,
-                            Sender sender, KafkaClient client, Thread ioThread) {
+                            Sender sender, KafkaClient client, Thread ioThread, TransactionManager transactions) {
+        this.transactions = transactions;
         this.metadata = metadata;
         this.compression = compression;
         this.pool = pool;
@@ -125,14 +128,19 @@ public final class ProducerRuntime {
                 settings.retryBackoffMaxMs(), settings.deliveryTimeoutMs(), settings.maxBlockMs(),
                 settings.maxInFlightRequestsPerConnection() == 1, settings.enableIdempotence());
         InFlightBatches inFlight = new InFlightBatches();
-        ProducerIdentity identity = ProducerIdentity.create(senderSettings, client, inFlight, time);
+        TransactionManager transactions = settings.transactionalId() == null ? null
+                : new TransactionManager(settings.transactionalId(), settings.transactionTimeoutMs(), time);
+        ProducerIdentity identity = transactions == null
+                ? ProducerIdentity.create(senderSettings, client, inFlight, time)
+                : ProducerIdentity.transactional(senderSettings, transactions, client, inFlight, accumulator, pending,
+                        outcomes, time);
         Sender sender = new Sender(client, metadata, accumulator, pending, partitioner, outcomes, senderSettings,
                 metrics, time, identity, inFlight);
         senderRef[0] = sender;
         Thread ioThread = new Thread(sender, "courier-producer-network-" + settings.clientId());
         ioThread.setDaemon(true);
         return new ProducerRuntime(metadata, compression, pool, accumulator, dispatcher, metrics, outcomes, sender,
-                client, ioThread);
+                client, ioThread, transactions);
     }
 
     private static NetworkClientConfig networkConfig(ProducerSettings settings) {
@@ -175,6 +183,11 @@ public final class ProducerRuntime {
     /** The broker connections as the network thread last published them; safe from any thread. */
     public List<NodeConnection> connections() {
         return client.connections();
+    }
+
+    /** The transaction state machine, or null when {@code transactional.id} is not set. */
+    public TransactionManager transactions() {
+        return transactions;
     }
 
     /**

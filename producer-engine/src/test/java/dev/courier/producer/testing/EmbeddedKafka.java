@@ -149,12 +149,27 @@ public final class EmbeddedKafka implements AutoCloseable {
         return create(brokers, brokerConfigs, perBroker, false);
     }
 
+    /**
+     * Starts a private cluster formatted with some feature levels other than the release's defaults, e.g.
+     * {@code transaction.version=1} to test a cluster without transactions v2.
+     */
+    public static EmbeddedKafka startWithFeatures(int brokers, Map<String, String> brokerConfigs,
+                                                  Map<String, Short> featureLevels) {
+        return create(brokers, brokerConfigs, Map.of(), false, featureLevels);
+    }
+
     private static EmbeddedKafka create(int brokers, Map<String, String> overrides, boolean isShared) {
         return create(brokers, overrides, Map.of(), isShared);
     }
 
     private static EmbeddedKafka create(int brokers, Map<String, String> overrides,
                                         Map<Integer, Map<String, String>> perBroker, boolean isShared) {
+        return create(brokers, overrides, perBroker, isShared, Map.of());
+    }
+
+    private static EmbeddedKafka create(int brokers, Map<String, String> overrides,
+                                        Map<Integer, Map<String, String>> perBroker, boolean isShared,
+                                        Map<String, Short> featureLevels) {
         if (brokers < 1) {
             throw new IllegalArgumentException("brokers must be at least 1 but was " + brokers);
         }
@@ -167,7 +182,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         KafkaClusterTestKit cluster = null;
         try {
-            TestKitNodes nodes = new TestKitNodes.Builder(productionBootstrapMetadata())
+            TestKitNodes nodes = new TestKitNodes.Builder(productionBootstrapMetadata(featureLevels))
                     .setCombined(brokers == 1)
                     .setNumBrokerNodes(brokers)
                     .setNumControllerNodes(1)
@@ -204,12 +219,13 @@ public final class EmbeddedKafka implements AutoCloseable {
      * {@code kafka-storage format} gives a new cluster of this broker release. The test kit would otherwise use the
      * newest, still unreleased metadata version; a producer must be tested against what users run.
      */
-    private static BootstrapMetadata productionBootstrapMetadata() {
+    private static BootstrapMetadata productionBootstrapMetadata(Map<String, Short> featureLevels) {
         MetadataVersion version = MetadataVersion.latestProduction();
         Map<String, Short> features = new LinkedHashMap<>();
         for (Feature feature : Feature.PRODUCTION_FEATURES) {
             features.put(feature.featureName(), feature.defaultLevel(version));
         }
+        features.putAll(featureLevels);
         return BootstrapMetadata.fromVersions(version, features, "courier-embedded-kafka");
     }
 

@@ -225,6 +225,8 @@ public final class ProducerBatch {
         return nowMs < retryNotBeforeMs;
     }
 
+    private boolean transactional;
+
     public boolean inFlight() {
         return inFlight;
     }
@@ -240,13 +242,21 @@ public final class ProducerBatch {
      */
     public void setProducerState(long producerId, short producerEpoch, int baseSequence) {
         if (encoded == null) {
-            builder.setProducerState(producerId, producerEpoch, baseSequence, false);
+            builder.setProducerState(producerId, producerEpoch, baseSequence, transactional);
         } else {
             RecordBatchBuilder.rewriteProducerState(encoded.duplicate(), producerId, producerEpoch, baseSequence);
         }
         this.producerId = producerId;
         this.producerEpoch = producerEpoch;
         this.baseSequence = baseSequence;
+    }
+
+    /**
+     * Marks the batch as part of a transaction (the batch header's transactional flag), before its first
+     * {@link #setProducerState}; sender thread.
+     */
+    public void markTransactional() {
+        this.transactional = true;
     }
 
     /** Whether an idempotent producer gave this batch sequence numbers (it was sent at least once). */

@@ -37,6 +37,7 @@ import static dev.courier.producer.ProducerConfig.SEND_BUFFER_BYTES;
 import static dev.courier.producer.ProducerConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS;
 import static dev.courier.producer.ProducerConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS;
 import static dev.courier.producer.ProducerConfig.TRANSACTIONAL_ID;
+import static dev.courier.producer.ProducerConfig.TRANSACTION_TIMEOUT_MS;
 import static dev.courier.producer.ProducerConfig.VALUE_SERIALIZER;
 
 import dev.courier.producer.errors.ConfigException;
@@ -57,8 +58,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The producer's configuration, parsed and validated once at construction. Keys, defaults and ranges
  * are Kafka 4.x's (see {@link dev.courier.producer.ProducerConfig}), so an existing Kafka producer
- * configuration carries over; the deliberate differences are that transactions are not available yet
- * and that only PLAINTEXT connections are supported.
+ * configuration carries over; the deliberate difference is that only PLAINTEXT connections are supported.
  *
  * <p>Immutable and therefore safe to share between threads.
  */
@@ -84,7 +84,7 @@ public final class ProducerSettings {
             METADATA_MAX_AGE_MS, METADATA_MAX_IDLE_MS, ENABLE_IDEMPOTENCE, ALLOW_AUTO_CREATE_TOPICS,
             KEY_SERIALIZER, VALUE_SERIALIZER, PARTITIONER_CLASS, PARTITIONER_IGNORE_KEYS,
             PARTITIONER_ADAPTIVE_PARTITIONING_ENABLE, PARTITIONER_AVAILABILITY_TIMEOUT_MS, INTERCEPTOR_CLASSES,
-            TRANSACTIONAL_ID, SECURITY_PROTOCOL);
+            TRANSACTIONAL_ID, TRANSACTION_TIMEOUT_MS, SECURITY_PROTOCOL);
 
     /** Numbers the generated client ids, like Kafka's "producer-N". */
     private static final AtomicInteger CLIENT_ID_SEQUENCE = new AtomicInteger(1);
@@ -125,6 +125,7 @@ public final class ProducerSettings {
     private final Object partitionerClass;
     private final List<Object> interceptorClasses;
     private final String transactionalId;
+    private final int transactionTimeoutMs;
     private final String securityProtocol;
 
     private ProducerSettings(Map<String, Object> originals, Predicate<String> classPresent) {
@@ -183,8 +184,18 @@ public final class ProducerSettings {
 
         this.securityProtocol = parseSecurityProtocol(v);
         this.transactionalId = parseTransactionalId(v);
-        this.enableIdempotence = validateIdempotence(v.explicitBool(ENABLE_IDEMPOTENCE), acks, retries,
-                maxInFlightRequestsPerConnection);
+        this.transactionTimeoutMs = v.intAtLeast(TRANSACTION_TIMEOUT_MS, 60_000, 1);
+        Boolean explicitIdempotence = v.explicitBool(ENABLE_IDEMPOTENCE);
+        if (transactionalId != null && Boolean.FALSE.equals(explicitIdempotence)) {
+            throw new ConfigException(ENABLE_IDEMPOTENCE, false, "a transactional producer (transactional.id is set)"
+                    + " is idempotent; set enable.idempotence=true or leave it unset");
+        }
+        if (transactionalId != null && acks != -1) {
+            throw new ConfigException(ACKS, v.rawValue(ACKS), "a transactional producer (transactional.id is set)"
+                    + " needs acks=all");
+        }
+        this.enableIdempotence = validateIdempotence(transactionalId != null ? Boolean.TRUE : explicitIdempotence,
+                acks, retries, maxInFlightRequestsPerConnection);
     }
 
     /**
@@ -327,12 +338,17 @@ public final class ProducerSettings {
         return protocol;
     }
 
+    /** Null when unset; an empty or blank id is refused rather than silently meaning "not transactional". */
     private static String parseTransactionalId(ConfigValues v) {
-        if (v.isSet(TRANSACTIONAL_ID)) {
-            throw new ConfigException(TRANSACTIONAL_ID, v.rawValue(TRANSACTIONAL_ID),
-                    "transactions are not supported; leave transactional.id unset");
+        if (!v.isSet(TRANSACTIONAL_ID)) {
+            return null;
         }
-        return null;
+        String id = v.string(TRANSACTIONAL_ID, null);
+        if (id == null || id.isBlank()) {
+            throw new ConfigException(TRANSACTIONAL_ID, v.rawValue(TRANSACTIONAL_ID),
+                    "a non-empty string, or leave it unset for a non-transactional producer");
+        }
+        return id;
     }
 
     /**
@@ -465,8 +481,11 @@ public final class ProducerSettings {
     /** Classes, class names or instances, in the order given; unmodifiable. */
     public List<Object> interceptorClasses() { return interceptorClasses; }
 
-    /** Always null: transactions are not supported. */
+    /** The transactional id, or null for a producer without transactions. */
     public String transactionalId() { return transactionalId; }
+
+    /** How long the coordinator lets a transaction stay open before aborting it (Kafka's default 60 s). */
+    public int transactionTimeoutMs() { return transactionTimeoutMs; }
 
     /** Always PLAINTEXT. */
     public String securityProtocol() { return securityProtocol; }

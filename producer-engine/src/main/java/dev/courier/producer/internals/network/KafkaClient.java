@@ -34,6 +34,14 @@ public interface KafkaClient extends AutoCloseable {
     /** How long the sender may sleep before this (not ready) node might become ready. */
     long pollDelayMs(Node node, long nowMs);
 
+    /**
+     * The finalized level of a cluster feature (e.g. {@code transaction.version}) as the node's ApiVersions
+     * answer gave it, or -1 when unknown (not connected, or the broker does not finalize it).
+     */
+    default short finalizedFeatureLevel(String nodeId, String feature) {
+        return -1;
+    }
+
     /** Requests sent and not yet answered, across all nodes. */
     int inFlightRequestCount();
 

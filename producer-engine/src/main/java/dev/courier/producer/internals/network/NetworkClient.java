@@ -527,6 +527,12 @@ public final class NetworkClient implements KafkaClient {
     }
 
     @Override
+    public short finalizedFeatureLevel(String nodeId, String feature) {
+        NodeApiVersions versions = apiVersions.get(nodeId);
+        return versions == null ? -1 : versions.response().finalizedFeatureLevel(feature);
+    }
+
+    @Override
     public int inFlightRequestCount() {
         return inFlightRequests.count();
     }

@@ -10,7 +10,12 @@ public enum ApiKey {
     PRODUCE(0, 9, 13, 9),
     METADATA(3, 9, 13, 9),
     API_VERSIONS(18, 0, 3, 3),
-    INIT_PRODUCER_ID(22, 2, 5, 2);
+    INIT_PRODUCER_ID(22, 2, 5, 2),
+    FIND_COORDINATOR(10, 3, 3, 3),
+    ADD_PARTITIONS_TO_TXN(24, 3, 3, 3),
+    ADD_OFFSETS_TO_TXN(25, 3, 4, 3),
+    END_TXN(26, 3, 5, 3),
+    TXN_OFFSET_COMMIT(28, 3, 5, 3);
 
     private static final ApiKey[] BY_ID;
 

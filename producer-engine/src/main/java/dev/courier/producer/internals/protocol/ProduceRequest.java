@@ -17,9 +17,17 @@ import java.util.UUID;
  * @param transactionalId null unless the producer is transactional
  * @param acks            0, 1 or -1
  * @param timeoutMs       how long the leader waits for replication when acks = -1
+ * @param versionCap      the highest version the producer allows: a transactional producer on the classic
+ *                        protocol (transactions v1) caps at 11, since from 12 a transactional produce adds its
+ *                        partition to the transaction implicitly
  */
-public record ProduceRequest(String transactionalId, short acks, int timeoutMs, List<TopicData> topics)
-        implements RequestBody {
+public record ProduceRequest(String transactionalId, short acks, int timeoutMs, List<TopicData> topics,
+                             short versionCap) implements RequestBody {
+
+    /** A request any version may carry. */
+    public ProduceRequest(String transactionalId, short acks, int timeoutMs, List<TopicData> topics) {
+        this(transactionalId, acks, timeoutMs, topics, ApiKey.PRODUCE.latestVersion);
+    }
 
     /**
      * @param name    topic name (needed for v9-v12)
@@ -37,15 +45,15 @@ public record ProduceRequest(String transactionalId, short acks, int timeoutMs, 
         return ApiKey.PRODUCE;
     }
 
-    /** 13 only when every topic has a known (non-null, non-zero) id, else 12. */
+    /** 13 only when every topic has a known (non-null, non-zero) id, else 12; never above the cap. */
     @Override
     public short maxUsableVersion() {
         for (TopicData topic : topics) {
             if (Wire.isZeroUuid(topic.topicId())) {
-                return 12;
+                return (short) Math.min(12, versionCap);
             }
         }
-        return 13;
+        return (short) Math.min(13, versionCap);
     }
 
     @Override

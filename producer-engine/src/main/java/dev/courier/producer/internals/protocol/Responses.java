@@ -21,6 +21,11 @@ public final class Responses {
             case METADATA -> MetadataResponse.parse(body, version);
             case API_VERSIONS -> ApiVersionsResponse.parse(body, version);
             case INIT_PRODUCER_ID -> InitProducerIdResponse.parse(body, version);
+            case FIND_COORDINATOR -> FindCoordinatorResponse.parse(body, version);
+            case ADD_PARTITIONS_TO_TXN -> AddPartitionsToTxnResponse.parse(body, version);
+            case ADD_OFFSETS_TO_TXN -> ErrorCodeResponse.parse(key, body, version);
+            case END_TXN -> EndTxnResponse.parse(body, version);
+            case TXN_OFFSET_COMMIT -> TxnOffsetCommitResponse.parse(body, version);
         };
     }
 

@@ -89,7 +89,11 @@ final class IdempotenceManager implements DrainGate {
 
     /** A new producer id from InitProducerId: every partition starts over at sequence 0. */
     void producerIdReceived(long newProducerId, short newEpoch) {
-        log.info("Producer id {} epoch {}", newProducerId, newEpoch);
+        if (newProducerId != producerId) {
+            log.info("Producer id {} epoch {}", newProducerId, newEpoch);
+        } else {
+            log.debug("Producer id {} epoch {}", newProducerId, newEpoch); // e.g. every transaction under TV2
+        }
         producerId = newProducerId;
         epoch = newEpoch;
         bumpRequired = false;

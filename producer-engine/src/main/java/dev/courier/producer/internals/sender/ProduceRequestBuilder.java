@@ -68,7 +68,7 @@ final class ProduceRequestBuilder {
             topics.add(new ProduceRequest.TopicData(entry.getKey(), topicId, entry.getValue()));
         }
         ProduceRequest request = new ProduceRequest(identity.transactionalId(), settings.acks(),
-                settings.requestTimeoutMs(), topics);
+                settings.requestTimeoutMs(), topics, identity.maxProduceVersion());
         metrics.recordRequestSent(batches.size(), records, bytes);
         return new ClientRequest(Integer.toString(nodeId), request, now, settings.acks() != 0,
                 settings.requestTimeoutMs(),

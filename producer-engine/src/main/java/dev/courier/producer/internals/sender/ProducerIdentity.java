@@ -1,16 +1,21 @@
 package dev.courier.producer.internals.sender;
 
 import dev.courier.producer.internals.accumulator.DrainGate;
+import dev.courier.producer.internals.accumulator.PendingRecords;
+import dev.courier.producer.internals.accumulator.RecordAccumulator;
+import dev.courier.producer.internals.transaction.CoordinatorChannel;
+import dev.courier.producer.internals.transaction.TransactionManager;
 import dev.courier.producer.internals.accumulator.ProducerBatch;
 import dev.courier.producer.internals.network.KafkaClient;
+import dev.courier.producer.internals.protocol.ApiKey;
 import dev.courier.producer.internals.protocol.Errors;
 import dev.courier.producer.internals.util.ExponentialBackoff;
 import dev.courier.producer.internals.util.Time;
 
 /**
- * Everything the sender does differently for a plain or an idempotent producer (a transactional one next), behind
+ * Everything the sender does differently for a plain, an idempotent or a transactional producer, behind
  * one hook: the sender itself never asks which kind it runs. One implementation per kind
- * ({@link PlainIdentity}, {@link IdempotentIdentity}); as a {@link DrainGate} it decides which batches
+ * ({@link PlainIdentity}, {@link IdempotentIdentity}, {@link TransactionalIdentity}); as a {@link DrainGate} it decides which batches
  * may leave the accumulator and stamps them.
  *
  * <p>Sender thread only.
@@ -29,6 +34,21 @@ public interface ProducerIdentity extends DrainGate {
         ExponentialBackoff backoff = ExponentialBackoff.of(settings.retryBackoffMs(), settings.retryBackoffMaxMs());
         return new IdempotentIdentity(sequences,
                 new ProducerIdRequester(client, sequences, backoff, settings.requestTimeoutMs(), time), inFlight);
+    }
+
+    /**
+     * The transactional identity ({@code transactional.id} set): the transaction manager's state machine
+     * behind the same hook. Queued records of an aborted transaction end through {@code outcomes}.
+     */
+    static ProducerIdentity transactional(SenderSettings settings, TransactionManager transactions,
+                                          KafkaClient client, InFlightBatches inFlight, RecordAccumulator accumulator,
+                                          PendingRecords pending, BatchOutcomes outcomes, Time time) {
+        IdempotenceManager sequences = new IdempotenceManager(inFlight);
+        ExponentialBackoff backoff = ExponentialBackoff.of(settings.retryBackoffMs(), settings.retryBackoffMaxMs());
+        CoordinatorChannel channel = new CoordinatorChannel(transactions, client, backoff, settings.requestTimeoutMs(),
+                time);
+        return new TransactionalIdentity(transactions, channel, sequences, inFlight, client, accumulator, pending,
+                outcomes);
     }
 
     /** What to do with a batch the broker answered with an error the identity understands. */
@@ -51,6 +71,11 @@ public interface ProducerIdentity extends DrainGate {
 
     /** The transactional id produce requests carry, or null. */
     String transactionalId();
+
+    /** The highest Produce version this identity may use (a transaction on the classic protocol caps it at 11). */
+    default short maxProduceVersion() {
+        return ApiKey.PRODUCE.latestVersion;
+    }
 
     /** The broker wrote the batch, or already had it; also for a batch that had ended (expired) meanwhile. */
     void onAcknowledged(ProducerBatch batch);

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What happens to a request's batches afterwards belongs to {@link ProduceResponseHandler} and
  * {@link BatchCompleter}; which batches are in flight, to {@link InFlightBatches}; what differs between
- * plain and idempotent producers (and, next, transactional ones), to the {@link ProducerIdentity}.
+ * plain, idempotent and transactional producers, to the {@link ProducerIdentity}.
  *
  * <p>Everything here runs on the sender thread except {@link #initiateClose()}, {@link #forceClose()}
  * and {@link #wakeup()}.

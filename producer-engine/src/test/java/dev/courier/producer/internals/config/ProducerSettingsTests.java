@@ -401,10 +401,25 @@ class ProducerSettingsTests {
         }
 
         @Test
-        void aTransactionalIdIsRefused() {
-            assertThat(rejection("transactional.id", "tx-1"))
-                    .hasMessage("Invalid value tx-1 for configuration transactional.id: transactions are not supported; "
-                            + "leave transactional.id unset");
+        void aTransactionalIdMakesTheProducerIdempotentWithKafkasTransactionTimeoutByDefault() {
+            ProducerSettings transactional = settings("transactional.id", "tx-1");
+            assertThat(transactional.transactionalId()).isEqualTo("tx-1");
+            assertThat(transactional.enableIdempotence()).isTrue();
+            assertThat(transactional.transactionTimeoutMs()).isEqualTo(60_000);
+            assertThat(settings("transactional.id", "tx-1", "transaction.timeout.ms", "5000").transactionTimeoutMs())
+                    .isEqualTo(5000);
+        }
+
+        @Test
+        void aTransactionalIdWithoutIdempotenceOrAcksAllIsRefused() {
+            assertThat(rejection("transactional.id", "tx-1", "enable.idempotence", "false"))
+                    .hasMessageContaining("enable.idempotence").hasMessageContaining("transactional");
+            assertThat(rejection("transactional.id", "tx-1", "acks", "1"))
+                    .hasMessageContaining("acks").hasMessageContaining("acks=all");
+            assertThat(rejection("transactional.id", " "))
+                    .hasMessageContaining("transactional.id").hasMessageContaining("non-empty");
+            assertThat(rejection("transactional.id", "tx-1", "transaction.timeout.ms", "0"))
+                    .hasMessageContaining("transaction.timeout.ms");
         }
 
         @ParameterizedTest

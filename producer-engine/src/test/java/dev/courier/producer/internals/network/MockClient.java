@@ -51,6 +51,7 @@ public final class MockClient implements KafkaClient {
     private volatile List<NodeConnection> connections = List.of();
     private final List<Consumer<ClientRequest>> sendListeners = new ArrayList<>();
     private final AtomicInteger wakeups = new AtomicInteger();
+    private final Map<String, Short> finalizedFeatures = new HashMap<>();
     private int maxInFlightPerNode = Integer.MAX_VALUE;
     private long reconnectBackoffMs;
     private int correlationId;
@@ -122,6 +123,16 @@ public final class MockClient implements KafkaClient {
     /** Requests with this key will complete with a version mismatch instead of being sent. */
     public void unsupported(ApiKey key) {
         unsupported.add(key);
+    }
+
+    /** Every node reports this finalized feature level (e.g. transaction.version 2) from now on. */
+    public void finalizedFeature(String feature, short level) {
+        finalizedFeatures.put(feature, level);
+    }
+
+    @Override
+    public short finalizedFeatureLevel(String nodeId, String feature) {
+        return finalizedFeatures.getOrDefault(feature, (short) -1);
     }
 
     /** Called with every request accepted by {@link #send} (e.g. to decode record batches while they are intact). */

@@ -1,0 +1,64 @@
+package dev.courier.producer.internals.transaction;
+
+import dev.courier.producer.internals.protocol.RequestBody;
+import java.util.function.Function;
+
+/**
+ * One request for a coordinator, as {@link TransactionManager#nextRequest} hands it to the
+ * {@link CoordinatorChannel}: which coordinator (transaction or group, by key), the body, and what to do
+ * with the answer.
+ */
+class CoordinatorRequest {
+
+    /** What the channel does after an answer. */
+    enum Outcome {
+        /** Handled (succeeded, or the manager recorded the failure). */
+        DONE,
+        /** Ask again after the backoff. */
+        RETRY,
+        /** The coordinator moved or is gone: look it up again, then ask again. */
+        FIND_COORDINATOR
+    }
+
+    private final byte keyType;
+    private final String key;
+    private final RequestBody body;
+    private final Function<Object, Outcome> handler;
+    private final Runnable notDelivered;
+
+    CoordinatorRequest(byte keyType, String key, RequestBody body, Function<Object, Outcome> handler,
+                       Runnable notDelivered) {
+        this.keyType = keyType;
+        this.key = key;
+        this.body = body;
+        this.handler = handler;
+        this.notDelivered = notDelivered;
+    }
+
+    /** {@code FindCoordinatorRequest.GROUP} or {@code TRANSACTION}. */
+    byte keyType() {
+        return keyType;
+    }
+
+    /** The group id or the transactional id. */
+    String key() {
+        return key;
+    }
+
+    RequestBody body() {
+        return body;
+    }
+
+    /** The request went out. */
+    void sent() {
+    }
+
+    Outcome handle(Object response) {
+        return handler.apply(response);
+    }
+
+    /** No answer (disconnected, timed out): undo what {@link #sent()} recorded. */
+    void notDelivered() {
+        notDelivered.run();
+    }
+}

@@ -1,0 +1,570 @@
+package dev.courier.producer.internals.transaction;
+
+import dev.courier.producer.ConsumerGroupMetadata;
+import dev.courier.producer.OffsetAndMetadata;
+import dev.courier.producer.errors.TransactionAbortableException;
+import dev.courier.producer.errors.TransactionAbortedException;
+import dev.courier.producer.errors.TransactionFatalException;
+import dev.courier.producer.internals.metadata.TopicPartition;
+import dev.courier.producer.internals.protocol.AddOffsetsToTxnRequest;
+import dev.courier.producer.internals.protocol.AddPartitionsToTxnRequest;
+import dev.courier.producer.internals.protocol.EndTxnRequest;
+import dev.courier.producer.internals.protocol.Errors;
+import dev.courier.producer.internals.protocol.FindCoordinatorRequest;
+import dev.courier.producer.internals.protocol.InitProducerIdRequest;
+import dev.courier.producer.internals.protocol.TxnOffsetCommitRequest;
+import dev.courier.producer.internals.util.Time;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transactional producer's state machine ({@link TransactionState}), shared by the caller's thread
+ * (the public transaction methods, {@code send}'s check) and the sender thread (the drain gate, the
+ * coordinator requests and their answers). Every method holds this object's lock, briefly; none calls
+ * into the accumulator or the network while holding it.
+ *
+ * <p>The caller's blocking methods only change the state and hand back a {@link TransactionResult};
+ * {@link #nextRequest} then tells the sender thread which coordinator request is due (InitProducerId,
+ * AddPartitionsToTxn for partitions the drain gate met for the first time in this transaction,
+ * AddOffsetsToTxn then TxnOffsetCommit, EndTxn once every record of the transaction is complete), and
+ * its answer comes back to a handler here. Requests are worked out afresh from the state each time, so
+ * a retry is just asking again.
+ *
+ * <p>Transactions v2 (KIP-890) when the coordinator's broker finalizes {@code transaction.version} 2 or
+ * more, decided as each transaction begins: no AddPartitionsToTxn (Produce v12+ adds the partition) and
+ * no AddOffsetsToTxn (TxnOffsetCommit v5 adds the offsets), and EndTxn v5 bumps the epoch at the end of
+ * every transaction. Otherwise the classic protocol, with Produce capped at v11, EndTxn and
+ * TxnOffsetCommit at v4.
+ */
+public final class TransactionManager {
+
+    private static final Logger log = LoggerFactory.getLogger(TransactionManager.class);
+
+    /** Told about each new producer id and epoch (the identity resets its sequences). */
+    public interface ProducerIdListener {
+        void producerIdReceived(long producerId, short epoch);
+    }
+
+    private final String transactionalId;
+    private final int transactionTimeoutMs;
+    private final Time time;
+    private final CoordinatorAnswers answers = new CoordinatorAnswers(this);
+    private ProducerIdListener listener = (id, epoch) -> { };
+
+    private TransactionState state = TransactionState.UNINITIALIZED;
+    private RuntimeException lastError;
+    private long producerId = -1;
+    private short epoch = -1;
+    /** InitProducerId is due: for the first id (-1/-1), or to bump the epoch of the current one (KIP-360). */
+    private boolean initPending;
+    private boolean bumpAfterAbort;
+    /** The coordinator's broker finalizes transaction.version 2 (as of its last ApiVersions answer). */
+    private boolean brokerOffersV2;
+    /** The current transaction uses transactions v2 (KIP-890): decided when it begins. */
+    private boolean v2;
+    private TransactionResult initResult;
+    private TransactionResult endResult;
+
+    private final Set<TopicPartition> partitions = new HashSet<>();
+    private final Set<TopicPartition> newPartitions = new LinkedHashSet<>();
+    private final Set<TopicPartition> addingPartitions = new LinkedHashSet<>();
+    private final Deque<OffsetCommit> offsetCommits = new ArrayDeque<>();
+    /** Whether the coordinator knows of the transaction (a partition or the offsets were added). */
+    private boolean transactionStarted;
+    private long transactionStartMs;
+
+    public TransactionManager(String transactionalId, int transactionTimeoutMs, Time time) {
+        this.transactionalId = transactionalId;
+        this.transactionTimeoutMs = transactionTimeoutMs;
+        this.time = time;
+    }
+
+    public String transactionalId() {
+        return transactionalId;
+    }
+
+    public synchronized void setListener(ProducerIdListener listener) {
+        this.listener = listener;
+    }
+
+    public synchronized TransactionState state() {
+        return state;
+    }
+
+    public synchronized long producerId() {
+        return producerId;
+    }
+
+    public synchronized short epoch() {
+        return epoch;
+    }
+
+    // ---- the caller's side ------------------------------------------------------------------------------
+
+    /** initTransactions(): asks for the producer id; a second call after a timeout resumes the wait. */
+    public synchronized TransactionResult initTransactions() {
+        if (state == TransactionState.INITIALIZING) {
+            return initResult;
+        }
+        if (state != TransactionState.UNINITIALIZED) {
+            throw misuse("initTransactions() may only be called once, before the first transaction");
+        }
+        state = TransactionState.INITIALIZING;
+        initPending = true;
+        initResult = new TransactionResult("initTransactions");
+        return initResult;
+    }
+
+    public synchronized void beginTransaction() {
+        if (state != TransactionState.READY) {
+            throw misuse(state == TransactionState.IN_TRANSACTION ? "a transaction is already open"
+                    : "beginTransaction() needs a producer that is initialised and not in a transaction");
+        }
+        state = TransactionState.IN_TRANSACTION;
+        v2 = brokerOffersV2;
+        transactionStarted = false;
+        transactionStartMs = 0;
+    }
+
+    /**
+     * send()'s check: null if the record may join the transaction, or the error to fail its future with.
+     *
+     * @throws IllegalStateException outside a transaction
+     */
+    public synchronized RuntimeException checkSend() {
+        return switch (state) {
+            case IN_TRANSACTION -> null;
+            case ABORTABLE_ERROR -> abortableErrorForCaller("cannot take more records");
+            case FATAL_ERROR -> lastError;
+            default -> throw misuse("send() outside a transaction: call beginTransaction() first");
+        };
+    }
+
+    /** sendOffsetsToTransaction(): queues the offsets; an empty map is a no-op. */
+    public synchronized TransactionResult sendOffsets(Map<dev.courier.producer.TopicPartition, OffsetAndMetadata> offsets,
+                                                      ConsumerGroupMetadata group) {
+        requireUsable("sendOffsetsToTransaction()");
+        Map<String, List<TxnOffsetCommitRequest.PartitionOffset>> byTopic = new LinkedHashMap<>();
+        offsets.forEach((tp, offset) -> byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>())
+                .add(new TxnOffsetCommitRequest.PartitionOffset(tp.partition(), offset.offset(), offset.metadata())));
+        OffsetCommit commit = new OffsetCommit(group, byTopic);
+        commit.added = v2; // transactions v2: TxnOffsetCommit adds the offsets to the transaction itself
+        if (byTopic.isEmpty()) {
+            commit.result.succeed();
+        } else {
+            offsetCommits.addLast(commit);
+        }
+        return commit.result;
+    }
+
+    /** commitTransaction() after its flush: EndTxn(commit) once every record is complete. */
+    public synchronized TransactionResult beginCommit() {
+        if (state == TransactionState.COMMITTING) {
+            return endResult;
+        }
+        requireUsable("commitTransaction()");
+        state = TransactionState.COMMITTING;
+        endResult = new TransactionResult("commitTransaction");
+        return endResult;
+    }
+
+    /** commitTransaction()'s check before it flushes. */
+    public synchronized boolean isCommitting() {
+        if (state == TransactionState.COMMITTING) {
+            return true;
+        }
+        requireUsable("commitTransaction()");
+        return false;
+    }
+
+    /** abortTransaction(): undrained records fail, in-flight ones finish, then EndTxn(abort). */
+    public synchronized TransactionResult beginAbort() {
+        if (state == TransactionState.ABORTING) {
+            return endResult;
+        }
+        if (state == TransactionState.FATAL_ERROR) {
+            throw lastError;
+        }
+        if (state != TransactionState.IN_TRANSACTION && state != TransactionState.ABORTABLE_ERROR) {
+            throw misuse("abortTransaction() needs an open transaction");
+        }
+        state = TransactionState.ABORTING;
+        endResult = new TransactionResult("abortTransaction");
+        TransactionAbortedException aborted = new TransactionAbortedException("The transaction was aborted");
+        for (OffsetCommit commit : offsetCommits) {
+            commit.result.fail(aborted);
+        }
+        offsetCommits.clear();
+        newPartitions.clear();
+        return endResult;
+    }
+
+    private void requireUsable(String call) {
+        switch (state) {
+            case IN_TRANSACTION -> { }
+            case ABORTABLE_ERROR -> throw abortableErrorForCaller("cannot commit; call abortTransaction()");
+            case FATAL_ERROR -> throw lastError;
+            default -> throw misuse(call + " needs an open transaction: call beginTransaction() first");
+        }
+    }
+
+    private TransactionAbortableException abortableErrorForCaller(String what) {
+        return new TransactionAbortableException("The transaction " + what + " after an earlier error: "
+                + lastError.getMessage(), lastError);
+    }
+
+    private IllegalStateException misuse(String message) {
+        return new IllegalStateException(message + " (transactional.id " + transactionalId + ", state " + state + ")",
+                state == TransactionState.FATAL_ERROR ? lastError : null);
+    }
+
+    // ---- the sender's side ------------------------------------------------------------------------------
+
+    /**
+     * The drain gate: a partition's batches may go once it is part of the transaction. A partition met for
+     * the first time is queued for AddPartitionsToTxn.
+     *
+     * @return true to drain, false to hold; {@code needsWakeup[0]} is set when a partition was queued
+     */
+    public synchronized boolean mayDrain(TopicPartition tp, boolean[] newlyQueued) {
+        if (state != TransactionState.IN_TRANSACTION && state != TransactionState.COMMITTING) {
+            return false;
+        }
+        if (partitions.contains(tp)) {
+            return true;
+        }
+        if (v2) {
+            partitions.add(tp); // transactions v2: the produce request adds the partition to the transaction
+            markStarted();
+            return true;
+        }
+        if (!addingPartitions.contains(tp) && newPartitions.add(tp)) {
+            newlyQueued[0] = true;
+        }
+        return false;
+    }
+
+    /**
+     * The error queued records fail with now (abort in progress, or the transaction failed), or null when
+     * they may stay.
+     */
+    public synchronized RuntimeException undrainedFailure() {
+        return switch (state) {
+            case ABORTING -> new TransactionAbortedException("The transaction was aborted before the record was sent");
+            case ABORTABLE_ERROR -> abortableErrorForCaller("failed");
+            case FATAL_ERROR -> lastError;
+            default -> null;
+        };
+    }
+
+    /** The epoch needs a bump (sequences in doubt): the transaction must abort, and the abort then bumps. */
+    public synchronized void epochBumpRequired(String why) {
+        bumpAfterAbort = true;
+        if (state == TransactionState.IN_TRANSACTION || state == TransactionState.COMMITTING) {
+            abortableError(new TransactionAbortableException(why));
+        }
+    }
+
+    /** A record batch of the transaction failed for good: the transaction cannot commit. */
+    public synchronized void batchFailed(TopicPartition tp, String reason) {
+        if (state == TransactionState.IN_TRANSACTION || state == TransactionState.COMMITTING) {
+            abortableError(new TransactionAbortableException("A send to " + tp + " failed: " + reason));
+        }
+    }
+
+    /** A partition leader answered INVALID_PRODUCER_EPOCH or PRODUCER_FENCED. */
+    public synchronized void fencedByLeader(TopicPartition tp, Errors error) {
+        fatalError(fenced("producing to " + tp, error, true));
+    }
+
+    /**
+     * The coordinator request due now, or null. {@code recordsOutstanding}: records of the transaction are
+     * queued or in flight, so EndTxn must wait.
+     */
+    public synchronized CoordinatorRequest nextRequest(boolean recordsOutstanding) {
+        if (initPending) {
+            return new CoordinatorRequest(FindCoordinatorRequest.TRANSACTION, transactionalId,
+                    new InitProducerIdRequest(transactionalId, transactionTimeoutMs, producerId, epoch),
+                    answers::initProducerId, () -> { });
+        }
+        if (state == TransactionState.IN_TRANSACTION || state == TransactionState.COMMITTING) {
+            if (!newPartitions.isEmpty()) {
+                return addPartitionsRequest();
+            }
+            OffsetCommit commit = offsetCommits.peekFirst();
+            if (commit != null) {
+                return commit.added ? offsetCommitRequest(commit) : new CoordinatorRequest(
+                        FindCoordinatorRequest.TRANSACTION, transactionalId,
+                        new AddOffsetsToTxnRequest(transactionalId, producerId, epoch, commit.group.groupId()),
+                        response -> answers.addOffsets(commit, response), () -> { });
+            }
+        }
+        boolean ending = state == TransactionState.COMMITTING || state == TransactionState.ABORTING;
+        if (!ending || recordsOutstanding) {
+            return null;
+        }
+        boolean commit = state == TransactionState.COMMITTING;
+        if (!transactionStarted) {
+            if (state == TransactionState.ABORTING && bumpAfterAbort) {
+                initPending = true;
+                return nextRequest(false);
+            }
+            completeTransaction(); // nothing reached the coordinator: nothing to end
+            return null;
+        }
+        return new CoordinatorRequest(FindCoordinatorRequest.TRANSACTION, transactionalId,
+                new EndTxnRequest(transactionalId, producerId, epoch, commit, v2 ? (short) 5 : (short) 4),
+                answers::endTxn, () -> { });
+    }
+
+    private CoordinatorRequest addPartitionsRequest() {
+        Map<String, List<Integer>> byTopic = new LinkedHashMap<>();
+        for (TopicPartition tp : newPartitions) {
+            byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(tp.partition());
+        }
+        Set<TopicPartition> adding = new LinkedHashSet<>(newPartitions);
+        return new CoordinatorRequest(FindCoordinatorRequest.TRANSACTION, transactionalId,
+                new AddPartitionsToTxnRequest(transactionalId, producerId, epoch, byTopic),
+                response -> answers.addPartitions(adding, response), () -> {
+                    synchronized (this) {
+                        addingPartitions.removeAll(adding);
+                        newPartitions.addAll(adding);
+                    }
+                }) {
+            @Override
+            void sent() {
+                synchronized (TransactionManager.this) {
+                    newPartitions.removeAll(adding);
+                    addingPartitions.addAll(adding);
+                }
+            }
+        };
+    }
+
+    private CoordinatorRequest offsetCommitRequest(OffsetCommit commit) {
+        ConsumerGroupMetadata group = commit.group;
+        return new CoordinatorRequest(FindCoordinatorRequest.GROUP, group.groupId(),
+                new TxnOffsetCommitRequest(transactionalId, group.groupId(), producerId, epoch, group.generationId(),
+                        group.memberId(), group.groupInstanceId().orElse(null), commit.offsets,
+                        v2 ? (short) 5 : (short) 4),
+                response -> answers.txnOffsetCommit(commit, response), () -> { });
+    }
+
+    /** A coordinator request could not be sent at all (no usable version): nothing retrying can fix. */
+    public synchronized void requestUnsupported(RuntimeException error) {
+        fatalError(new TransactionFatalException("The broker cannot take a transaction request: "
+                + error.getMessage(), error));
+    }
+
+    /** FindCoordinator was refused for good (not authorized for the transactional id or the group). */
+    public synchronized void coordinatorUnavailable(byte keyType, Errors error) {
+        RuntimeException e = new TransactionFatalException("Cannot find the " + (keyType == FindCoordinatorRequest.GROUP
+                ? "group" : "transaction") + " coordinator: " + error.exception(null).getMessage());
+        if (keyType == FindCoordinatorRequest.GROUP) {
+            abortableError(new TransactionAbortableException(e.getMessage(), e));
+        } else {
+            fatalError(e);
+        }
+    }
+
+    // ---- what the answers change (see CoordinatorAnswers) -------------------------------------------------
+
+    /** InitProducerId succeeded: initialised, or the abort's epoch bump is done. */
+    synchronized void producerIdReceived(long newProducerId, short newEpoch) {
+        producerId = newProducerId;
+        epoch = newEpoch;
+        initPending = false;
+        log.info("Transactional id {}: producer id {} epoch {}", transactionalId, producerId, epoch);
+        listener.producerIdReceived(producerId, epoch);
+        if (state == TransactionState.INITIALIZING) {
+            state = TransactionState.READY;
+            initResult.succeed();
+        } else if (state == TransactionState.ABORTING) {
+            bumpAfterAbort = false;
+            completeTransaction();
+        }
+    }
+
+    /** The answer to AddPartitionsToTxn for {@code adding} arrived; each partition follows as added or retried. */
+    synchronized void partitionsAnswered(Set<TopicPartition> adding) {
+        addingPartitions.removeAll(adding);
+    }
+
+    synchronized void partitionAdded(TopicPartition tp) {
+        partitions.add(tp);
+        markStarted();
+    }
+
+    synchronized void partitionToRetry(TopicPartition tp) {
+        if (state == TransactionState.IN_TRANSACTION || state == TransactionState.COMMITTING) {
+            newPartitions.add(tp);
+        }
+    }
+
+    synchronized void offsetsAdded(OffsetCommit commit) {
+        commit.added = true;
+        markStarted();
+    }
+
+    synchronized void offsetsCommitted(OffsetCommit commit) {
+        markStarted(); // under transactions v2 this is when the coordinator learns of the transaction
+        if (offsetCommits.peekFirst() == commit) {
+            offsetCommits.pollFirst();
+            commit.result.succeed();
+        }
+    }
+
+    /**
+     * EndTxn succeeded: the transaction is over, unless an abort still has to bump the epoch (KIP-360).
+     * Under transactions v2 the coordinator bumped it already and says to what ({@code newEpoch}; -1 under v1).
+     */
+    synchronized void transactionEnded(long newProducerId, short newEpoch) {
+        if (v2 && newProducerId >= 0 && newEpoch >= 0) {
+            producerId = newProducerId;
+            epoch = newEpoch;
+            bumpAfterAbort = false;
+            log.debug("Transactional id {}: producer id {} epoch {} for the next transaction", transactionalId,
+                    producerId, epoch);
+            listener.producerIdReceived(producerId, epoch);
+        }
+        if (state == TransactionState.ABORTING && bumpAfterAbort) {
+            initPending = true; // the same producer id with a bumped epoch; sequences restart at 0
+            transactionStarted = false;
+            return;
+        }
+        completeTransaction();
+    }
+
+    /** The transaction coordinator's broker finalizes {@code transaction.version} at this level (-1: unknown). */
+    synchronized void transactionVersionSeen(short level) {
+        brokerOffersV2 = level >= 2;
+    }
+
+    /** Whether the current transaction uses transactions v2 (KIP-890 part 2). */
+    public synchronized boolean transactionsV2() {
+        return v2;
+    }
+
+    synchronized boolean isCommittingNow() {
+        return state == TransactionState.COMMITTING;
+    }
+
+    synchronized void abortable(RuntimeException error) {
+        abortableError(error);
+    }
+
+    synchronized void fatal(RuntimeException error) {
+        fatalError(error);
+    }
+
+    /** A coordinator request failed with an error retrying cannot cure. */
+    synchronized void failed(String what, Errors error) {
+        failTransactionRequest(what, error);
+    }
+
+    /** A {@code TransactionTimedOutException} if the transaction outlived its timeout, else {@code otherwise}. */
+    synchronized RuntimeException timedOutOr(RuntimeException otherwise, String what, Errors error) {
+        long openMs = transactionStartMs == 0 ? 0 : time.monotonicMs() - transactionStartMs;
+        return transactionStarted && openMs >= transactionTimeoutMs ? fenced(what, error, false) : otherwise;
+    }
+
+    synchronized RuntimeException fencedError(String what, Errors error) {
+        return fenced(what, error, false);
+    }
+
+    private void failTransactionRequest(String what, Errors error) {
+        RuntimeException failure = TransactionErrors.failure(what, error, () -> fenced(what, error, false));
+        if (failure instanceof TransactionAbortableException) {
+            abortableError(failure);
+        } else {
+            fatalError(failure);
+        }
+    }
+
+    private RuntimeException fenced(String what, Errors error, boolean fromLeader) {
+        long openMs = transactionStartMs == 0 ? 0 : time.monotonicMs() - transactionStartMs;
+        return TransactionErrors.fenced(transactionalId, producerId, epoch, what, error, fromLeader,
+                transactionStarted ? openMs : -1, transactionTimeoutMs);
+    }
+
+    private void markStarted() {
+        if (!transactionStarted) {
+            transactionStarted = true;
+            transactionStartMs = time.monotonicMs();
+        }
+    }
+
+    private void completeTransaction() {
+        boolean committed = state == TransactionState.COMMITTING;
+        partitions.clear();
+        newPartitions.clear();
+        addingPartitions.clear();
+        offsetCommits.clear();
+        transactionStarted = false;
+        transactionStartMs = 0;
+        lastError = null;
+        state = TransactionState.READY;
+        log.debug("Transactional id {}: transaction {}", transactionalId, committed ? "committed" : "aborted");
+        if (endResult != null) {
+            endResult.succeed();
+            endResult = null;
+        }
+    }
+
+    private void abortableError(RuntimeException error) {
+        if (state == TransactionState.FATAL_ERROR || state == TransactionState.ABORTING
+                || state == TransactionState.ABORTABLE_ERROR) {
+            return; // an abort is under way or due anyway; the first error is the one to report
+        }
+        log.warn("Transactional id {}: the transaction must abort: {}", transactionalId, error.getMessage());
+        boolean committing = state == TransactionState.COMMITTING;
+        lastError = error;
+        state = TransactionState.ABORTABLE_ERROR;
+        for (OffsetCommit commit : offsetCommits) {
+            commit.result.fail(abortableErrorForCaller("failed"));
+        }
+        offsetCommits.clear();
+        newPartitions.clear();
+        if (committing && endResult != null) {
+            endResult.fail(abortableErrorForCaller("cannot commit; call abortTransaction()"));
+            endResult = null;
+        }
+    }
+
+    private void fatalError(RuntimeException error) {
+        if (state == TransactionState.FATAL_ERROR) {
+            return;
+        }
+        log.error("Transactional id {}: the producer cannot continue: {}", transactionalId, error.getMessage());
+        lastError = error;
+        state = TransactionState.FATAL_ERROR;
+        initPending = false;
+        for (OffsetCommit commit : offsetCommits) {
+            commit.result.fail(error);
+        }
+        offsetCommits.clear();
+        newPartitions.clear();
+        for (TransactionResult result : new TransactionResult[] {initResult, endResult}) {
+            if (result != null && !result.isDone()) {
+                result.fail(error);
+            }
+        }
+        endResult = null;
+    }
+
+    /** For tests and logs: what the transaction holds. */
+    @Override
+    public synchronized String toString() {
+        return "TransactionManager(" + transactionalId + ", " + state + ", producerId " + producerId + ", epoch "
+                + epoch + ", partitions " + partitions + ")";
+    }
+}
