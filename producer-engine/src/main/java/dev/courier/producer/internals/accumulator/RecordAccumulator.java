@@ -47,6 +47,7 @@ public final class RecordAccumulator {
     private final Compression compression;
     private final BufferPool pool;
     private final BatchSizer sizer;
+    private final BatchSplitter splitter;
     /** Read only when a batch is created: most appends join an open batch and need no clock. */
     private final Time time;
 
@@ -81,6 +82,7 @@ public final class RecordAccumulator {
         this.pool = pool;
         this.time = time;
         this.sizer = new BatchSizer(this.batchSize, compression.type(), pool, maxRequestSize);
+        this.splitter = new BatchSplitter(pool, compression);
     }
 
     /** What an append did, so the caller knows whether to wake the sender. */
@@ -394,6 +396,32 @@ public final class RecordAccumulator {
                 deque.addFirst(earlier.get(i));
             }
         }
+    }
+
+    /**
+     * Replaces a batch the broker refused as too large by its two halves ({@link BatchSplitter}), at the
+     * head of its queue in order, ahead of any later batch (sender thread; the batch's request is over).
+     *
+     * @return false when the pool could not lend memory for the halves; the batch then still has to end
+     */
+    public boolean splitAndReenqueue(ProducerBatch batch) {
+        List<ProducerBatch> halves = splitter.split(batch);
+        if (halves == null) {
+            return false;
+        }
+        incomplete.addAll(halves); // before the batch leaves, so that a flush always has one to wait on
+        incomplete.remove(batch);
+        if (batch.hasSequence()) {
+            reenqueue(halves.get(0));
+            reenqueue(halves.get(1));
+            return true;
+        }
+        Deque<ProducerBatch> deque = dequeFor(batch.topicPartition());
+        synchronized (deque) {
+            deque.addFirst(halves.get(1));
+            deque.addFirst(halves.get(0));
+        }
+        return true;
     }
 
     /** Whether {@code queued} was sequenced before {@code batch} in the same producer epoch. */
