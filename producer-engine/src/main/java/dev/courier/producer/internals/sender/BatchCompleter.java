@@ -77,7 +77,7 @@ final class BatchCompleter {
         if (verdict == null && isTooLarge(error) && batch.recordCount() > 1 && !closingForcibly.getAsBoolean()
                 && accumulator.splitAndReenqueue(batch)) {
             // The broker wrote none of it, so its sequences pass to the halves and later batches keep theirs.
-            log.info("Split a batch of {} records ({} bytes) for {} in two after {}", batch.recordCount(),
+            log.debug("Split a batch of {} records ({} bytes) for {} in two after {}", batch.recordCount(),
                     batch.encodedSizeInBytes(), batch.topicPartition(), error);
             metrics.recordSplit();
             return;
