@@ -14,6 +14,8 @@ import dev.courier.producer.internals.network.KafkaClient;
 import dev.courier.producer.internals.network.NetworkClient;
 import dev.courier.producer.internals.network.NetworkClientConfig;
 import dev.courier.producer.internals.network.Selector;
+import dev.courier.producer.internals.partition.AdaptivePartitionChoice;
+import dev.courier.producer.internals.partition.LeaderAvailability;
 import dev.courier.producer.internals.partition.RecordPartitioner;
 import dev.courier.producer.internals.record.Compression;
 import dev.courier.producer.internals.record.CompressionType;
@@ -106,6 +108,11 @@ public final class ProducerRuntime {
                 compressionType == CompressionType.NONE);
         RecordAccumulator accumulator = new RecordAccumulator(settings.batchSize(), settings.lingerMs(),
                 settings.deliveryTimeoutMs(), compression, pool, settings.maxRequestSize(), time);
+        if (settings.partitionerAdaptivePartitioningEnable()) {
+            long timeoutMs = settings.partitionerAvailabilityTimeoutMs();
+            partitioner.adaptive(new AdaptivePartitionChoice(accumulator::queueSize,
+                    timeoutMs > 0 ? new LeaderAvailability(timeoutMs) : null));
+        }
         Metadata metadata = new Metadata(settings.retryBackoffMs(), settings.retryBackoffMaxMs(),
                 settings.metadataMaxAgeMs(), settings.metadataMaxIdleMs());
         metadata.bootstrap(bootstrap);
