@@ -115,7 +115,8 @@ public final class ProducerRuntime {
         }
         Metadata metadata = new Metadata(settings.retryBackoffMs(), settings.retryBackoffMaxMs(),
                 settings.metadataMaxAgeMs(), settings.metadataMaxIdleMs());
-        metadata.bootstrap(bootstrap);
+        metadata.bootstrap(bootstrap, () -> BootstrapServers.resolve(settings.bootstrapServers()));
+        metadata.recovery(settings.metadataRecoveryRebootstrap(), settings.metadataRecoveryRebootstrapTriggerMs());
         metadata.addListener(onMetadataUpdate);
         KafkaClient client = clientFactory.create(settings, metadata, time);
         CompletionDispatcher dispatcher = new CompletionDispatcher(settings.clientId());

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
@@ -60,6 +61,10 @@ public final class Metadata implements AutoCloseable {
     private int requestVersion;
     private int requestVersionInFlight = -1;
     private List<InetSocketAddress> bootstrapAddresses = List.of();
+    private Supplier<List<InetSocketAddress>> bootstrapResolver;
+    private boolean rebootstrapEnabled = true;
+    private long rebootstrapTriggerMs = 300_000;
+    private long lastRebootstrapMs = NEVER;
     private final Map<TopicPartition, Integer> lastSeenLeaderEpochs = new HashMap<>();
 
     /**
@@ -77,6 +82,15 @@ public final class Metadata implements AutoCloseable {
 
     /** Starts from the bootstrap addresses alone and asks for a first update. */
     public synchronized void bootstrap(List<InetSocketAddress> addresses) {
+        bootstrap(addresses, null);
+    }
+
+    /**
+     * As {@link #bootstrap(List)}; {@code resolver} resolves bootstrap.servers again on every rebootstrap
+     * (names may point elsewhere by then), null to reuse {@code addresses}.
+     */
+    public synchronized void bootstrap(List<InetSocketAddress> addresses, Supplier<List<InetSocketAddress>> resolver) {
+        this.bootstrapResolver = resolver;
         this.bootstrapAddresses = List.copyOf(addresses);
         this.cluster = Cluster.bootstrap(bootstrapAddresses);
         this.needUpdate = true;
@@ -89,7 +103,17 @@ public final class Metadata implements AutoCloseable {
      * known broker can be reached or a broker says REBOOTSTRAP_REQUIRED.
      */
     public void rebootstrap() {
+        rebootstrap(NEVER);
+    }
+
+    /** As {@link #rebootstrap()}, remembering when, for {@link #rebootstrapDue}. */
+    public void rebootstrap(long nowMs) {
+        List<InetSocketAddress> resolved = resolveBootstrap();
         synchronized (this) {
+            if (resolved != null) {
+                bootstrapAddresses = resolved;
+            }
+            lastRebootstrapMs = nowMs;
             log.info("Rebootstrapping with {}", bootstrapAddresses);
             this.cluster = Cluster.bootstrap(bootstrapAddresses);
             this.needUpdate = true;
@@ -97,6 +121,51 @@ public final class Metadata implements AutoCloseable {
             this.updateVersion++;
         }
         notifyListeners();
+    }
+
+    /** Outside the lock: resolving may wait on DNS. Null keeps the addresses resolved last time. */
+    private List<InetSocketAddress> resolveBootstrap() {
+        Supplier<List<InetSocketAddress>> resolver;
+        synchronized (this) {
+            resolver = bootstrapResolver;
+        }
+        if (resolver == null) {
+            return null;
+        }
+        try {
+            return List.copyOf(resolver.get());
+        } catch (RuntimeException e) {
+            log.warn("Cannot resolve bootstrap.servers again ({}); using the addresses resolved before", e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * metadata.recovery.strategy and metadata.recovery.rebootstrap.trigger.ms: whether {@link #rebootstrapDue}
+     * may ever say yes, and after how long without metadata from the known brokers.
+     */
+    public synchronized void recovery(boolean rebootstrap, long triggerMs) {
+        this.rebootstrapEnabled = rebootstrap;
+        this.rebootstrapTriggerMs = triggerMs;
+    }
+
+    /** Whether metadata.recovery.strategy allows going back to the bootstrap servers. */
+    public synchronized boolean rebootstrapEnabled() {
+        return rebootstrapEnabled;
+    }
+
+    /**
+     * Whether to go back to the bootstrap servers because metadata was wanted and no known broker gave any
+     * for the trigger time (KIP-1102), counted from the last successful update or rebootstrap.
+     */
+    public synchronized boolean rebootstrapDue(long nowMs) {
+        if (!rebootstrapEnabled || closed || cluster.isBootstrapConfigured() || lastSuccessfulRefreshMs == NEVER) {
+            return false;
+        }
+        boolean wanted = needUpdate || nowMs - lastSuccessfulRefreshMs >= metadataExpireMs;
+        long since = lastRebootstrapMs == NEVER ? lastSuccessfulRefreshMs
+                : Math.max(lastSuccessfulRefreshMs, lastRebootstrapMs);
+        return wanted && nowMs - since >= rebootstrapTriggerMs;
     }
 
     /** The current snapshot; lock-free. */
@@ -182,7 +251,7 @@ public final class Metadata implements AutoCloseable {
     public void update(MetadataResponse response, long nowMs) {
         Errors topLevel = Errors.forCode(response.errorCode());
         if (topLevel == Errors.REBOOTSTRAP_REQUIRED) {
-            rebootstrap();
+            rebootstrap(nowMs);
             return;
         }
         if (topLevel != Errors.NONE || response.brokers().isEmpty()) {
