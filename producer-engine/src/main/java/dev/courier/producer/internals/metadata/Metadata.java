@@ -64,7 +64,8 @@ public final class Metadata implements AutoCloseable {
     private Supplier<List<InetSocketAddress>> bootstrapResolver;
     private boolean rebootstrapEnabled = true;
     private long rebootstrapTriggerMs = 300_000;
-    private long lastRebootstrapMs = NEVER;
+    /** Since when metadata has been wanted without a successful update, or NEVER; see {@link #rebootstrapDue}. */
+    private long wantedSinceMs = NEVER;
     private final Map<TopicPartition, Integer> lastSeenLeaderEpochs = new HashMap<>();
 
     /**
@@ -103,17 +104,12 @@ public final class Metadata implements AutoCloseable {
      * known broker can be reached or a broker says REBOOTSTRAP_REQUIRED.
      */
     public void rebootstrap() {
-        rebootstrap(NEVER);
-    }
-
-    /** As {@link #rebootstrap()}, remembering when, for {@link #rebootstrapDue}. */
-    public void rebootstrap(long nowMs) {
         List<InetSocketAddress> resolved = resolveBootstrap();
         synchronized (this) {
             if (resolved != null) {
                 bootstrapAddresses = resolved;
             }
-            lastRebootstrapMs = nowMs;
+            wantedSinceMs = NEVER;
             log.info("Rebootstrapping with {}", bootstrapAddresses);
             this.cluster = Cluster.bootstrap(bootstrapAddresses);
             this.needUpdate = true;
@@ -155,17 +151,26 @@ public final class Metadata implements AutoCloseable {
     }
 
     /**
-     * Whether to go back to the bootstrap servers because metadata was wanted and no known broker gave any
-     * for the trigger time (KIP-1102), counted from the last successful update or rebootstrap.
+     * Whether to go back to the bootstrap servers because metadata has been wanted (requested, or the
+     * snapshot expired) for the trigger time without a successful update (KIP-1102). Called on every
+     * network poll: the first call that finds metadata wanted starts the clock; a successful update or a
+     * rebootstrap stops it. Counting from the last success instead would rebootstrap before every routine
+     * refresh, since metadata.max.age.ms and the trigger are both five minutes by default.
      */
     public synchronized boolean rebootstrapDue(long nowMs) {
-        if (!rebootstrapEnabled || closed || cluster.isBootstrapConfigured() || lastSuccessfulRefreshMs == NEVER) {
+        if (!rebootstrapEnabled || closed || cluster.isBootstrapConfigured()) {
             return false;
         }
-        boolean wanted = needUpdate || nowMs - lastSuccessfulRefreshMs >= metadataExpireMs;
-        long since = lastRebootstrapMs == NEVER ? lastSuccessfulRefreshMs
-                : Math.max(lastSuccessfulRefreshMs, lastRebootstrapMs);
-        return wanted && nowMs - since >= rebootstrapTriggerMs;
+        boolean wanted = needUpdate || lastSuccessfulRefreshMs == NEVER
+                || nowMs - lastSuccessfulRefreshMs >= metadataExpireMs;
+        if (!wanted) {
+            wantedSinceMs = NEVER;
+            return false;
+        }
+        if (wantedSinceMs == NEVER) {
+            wantedSinceMs = nowMs;
+        }
+        return nowMs - wantedSinceMs >= rebootstrapTriggerMs;
     }
 
     /** The current snapshot; lock-free. */
@@ -251,7 +256,7 @@ public final class Metadata implements AutoCloseable {
     public void update(MetadataResponse response, long nowMs) {
         Errors topLevel = Errors.forCode(response.errorCode());
         if (topLevel == Errors.REBOOTSTRAP_REQUIRED) {
-            rebootstrap(nowMs);
+            rebootstrap();
             return;
         }
         if (topLevel != Errors.NONE || response.brokers().isEmpty()) {
@@ -339,6 +344,7 @@ public final class Metadata implements AutoCloseable {
         this.needUpdate = retry || requestVersion != requestVersionInFlight;
         this.lastRefreshMs = nowMs;
         this.lastSuccessfulRefreshMs = nowMs;
+        this.wantedSinceMs = NEVER;
         this.failedAttempts = 0;
         this.currentBackoffMs = refreshBackoff.backoffMs(0);
         this.updateVersion++;

@@ -45,7 +45,7 @@ final class MetadataUpdater {
         if (!fetchInProgress && metadata.rebootstrapDue(nowMs)) {
             log.info("No metadata from any known broker for metadata.recovery.rebootstrap.trigger.ms; falling back "
                     + "to the bootstrap servers");
-            metadata.rebootstrap(nowMs);
+            metadata.rebootstrap();
         }
         long timeToNextUpdate = metadata.timeToNextUpdate(nowMs);
         long waitForFetch = fetchInProgress ? config.requestTimeoutMs() : 0;
@@ -60,7 +60,7 @@ final class MetadataUpdater {
             if (metadata.rebootstrapEnabled() && !cluster.isBootstrapConfigured() && !cluster.nodes().isEmpty()
                     && client.allBlackedOut(cluster.nodes(), nowMs)) {
                 log.info("No known broker is reachable; falling back to the bootstrap servers");
-                metadata.rebootstrap(nowMs);
+                metadata.rebootstrap();
             } else {
                 log.debug("No node available for a metadata request");
             }

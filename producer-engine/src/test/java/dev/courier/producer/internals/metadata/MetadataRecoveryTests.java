@@ -31,23 +31,37 @@ class MetadataRecoveryTests {
     @Test
     void rebootstrapIsDueWhenMetadataWasWantedAndNoneCameForTheTriggerTime() {
         metadata.requestUpdate();
+        assertThat(metadata.rebootstrapDue(now)).as("the clock starts").isFalse();
         assertThat(metadata.rebootstrapDue(now + TRIGGER - 1)).isFalse();
         assertThat(metadata.rebootstrapDue(now + TRIGGER)).isTrue();
 
-        metadata.rebootstrap(now + TRIGGER);
+        metadata.rebootstrap();
         assertThat(metadata.fetch().isBootstrapConfigured()).isTrue();
         assertThat(metadata.rebootstrapDue(now + 3 * TRIGGER)).as("already on the bootstrap servers").isFalse();
     }
 
     @Test
-    void aSuccessfulUpdateRestartsTheTriggerTime() {
+    void aSuccessfulUpdateStopsTheClock() {
         metadata.requestUpdate();
+        metadata.rebootstrapDue(now);
         metadata.topicsForRequest(now + 5_000);
         metadata.update(response(List.of()), now + 5_000);
         metadata.requestUpdate();
 
         assertThat(metadata.rebootstrapDue(now + TRIGGER)).isFalse();
-        assertThat(metadata.rebootstrapDue(now + 5_000 + TRIGGER)).isTrue();
+        assertThat(metadata.rebootstrapDue(now + 2 * TRIGGER - 1)).isFalse();
+        assertThat(metadata.rebootstrapDue(now + 2 * TRIGGER)).isTrue();
+    }
+
+    @Test
+    void aRoutineRefreshAfterMetadataMaxAgeIsNoReasonToRebootstrap() {
+        long expiry = now + 300_000; // metadata.max.age.ms, longer than the trigger
+        assertThat(metadata.rebootstrapDue(expiry - 1)).isFalse();
+        assertThat(metadata.rebootstrapDue(expiry)).as("wanted from now on").isFalse();
+        metadata.topicsForRequest(expiry + 50);
+        metadata.update(response(List.of()), expiry + 50);
+
+        assertThat(metadata.rebootstrapDue(expiry + TRIGGER)).isFalse();
     }
 
     @Test
@@ -68,7 +82,7 @@ class MetadataRecoveryTests {
     void aRebootstrapResolvesTheBootstrapServersAgain() {
         dns.set(List.of(SECOND)); // the name now points at the replacement cluster
 
-        metadata.rebootstrap(now);
+        metadata.rebootstrap();
 
         assertThat(metadata.fetch().nodes()).extracting(Node::host).containsExactly("kafka-b");
     }
@@ -80,7 +94,7 @@ class MetadataRecoveryTests {
             throw new IllegalStateException("no address resolves");
         });
 
-        failing.rebootstrap(now);
+        failing.rebootstrap();
 
         assertThat(failing.fetch().nodes()).extracting(Node::host).containsExactly("kafka-a");
     }
