@@ -41,6 +41,8 @@ final class BatchSplitter {
      *
      * @return null, the batch untouched except that its buffer went back, when the pool cannot lend the
      *     halves' memory without blocking
+     * @throws RuntimeException when the batch cannot be decoded or the pool is closed; the batch then has
+     *     not ended and must still be failed
      */
     List<ProducerBatch> split(ProducerBatch batch) {
         if (batch.recordCount() < 2 || !batch.isClosed() || batch.inFlight()) {
@@ -60,7 +62,13 @@ final class BatchSplitter {
             return null;
         }
         int forSecond = reserved - forFirst;
-        ByteBuffer secondBuffer = pool.allocateFromReservation(secondSize, forSecond);
+        ByteBuffer secondBuffer;
+        try {
+            secondBuffer = pool.allocateFromReservation(secondSize, forSecond);
+        } catch (RuntimeException e) { // the pool closed meanwhile
+            pool.deallocate(firstBuffer);
+            throw e;
+        }
         if (secondBuffer == null) {
             pool.release(forSecond);
             pool.deallocate(firstBuffer);

@@ -75,7 +75,7 @@ final class BatchCompleter {
         }
         ProducerIdentity.Verdict verdict = identity.onError(batch, error);
         if (verdict == null && isTooLarge(error) && batch.recordCount() > 1 && !closingForcibly.getAsBoolean()
-                && accumulator.splitAndReenqueue(batch)) {
+                && trySplit(batch)) {
             // The broker wrote none of it, so its sequences pass to the halves and later batches keep theirs.
             log.debug("Split a batch of {} records ({} bytes) for {} in two after {}", batch.recordCount(),
                     batch.encodedSizeInBytes(), batch.topicPartition(), error);
@@ -127,6 +127,21 @@ final class BatchCompleter {
                     + " ms (delivery.timeout.ms); last error " + error.exception(message).getMessage());
         }
         return error.exception(message.isEmpty() ? "producing to " + batch.topicPartition() : message);
+    }
+
+    /** Splits the batch into halves queued in its place; false, with a warning, when it cannot be. */
+    private boolean trySplit(ProducerBatch batch) {
+        try {
+            if (accumulator.splitAndReenqueue(batch)) {
+                return true;
+            }
+            log.warn("No memory to split a batch of {} records for {}; failing it", batch.recordCount(),
+                    batch.topicPartition());
+        } catch (RuntimeException e) {
+            log.warn("Could not split a batch of {} records for {}; failing it", batch.recordCount(),
+                    batch.topicPartition(), e);
+        }
+        return false;
     }
 
     private static boolean isTooLarge(Errors error) {
