@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * a MetadataRequest for the topics of interest only (never "all topics") to the least loaded node,
  * connecting to one first if needed. With metadata.recovery.strategy=rebootstrap it falls back to the
  * bootstrap addresses when every known node failed to connect, or when none gave metadata for
- * metadata.recovery.rebootstrap.trigger.ms (connected but silent, say). Sender thread only.
+ * metadata.recovery.rebootstrap.trigger.ms (checked between requests: one in flight ends within
+ * request.timeout.ms first). Sender thread only.
  */
 final class MetadataUpdater {
 
