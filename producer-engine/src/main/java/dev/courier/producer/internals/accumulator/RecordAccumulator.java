@@ -399,29 +399,32 @@ public final class RecordAccumulator {
     }
 
     /**
-     * Replaces a batch the broker refused as too large by its two halves ({@link BatchSplitter}), at the
+     * Replaces a batch the broker refused as too large by smaller ones ({@link BatchSplitter}), at the
      * head of its queue in order, ahead of any later batch (sender thread; the batch's request is over).
      *
-     * @return false when the pool could not lend memory for the halves; the batch then still has to end
+     * @return the number of batches it became, or 0 when the pool could not lend memory for them; the
+     *     batch then still has to end
      */
-    public boolean splitAndReenqueue(ProducerBatch batch) {
-        List<ProducerBatch> halves = splitter.split(batch);
-        if (halves == null) {
-            return false;
+    public int splitAndReenqueue(ProducerBatch batch) {
+        List<ProducerBatch> parts = splitter.split(batch);
+        if (parts == null) {
+            return 0;
         }
-        incomplete.addAll(halves); // before the batch leaves, so that a flush always has one to wait on
+        incomplete.addAll(parts); // before the batch leaves, so that a flush always has one to wait on
         incomplete.remove(batch);
         if (batch.hasSequence()) {
-            reenqueue(halves.get(0));
-            reenqueue(halves.get(1));
-            return true;
+            for (ProducerBatch part : parts) {
+                reenqueue(part); // in sequence order among other retries
+            }
+            return parts.size();
         }
         Deque<ProducerBatch> deque = dequeFor(batch.topicPartition());
         synchronized (deque) {
-            deque.addFirst(halves.get(1));
-            deque.addFirst(halves.get(0));
+            for (int i = parts.size() - 1; i >= 0; i--) {
+                deque.addFirst(parts.get(i));
+            }
         }
-        return true;
+        return parts.size();
     }
 
     /** Whether {@code queued} was sequenced before {@code batch} in the same producer epoch. */

@@ -63,7 +63,7 @@ public final class ProducerMetrics {
                 counts::notDelivered);
         gauge("record-error-rate", "Records failed per second.", () -> recordErrors.ratePerSecond(now()));
         counter("record-retry-total", "Batches sent again after a retriable error.", recordsRetried);
-        counter("batch-split-total", "Batches split in two after the broker refused them as too large.",
+        counter("batch-split-total", "Batches split into smaller ones after the broker refused them as too large.",
                 batchesSplit);
         counter("outgoing-byte-total", "Bytes of record batches sent.", bytesSent);
         gauge("outgoing-byte-rate", "Bytes of record batches sent per second.", () -> outgoingBytes.ratePerSecond(now()));

@@ -76,11 +76,7 @@ final class BatchCompleter {
         ProducerIdentity.Verdict verdict = identity.onError(batch, error);
         if (verdict == null && isTooLarge(error) && batch.recordCount() > 1 && !closingForcibly.getAsBoolean()
                 && trySplit(batch)) {
-            // The broker wrote none of it, so its sequences pass to the halves and later batches keep theirs.
-            log.debug("Split a batch of {} records ({} bytes) for {} in two after {}", batch.recordCount(),
-                    batch.encodedSizeInBytes(), batch.topicPartition(), error);
-            metrics.recordSplit();
-            return;
+            return; // the broker wrote none of it: its sequences pass to the pieces, later batches keep theirs
         }
         if (verdict == ProducerIdentity.Verdict.SUCCEED) {
             succeed(batch, -1, -1); // DUPLICATE_SEQUENCE_NUMBER: the broker already has it
@@ -129,10 +125,14 @@ final class BatchCompleter {
         return error.exception(message.isEmpty() ? "producing to " + batch.topicPartition() : message);
     }
 
-    /** Splits the batch into halves queued in its place; false, with a warning, when it cannot be. */
+    /** Splits the batch into smaller ones queued in its place; false, with a warning, when it cannot be. */
     private boolean trySplit(ProducerBatch batch) {
         try {
-            if (accumulator.splitAndReenqueue(batch)) {
+            int parts = accumulator.splitAndReenqueue(batch);
+            if (parts > 0) {
+                log.debug("Split a batch of {} records ({} bytes) for {} into {} after the broker refused it as too "
+                        + "large", batch.recordCount(), batch.encodedSizeInBytes(), batch.topicPartition(), parts);
+                metrics.recordSplit();
                 return true;
             }
             log.warn("No memory to split a batch of {} records for {}; failing it", batch.recordCount(),

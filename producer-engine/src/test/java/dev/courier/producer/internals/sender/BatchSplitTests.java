@@ -31,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -225,6 +226,53 @@ class BatchSplitTests {
                 List.of("a", "b"), List.of("a"), List.of("b"), List.of("c", "d"), List.of("e"));
         assertThat(offsetsOf(futures)).containsExactly(0L, 1L, 2L, 3L, 4L);
         assertThat(splits()).isEqualTo(2);
+        assertAllMemoryReturned();
+    }
+
+    @Test
+    void laterRefusedBatchesOfTheTopicAreCutAtOnceIntoPiecesOfAtMostHalfTheSmallestRefusedSize() {
+        start("max.in.flight.requests.per.connection", 1);
+        String value = "x".repeat(100);
+        List<CompletableFuture<RecordMetadata>> futures = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            futures.add(send(value + i));
+        }
+        step();
+        client.respond(tooLarge()); // 8 records refused: halves, and the topic's smallest refusal is 8 records
+        step();
+        step();
+        client.respond(tooLarge()); // 4 refused: now 4 records' worth is known to be too large
+        step();
+        step();
+        long offset = 0;
+        while (client.inFlightRequestCount() > 0) {
+            SentBatch last = sent.get(sent.size() - 1);
+            client.respond(ok(offset));
+            offset += last.values().size();
+            step();
+            step();
+        }
+        int sentBefore = sent.size();
+        for (int i = 0; i < 8; i++) {
+            futures.add(send(value + (8 + i)));
+        }
+        step();
+        client.respond(tooLarge()); // the next full batch is cut into pieces of at most 2 records at once
+        step();
+        while (client.inFlightRequestCount() > 0 || runtime.accumulator().hasUndrained()) {
+            step();
+            if (client.inFlightRequestCount() > 0) {
+                SentBatch last = sent.get(sent.size() - 1);
+                client.respond(ok(offset));
+                offset += last.values().size();
+                step();
+            }
+        }
+
+        assertThat(sent.subList(sentBefore + 1, sent.size())).extracting(b -> b.values().size())
+                .containsExactly(2, 2, 2, 2);
+        assertThat(splits()).isEqualTo(3);
+        assertThat(offsetsOf(futures)).isEqualTo(IntStream.range(0, 16).mapToObj(i -> (long) i).toList());
         assertAllMemoryReturned();
     }
 
