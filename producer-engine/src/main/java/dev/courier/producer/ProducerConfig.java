@@ -33,6 +33,8 @@ public final class ProducerConfig {
     public static final String MAX_REQUEST_SIZE = "max.request.size";
     public static final String METADATA_MAX_AGE_MS = "metadata.max.age.ms";
     public static final String METADATA_MAX_IDLE_MS = "metadata.max.idle.ms";
+    public static final String METADATA_RECOVERY_STRATEGY = "metadata.recovery.strategy";
+    public static final String METADATA_RECOVERY_REBOOTSTRAP_TRIGGER_MS = "metadata.recovery.rebootstrap.trigger.ms";
     public static final String ENABLE_IDEMPOTENCE = "enable.idempotence";
     public static final String ALLOW_AUTO_CREATE_TOPICS = "allow.auto.create.topics";
     public static final String KEY_SERIALIZER = "key.serializer";

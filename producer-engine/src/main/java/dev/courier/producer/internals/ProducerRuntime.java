@@ -15,6 +15,8 @@ import dev.courier.producer.internals.network.NetworkClient;
 import dev.courier.producer.internals.network.NetworkClientConfig;
 import dev.courier.producer.internals.network.NodeConnection;
 import dev.courier.producer.internals.network.Selector;
+import dev.courier.producer.internals.partition.AdaptivePartitionChoice;
+import dev.courier.producer.internals.partition.LeaderAvailability;
 import dev.courier.producer.internals.partition.RecordPartitioner;
 import dev.courier.producer.internals.record.Compression;
 import dev.courier.producer.internals.record.CompressionType;
@@ -112,9 +114,15 @@ public final class ProducerRuntime {
                 compressionType == CompressionType.NONE);
         RecordAccumulator accumulator = new RecordAccumulator(settings.batchSize(), settings.lingerMs(),
                 settings.deliveryTimeoutMs(), compression, pool, settings.maxRequestSize(), time);
+        if (settings.partitionerAdaptivePartitioningEnable()) {
+            long timeoutMs = settings.partitionerAvailabilityTimeoutMs();
+            partitioner.adaptive(new AdaptivePartitionChoice(accumulator::queueSize,
+                    timeoutMs > 0 ? new LeaderAvailability(timeoutMs) : null));
+        }
         Metadata metadata = new Metadata(settings.retryBackoffMs(), settings.retryBackoffMaxMs(),
                 settings.metadataMaxAgeMs(), settings.metadataMaxIdleMs());
-        metadata.bootstrap(bootstrap);
+        metadata.bootstrap(bootstrap, () -> BootstrapServers.resolve(settings.bootstrapServers()));
+        metadata.recovery(settings.metadataRecoveryRebootstrap(), settings.metadataRecoveryRebootstrapTriggerMs());
         metadata.addListener(onMetadataUpdate);
         KafkaClient client = clientFactory.create(settings, metadata, time);
         CompletionDispatcher dispatcher = new CompletionDispatcher(settings.clientId());

@@ -30,8 +30,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class ProducerBatch {
 
-    /** How the batch ended. */
-    public enum FinalState { SUCCEEDED, FAILED }
+    /** How the batch ended; SPLIT: the broker refused it as too large and its records moved to smaller batches. */
+    public enum FinalState { SUCCEEDED, FAILED, SPLIT }
 
     /**
      * Small on purpose: at low rates and linger 0 most batches hold one record, and the slot arrays were
@@ -296,6 +296,34 @@ public final class ProducerBatch {
         }
         bufferReleased = true;
         return true;
+    }
+
+    /**
+     * Ends the batch because its records moved to {@code parts} (sender thread): it completes no record
+     * itself, and its {@link #completion()} follows theirs, so a flush that waits on it waits for them.
+     *
+     * @return true if this call decided the outcome
+     */
+    boolean markSplit(List<ProducerBatch> parts) {
+        if (!finalState.compareAndSet(null, FinalState.SPLIT)) {
+            return false;
+        }
+        CompletableFuture<?>[] completions = new CompletableFuture<?>[parts.size()];
+        for (int i = 0; i < completions.length; i++) {
+            completions[i] = parts.get(i).completion();
+        }
+        CompletableFuture.allOf(completions).whenComplete((ignored, error) -> completion.complete(null));
+        return true;
+    }
+
+    /** Record {@code i}'s future, for a split (sender thread; the batch takes no more appends). */
+    CompletableFuture<RecordMetadata> futureAt(int i) {
+        return futures[i];
+    }
+
+    /** Record {@code i}'s callback, for a split. */
+    Callback callbackAt(int i) {
+        return callbacks[i];
     }
 
     /**

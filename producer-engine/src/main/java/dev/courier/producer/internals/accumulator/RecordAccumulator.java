@@ -47,6 +47,7 @@ public final class RecordAccumulator {
     private final Compression compression;
     private final BufferPool pool;
     private final BatchSizer sizer;
+    private final BatchSplitter splitter;
     /** Read only when a batch is created: most appends join an open batch and need no clock. */
     private final Time time;
 
@@ -81,6 +82,7 @@ public final class RecordAccumulator {
         this.pool = pool;
         this.time = time;
         this.sizer = new BatchSizer(this.batchSize, compression.type(), pool, maxRequestSize);
+        this.splitter = new BatchSplitter(pool, compression);
     }
 
     /** What an append did, so the caller knows whether to wake the sender. */
@@ -394,6 +396,35 @@ public final class RecordAccumulator {
                 deque.addFirst(earlier.get(i));
             }
         }
+    }
+
+    /**
+     * Replaces a batch the broker refused as too large by smaller ones ({@link BatchSplitter}), at the
+     * head of its queue in order, ahead of any later batch (sender thread; the batch's request is over).
+     *
+     * @return the number of batches it became, or 0 when the pool could not lend memory for them; the
+     *     batch then still has to end
+     */
+    public int splitAndReenqueue(ProducerBatch batch) {
+        List<ProducerBatch> parts = splitter.split(batch);
+        if (parts == null) {
+            return 0;
+        }
+        incomplete.addAll(parts); // before the batch leaves, so that a flush always has one to wait on
+        incomplete.remove(batch);
+        if (batch.hasSequence()) {
+            for (ProducerBatch part : parts) {
+                reenqueue(part); // in sequence order among other retries
+            }
+            return parts.size();
+        }
+        Deque<ProducerBatch> deque = dequeFor(batch.topicPartition());
+        synchronized (deque) {
+            for (int i = parts.size() - 1; i >= 0; i--) {
+                deque.addFirst(parts.get(i));
+            }
+        }
+        return parts.size();
     }
 
     /** Whether {@code queued} was sequenced before {@code batch} in the same producer epoch. */

@@ -21,6 +21,8 @@ import static dev.courier.producer.ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CON
 import static dev.courier.producer.ProducerConfig.MAX_REQUEST_SIZE;
 import static dev.courier.producer.ProducerConfig.METADATA_MAX_AGE_MS;
 import static dev.courier.producer.ProducerConfig.METADATA_MAX_IDLE_MS;
+import static dev.courier.producer.ProducerConfig.METADATA_RECOVERY_REBOOTSTRAP_TRIGGER_MS;
+import static dev.courier.producer.ProducerConfig.METADATA_RECOVERY_STRATEGY;
 import static dev.courier.producer.ProducerConfig.PARTITIONER_ADAPTIVE_PARTITIONING_ENABLE;
 import static dev.courier.producer.ProducerConfig.PARTITIONER_AVAILABILITY_TIMEOUT_MS;
 import static dev.courier.producer.ProducerConfig.PARTITIONER_CLASS;
@@ -82,6 +84,7 @@ public final class ProducerSettings {
             SOCKET_CONNECTION_SETUP_TIMEOUT_MS, SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS, CONNECTIONS_MAX_IDLE_MS,
             SEND_BUFFER_BYTES, RECEIVE_BUFFER_BYTES, MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, MAX_REQUEST_SIZE,
             METADATA_MAX_AGE_MS, METADATA_MAX_IDLE_MS, ENABLE_IDEMPOTENCE, ALLOW_AUTO_CREATE_TOPICS,
+            METADATA_RECOVERY_STRATEGY, METADATA_RECOVERY_REBOOTSTRAP_TRIGGER_MS,
             KEY_SERIALIZER, VALUE_SERIALIZER, PARTITIONER_CLASS, PARTITIONER_IGNORE_KEYS,
             PARTITIONER_ADAPTIVE_PARTITIONING_ENABLE, PARTITIONER_AVAILABILITY_TIMEOUT_MS, INTERCEPTOR_CLASSES,
             TRANSACTIONAL_ID, TRANSACTION_TIMEOUT_MS, SECURITY_PROTOCOL);
@@ -119,6 +122,8 @@ public final class ProducerSettings {
     private final boolean enableIdempotence;
     private final boolean partitionerIgnoreKeys;
     private final boolean partitionerAdaptivePartitioningEnable;
+    private final boolean metadataRecoveryRebootstrap;
+    private final long metadataRecoveryRebootstrapTriggerMs;
     private final long partitionerAvailabilityTimeoutMs;
     private final Object keySerializer;
     private final Object valueSerializer;
@@ -172,6 +177,8 @@ public final class ProducerSettings {
         this.maxRequestSize = v.intAtLeast(MAX_REQUEST_SIZE, 1_048_576, 0);
         this.metadataMaxAgeMs = v.longAtLeast(METADATA_MAX_AGE_MS, 300_000L, 0);
         this.metadataMaxIdleMs = v.longAtLeast(METADATA_MAX_IDLE_MS, 300_000L, 5000);
+        this.metadataRecoveryRebootstrap = parseMetadataRecoveryStrategy(v);
+        this.metadataRecoveryRebootstrapTriggerMs = v.longAtLeast(METADATA_RECOVERY_REBOOTSTRAP_TRIGGER_MS, 300_000L, 0);
         this.allowAutoCreateTopics = v.bool(ALLOW_AUTO_CREATE_TOPICS, true);
         this.partitionerIgnoreKeys = v.bool(PARTITIONER_IGNORE_KEYS, false);
         this.partitionerAdaptivePartitioningEnable = v.bool(PARTITIONER_ADAPTIVE_PARTITIONING_ENABLE, true);
@@ -261,6 +268,16 @@ public final class ProducerSettings {
             default:
                 throw new ConfigException(ACKS, value, "must be one of all, -1, 0, 1");
         }
+    }
+
+    /** none or rebootstrap (Kafka 4's default), in any case; true for rebootstrap. */
+    private static boolean parseMetadataRecoveryStrategy(ConfigValues v) {
+        String strategy = v.string(METADATA_RECOVERY_STRATEGY, "rebootstrap").toLowerCase(Locale.ROOT);
+        if (!strategy.equals("none") && !strategy.equals("rebootstrap")) {
+            throw new ConfigException(METADATA_RECOVERY_STRATEGY, v.rawValue(METADATA_RECOVERY_STRATEGY),
+                    "must be one of none, rebootstrap");
+        }
+        return strategy.equals("rebootstrap");
     }
 
     private static String parseCompressionType(ConfigValues v, Predicate<String> classPresent) {
@@ -459,6 +476,11 @@ public final class ProducerSettings {
     public long metadataMaxIdleMs() { return metadataMaxIdleMs; }
 
     public boolean allowAutoCreateTopics() { return allowAutoCreateTopics; }
+
+    /** metadata.recovery.strategy is rebootstrap: go back to bootstrap.servers when no known broker answers. */
+    public boolean metadataRecoveryRebootstrap() { return metadataRecoveryRebootstrap; }
+
+    public long metadataRecoveryRebootstrapTriggerMs() { return metadataRecoveryRebootstrapTriggerMs; }
 
     /** Whether the producer is idempotent (after the acks/retries rules of {@link #validateIdempotence}). */
     public boolean enableIdempotence() { return enableIdempotence; }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
@@ -60,6 +61,11 @@ public final class Metadata implements AutoCloseable {
     private int requestVersion;
     private int requestVersionInFlight = -1;
     private List<InetSocketAddress> bootstrapAddresses = List.of();
+    private Supplier<List<InetSocketAddress>> bootstrapResolver;
+    private boolean rebootstrapEnabled = true;
+    private long rebootstrapTriggerMs = 300_000;
+    /** Since when metadata has been wanted without a successful update, or NEVER; see {@link #rebootstrapDue}. */
+    private long wantedSinceMs = NEVER;
     private final Map<TopicPartition, Integer> lastSeenLeaderEpochs = new HashMap<>();
 
     /**
@@ -77,6 +83,15 @@ public final class Metadata implements AutoCloseable {
 
     /** Starts from the bootstrap addresses alone and asks for a first update. */
     public synchronized void bootstrap(List<InetSocketAddress> addresses) {
+        bootstrap(addresses, null);
+    }
+
+    /**
+     * As {@link #bootstrap(List)}; {@code resolver} resolves bootstrap.servers again on every rebootstrap
+     * (names may point elsewhere by then), null to reuse {@code addresses}.
+     */
+    public synchronized void bootstrap(List<InetSocketAddress> addresses, Supplier<List<InetSocketAddress>> resolver) {
+        this.bootstrapResolver = resolver;
         this.bootstrapAddresses = List.copyOf(addresses);
         this.cluster = Cluster.bootstrap(bootstrapAddresses);
         this.needUpdate = true;
@@ -89,7 +104,12 @@ public final class Metadata implements AutoCloseable {
      * known broker can be reached or a broker says REBOOTSTRAP_REQUIRED.
      */
     public void rebootstrap() {
+        List<InetSocketAddress> resolved = resolveBootstrap();
         synchronized (this) {
+            if (resolved != null) {
+                bootstrapAddresses = resolved;
+            }
+            wantedSinceMs = NEVER;
             log.info("Rebootstrapping with {}", bootstrapAddresses);
             this.cluster = Cluster.bootstrap(bootstrapAddresses);
             this.needUpdate = true;
@@ -97,6 +117,60 @@ public final class Metadata implements AutoCloseable {
             this.updateVersion++;
         }
         notifyListeners();
+    }
+
+    /** Outside the lock: resolving may wait on DNS. Null keeps the addresses resolved last time. */
+    private List<InetSocketAddress> resolveBootstrap() {
+        Supplier<List<InetSocketAddress>> resolver;
+        synchronized (this) {
+            resolver = bootstrapResolver;
+        }
+        if (resolver == null) {
+            return null;
+        }
+        try {
+            return List.copyOf(resolver.get());
+        } catch (RuntimeException e) {
+            log.warn("Cannot resolve bootstrap.servers again ({}); using the addresses resolved before", e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * metadata.recovery.strategy and metadata.recovery.rebootstrap.trigger.ms: whether {@link #rebootstrapDue}
+     * may ever say yes, and after how long without metadata from the known brokers.
+     */
+    public synchronized void recovery(boolean rebootstrap, long triggerMs) {
+        this.rebootstrapEnabled = rebootstrap;
+        this.rebootstrapTriggerMs = triggerMs;
+    }
+
+    /** Whether metadata.recovery.strategy allows going back to the bootstrap servers. */
+    public synchronized boolean rebootstrapEnabled() {
+        return rebootstrapEnabled;
+    }
+
+    /**
+     * Whether to go back to the bootstrap servers because metadata has been wanted (requested, or the
+     * snapshot expired) for the trigger time without a successful update (KIP-1102). Called on every
+     * network poll: the first call that finds metadata wanted starts the clock; a successful update or a
+     * rebootstrap stops it. Counting from the last success instead would rebootstrap before every routine
+     * refresh, since metadata.max.age.ms and the trigger are both five minutes by default.
+     */
+    public synchronized boolean rebootstrapDue(long nowMs) {
+        if (!rebootstrapEnabled || closed || cluster.isBootstrapConfigured()) {
+            return false;
+        }
+        boolean wanted = needUpdate || lastSuccessfulRefreshMs == NEVER
+                || nowMs - lastSuccessfulRefreshMs >= metadataExpireMs;
+        if (!wanted) {
+            wantedSinceMs = NEVER;
+            return false;
+        }
+        if (wantedSinceMs == NEVER) {
+            wantedSinceMs = nowMs;
+        }
+        return nowMs - wantedSinceMs >= rebootstrapTriggerMs;
     }
 
     /** The current snapshot; lock-free. */
@@ -270,6 +344,7 @@ public final class Metadata implements AutoCloseable {
         this.needUpdate = retry || requestVersion != requestVersionInFlight;
         this.lastRefreshMs = nowMs;
         this.lastSuccessfulRefreshMs = nowMs;
+        this.wantedSinceMs = NEVER;
         this.failedAttempts = 0;
         this.currentBackoffMs = refreshBackoff.backoffMs(0);
         this.updateVersion++;

@@ -22,6 +22,7 @@ public final class ProducerMetrics {
     private final Time time;
     private final DeliveryCounts counts;
     private final LongAdder recordsRetried = new LongAdder();
+    private final LongAdder batchesSplit = new LongAdder();
     private final LongAdder bytesSent = new LongAdder();
     private final LongAdder requestsSent = new LongAdder();
     private final LongAdder batchesSent = new LongAdder();
@@ -62,6 +63,8 @@ public final class ProducerMetrics {
                 counts::notDelivered);
         gauge("record-error-rate", "Records failed per second.", () -> recordErrors.ratePerSecond(now()));
         counter("record-retry-total", "Batches sent again after a retriable error.", recordsRetried);
+        counter("batch-split-total", "Batches split into smaller ones after the broker refused them as too large.",
+                batchesSplit);
         counter("outgoing-byte-total", "Bytes of record batches sent.", bytesSent);
         gauge("outgoing-byte-rate", "Bytes of record batches sent per second.", () -> outgoingBytes.ratePerSecond(now()));
         counter("request-total", "Produce requests sent.", requestsSent);
@@ -122,6 +125,10 @@ public final class ProducerMetrics {
 
     public void recordRetry() {
         recordsRetried.increment();
+    }
+
+    public void recordSplit() {
+        batchesSplit.increment();
     }
 
     /** Feeds the send rate; the total is {@link DeliveryCounts}'. */

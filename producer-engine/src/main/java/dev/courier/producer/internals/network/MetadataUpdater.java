@@ -12,8 +12,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps {@link Metadata} fresh from inside {@link NetworkClient#poll}: when a refresh is due it sends
  * a MetadataRequest for the topics of interest only (never "all topics") to the least loaded node,
- * connecting to one first if needed. When no known node can be reached it falls back to the
- * bootstrap addresses (REBOOTSTRAP). Sender thread only.
+ * connecting to one first if needed. With metadata.recovery.strategy=rebootstrap it falls back to the
+ * bootstrap addresses when every known node failed to connect, or when none gave metadata for
+ * metadata.recovery.rebootstrap.trigger.ms (checked between requests: one in flight ends within
+ * request.timeout.ms first). Sender thread only.
  */
 final class MetadataUpdater {
 
@@ -41,6 +43,11 @@ final class MetadataUpdater {
 
     /** Starts a refresh if one is due; returns how long the caller may wait before asking again. */
     long maybeUpdate(long nowMs) {
+        if (!fetchInProgress && metadata.rebootstrapDue(nowMs)) {
+            log.info("No metadata from any known broker for metadata.recovery.rebootstrap.trigger.ms; falling back "
+                    + "to the bootstrap servers");
+            metadata.rebootstrap();
+        }
         long timeToNextUpdate = metadata.timeToNextUpdate(nowMs);
         long waitForFetch = fetchInProgress ? config.requestTimeoutMs() : 0;
         long timeout = Math.max(timeToNextUpdate, waitForFetch);
@@ -51,7 +58,7 @@ final class MetadataUpdater {
         if (node == null) {
             Cluster cluster = metadata.fetch();
             // Busy or connecting nodes are no reason to rebootstrap; only nodes that all failed are.
-            if (!cluster.isBootstrapConfigured() && !cluster.nodes().isEmpty()
+            if (metadata.rebootstrapEnabled() && !cluster.isBootstrapConfigured() && !cluster.nodes().isEmpty()
                     && client.allBlackedOut(cluster.nodes(), nowMs)) {
                 log.info("No known broker is reachable; falling back to the bootstrap servers");
                 metadata.rebootstrap();

@@ -17,6 +17,7 @@ public final class RecordPartitioner {
     private final Partitioner custom;
     private final StickyPartitioner sticky;
     private final boolean ignoreKeys;
+    private volatile AdaptivePartitionChoice adaptive;
 
     public RecordPartitioner(Partitioner custom, int batchSize, boolean ignoreKeys) {
         this.custom = custom;
@@ -55,6 +56,21 @@ public final class RecordPartitioner {
     /** Whether the partition came from the sticky choice, whose byte count must then be updated. */
     public boolean usesSticky(Integer requested, byte[] keyBytes) {
         return requested == null && custom == null && (keyBytes == null || ignoreKeys);
+    }
+
+    /**
+     * Makes the choice for unkeyed records adaptive (KIP-794); the composition root calls it once,
+     * before any record is sent.
+     */
+    public void adaptive(AdaptivePartitionChoice choice) {
+        sticky.adaptive(choice);
+        this.adaptive = choice;
+    }
+
+    /** What the sender must feed for partitioner.availability.timeout.ms, or null. */
+    public LeaderAvailability leaderAvailability() {
+        AdaptivePartitionChoice choice = adaptive;
+        return choice == null ? null : choice.leaders();
     }
 
     /** Tells the sticky choice that a record was appended. */

@@ -10,8 +10,9 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Kafka's built-in choice for records without a key (KIP-480, KIP-794): every such record of a topic
  * goes to one "sticky" partition until about {@code batch.size} bytes have gone there, then a new one is
- * drawn at random among the partitions that have a leader. Records fill whole batches instead of
- * spreading thin over every partition.
+ * drawn at random among the partitions that have a leader, weighted against long queues when adaptive
+ * ({@link AdaptivePartitionChoice}). Records fill whole batches instead of spreading thin over every
+ * partition.
  *
  * <p>Thread-safe without locks: the state per topic is replaced by compare-and-set, and a race only
  * means a few records more or less on one partition.
@@ -20,6 +21,8 @@ public final class StickyPartitioner {
 
     private final int switchBytes;
     private final ConcurrentMap<String, Sticky> stickyByTopic = new ConcurrentHashMap<>();
+    /** Null: the uniform choice. Read once per partition switch, so volatile costs nothing per record. */
+    private volatile AdaptivePartitionChoice adaptive;
 
     /** @param batchSize {@code batch.size}; 0 switches after every record */
     public StickyPartitioner(int batchSize) {
@@ -38,6 +41,11 @@ public final class StickyPartitioner {
         Sticky(int partition) {
             this.partition = partition;
         }
+    }
+
+    /** Weighs the next partition by queue length ({@code partitioner.adaptive.partitioning.enable}). */
+    void adaptive(AdaptivePartitionChoice choice) {
+        this.adaptive = choice;
     }
 
     /** The current sticky partition of a topic whose partition count is known. */
@@ -71,7 +79,7 @@ public final class StickyPartitioner {
         }
     }
 
-    private static int pickPartition(String topic, Cluster cluster, int avoid) {
+    private int pickPartition(String topic, Cluster cluster, int avoid) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         List<PartitionInfo> available = cluster.availablePartitionsForTopic(topic);
         if (available.isEmpty()) {
@@ -79,6 +87,13 @@ public final class StickyPartitioner {
         }
         if (available.size() == 1) {
             return available.get(0).partition();
+        }
+        AdaptivePartitionChoice weighted = adaptive;
+        if (weighted != null) {
+            int chosen = weighted.choose(topic, available, random);
+            if (chosen != AdaptivePartitionChoice.UNIFORM) {
+                return chosen;
+            }
         }
         int choice = available.get(random.nextInt(available.size())).partition();
         if (choice == avoid) {

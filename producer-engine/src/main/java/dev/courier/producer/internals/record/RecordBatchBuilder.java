@@ -287,6 +287,13 @@ public final class RecordBatchBuilder {
         return (int) Math.min(size, Integer.MAX_VALUE);
     }
 
+    /** Exact bytes one record adds (length varint + body) with these deltas; for sizing a split batch. */
+    public static long recordSizeInBytes(long timestampDelta, int offsetDelta, byte[] key, byte[] value,
+                                         List<Header> headers) {
+        long body = recordBodySize(timestampDelta, offsetDelta, key, value, headers);
+        return ByteUtils.sizeOfVarint((int) Math.min(body, Integer.MAX_VALUE)) + body;
+    }
+
     /** Bytes a batch holding just this record needs: 61 + {@link #estimateRecordSizeUpperBound}. */
     public static int estimateBatchSizeUpperBound(byte[] key, byte[] value, List<Header> headers) {
         long size = (long) BATCH_HEADER_SIZE + estimateRecordSizeUpperBound(key, value, headers);

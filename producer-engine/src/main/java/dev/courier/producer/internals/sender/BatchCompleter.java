@@ -86,6 +86,10 @@ final class BatchCompleter {
             metadata.requestUpdate();
         }
         ProducerIdentity.Verdict verdict = identity.onError(batch, error);
+        if (verdict == null && isTooLarge(error) && batch.recordCount() > 1 && !closingForcibly.getAsBoolean()
+                && trySplit(batch)) {
+            return; // the broker wrote none of it: its sequences pass to the pieces, later batches keep theirs
+        }
         if (verdict == ProducerIdentity.Verdict.SUCCEED) {
             succeed(batch, -1, -1); // DUPLICATE_SEQUENCE_NUMBER: the broker already has it
             return;
@@ -117,10 +121,13 @@ final class BatchCompleter {
 
     private RuntimeException finalException(ProducerBatch batch, Errors error, String message, boolean retriable,
                                             long now) {
-        if (error == Errors.MESSAGE_TOO_LARGE || error == Errors.RECORD_LIST_TOO_LARGE) {
-            return new RecordTooLargeException("The broker refused a batch of " + batch.recordCount()
-                    + " record(s) (" + batch.encodedSizeInBytes() + " bytes) for " + batch.topicPartition()
-                    + " as too large: " + error + (message.isEmpty() ? "" : ": " + message));
+        if (isTooLarge(error)) {
+            String what = batch.recordCount() == 1 ? "a record in a batch of " + batch.encodedSizeInBytes()
+                    + " bytes" : "a batch of " + batch.recordCount() + " records (" + batch.encodedSizeInBytes()
+                    + " bytes) and it could not be split";
+            return new RecordTooLargeException("The broker refused " + what + " for " + batch.topicPartition()
+                    + " as too large (" + error + (message.isEmpty() ? "" : ": " + message) + "): it exceeds the "
+                    + "topic's max.message.bytes (or the broker's message.max.bytes), which the producer is not told");
         }
         if (retriable && now - batch.createdMs() >= settings.deliveryTimeoutMs()) {
             return new TimeoutException("Delivery of " + batch.recordCount() + " record(s) to "
@@ -128,6 +135,29 @@ final class BatchCompleter {
                     + " ms (delivery.timeout.ms); last error " + error.exception(message).getMessage());
         }
         return error.exception(message.isEmpty() ? "producing to " + batch.topicPartition() : message);
+    }
+
+    /** Splits the batch into smaller ones queued in its place; false, with a warning, when it cannot be. */
+    private boolean trySplit(ProducerBatch batch) {
+        try {
+            int parts = accumulator.splitAndReenqueue(batch);
+            if (parts > 0) {
+                log.debug("Split a batch of {} records ({} bytes) for {} into {} after the broker refused it as too "
+                        + "large", batch.recordCount(), batch.encodedSizeInBytes(), batch.topicPartition(), parts);
+                metrics.recordSplit();
+                return true;
+            }
+            log.warn("No memory to split a batch of {} records for {}; failing it", batch.recordCount(),
+                    batch.topicPartition());
+        } catch (RuntimeException e) {
+            log.warn("Could not split a batch of {} records for {}; failing it", batch.recordCount(),
+                    batch.topicPartition(), e);
+        }
+        return false;
+    }
+
+    private static boolean isTooLarge(Errors error) {
+        return error == Errors.MESSAGE_TOO_LARGE || error == Errors.RECORD_LIST_TOO_LARGE;
     }
 
     private boolean canRetry(ProducerBatch batch, long now) {

@@ -10,6 +10,7 @@ import dev.courier.producer.internals.metadata.Metadata;
 import dev.courier.producer.internals.metadata.Node;
 import dev.courier.producer.internals.metrics.ProducerMetrics;
 import dev.courier.producer.internals.network.KafkaClient;
+import dev.courier.producer.internals.partition.LeaderAvailability;
 import dev.courier.producer.internals.partition.RecordPartitioner;
 import dev.courier.producer.internals.util.Time;
 import java.util.Iterator;
@@ -48,6 +49,8 @@ public final class Sender implements Runnable {
     private final ProduceRequestBuilder requests;
     /** The identity's gate, plus ordering: with one request in flight per connection, one batch per partition. */
     private final DrainGate drainGate;
+    /** Fed each loop for partitioner.availability.timeout.ms; null when that is off. */
+    private final LeaderAvailability leaders;
 
     // written by the sender thread, read by metrics
     private volatile int inFlightRequests;
@@ -76,6 +79,7 @@ public final class Sender implements Runnable {
         ProduceResponseHandler responses = new ProduceResponseHandler(completer, outcomes, metadata, metrics,
                 settings, time, () -> inFlightRequests = client.inFlightRequestCount());
         this.requests = new ProduceRequestBuilder(settings, identity, inFlight, metadata, metrics, responses);
+        this.leaders = partitioner.leaderAvailability();
         this.drainGate = settings.guaranteeMessageOrder() ? new OrderingGate(identity, inFlight) : identity;
     }
 
@@ -150,6 +154,11 @@ public final class Sender implements Runnable {
             metadata.requestUpdate();
         }
         Set<Node> readyNodes = ready.readyNodes(); // a fresh set per check: ours to trim
+        if (leaders != null) {
+            for (Node node : readyNodes) {
+                leaders.onSendable(node.id(), now);
+            }
+        }
         long notReadyTimeoutMs = Long.MAX_VALUE;
         for (Iterator<Node> it = readyNodes.iterator(); it.hasNext(); ) {
             Node node = it.next();
@@ -162,6 +171,11 @@ public final class Sender implements Runnable {
         completer.expire(now);
         Map<Integer, List<ProducerBatch>> drained = accumulator.drain(cluster, readyNodes, settings.maxRequestSize(), now,
                 drainGate);
+        if (leaders != null) {
+            for (Integer nodeId : drained.keySet()) {
+                leaders.onDrained(nodeId, now);
+            }
+        }
         long pollTimeoutMs = Math.min(ready.nextReadyCheckDelayMs(), notReadyTimeoutMs);
         pollTimeoutMs = Math.min(pollTimeoutMs, completer.timeToNextInFlightExpiry(now));
         if (!readyNodes.isEmpty()) {
