@@ -1,6 +1,7 @@
 package dev.courier.producer.internals.metadata;
 
 import dev.courier.producer.PartitionInfo;
+import dev.courier.producer.errors.AuthenticationException;
 import dev.courier.producer.internals.protocol.Errors;
 import dev.courier.producer.internals.protocol.MetadataResponse;
 import dev.courier.producer.internals.util.ExponentialBackoff;
@@ -45,6 +46,8 @@ public final class Metadata implements AutoCloseable {
     private volatile Map<String, Errors> topicErrors = Map.of();
     private volatile int updateVersion;
     private volatile boolean closed;
+    /** Set when a broker refused our credentials; cleared by the next successful update. */
+    private volatile AuthenticationException authenticationException;
 
     /** Topic of interest -> monotonic time after which it is dropped unless produced to again. */
     private final ConcurrentHashMap<String, Long> topics = new ConcurrentHashMap<>();
@@ -267,6 +270,7 @@ public final class Metadata implements AutoCloseable {
         this.cluster = Cluster.of(response.clusterId(), nodes, partitions, topicIds,
                 nodesById.get(response.controllerId()));
         this.topicErrors = Map.copyOf(errors);
+        this.authenticationException = null;
         this.needUpdate = retry || requestVersion != requestVersionInFlight;
         this.lastRefreshMs = nowMs;
         this.lastSuccessfulRefreshMs = nowMs;
@@ -342,6 +346,16 @@ public final class Metadata implements AutoCloseable {
         lastRefreshMs = nowMs;
         failedAttempts++;
         currentBackoffMs = refreshBackoff.backoffMs(failedAttempts);
+    }
+
+    /** A broker refused our credentials (TLS or SASL): records waiting for metadata fail with it. */
+    public void authenticationFailed(AuthenticationException exception) {
+        authenticationException = exception;
+    }
+
+    /** The last authentication failure not followed by a successful update, or null. */
+    public AuthenticationException authenticationException() {
+        return authenticationException;
     }
 
     /** The error the last response gave for this topic (e.g. UNKNOWN_TOPIC_OR_PARTITION), or null. */

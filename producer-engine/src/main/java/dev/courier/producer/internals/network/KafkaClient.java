@@ -1,5 +1,6 @@
 package dev.courier.producer.internals.network;
 
+import dev.courier.producer.errors.AuthenticationException;
 import dev.courier.producer.internals.metadata.Node;
 import java.util.List;
 
@@ -33,6 +34,14 @@ public interface KafkaClient extends AutoCloseable {
 
     /** How long the sender may sleep before this (not ready) node might become ready. */
     long pollDelayMs(Node node, long nowMs);
+
+    /**
+     * Why the last connection to the node failed to authenticate (TLS or SASL), or null. Records waiting for
+     * such a node fail with it at once instead of waiting for {@code delivery.timeout.ms}.
+     */
+    default AuthenticationException authenticationException(Node node) {
+        return null;
+    }
 
     /** Requests sent and not yet answered, across all nodes. */
     int inFlightRequestCount();

@@ -1,5 +1,6 @@
 package dev.courier.producer.internals.network;
 
+import dev.courier.producer.errors.AuthenticationException;
 import dev.courier.producer.internals.metadata.Cluster;
 import dev.courier.producer.internals.metadata.Metadata;
 import dev.courier.producer.internals.metadata.Node;
@@ -95,6 +96,11 @@ final class MetadataUpdater {
     void handleFailure(long nowMs) {
         fetchInProgress = false;
         metadata.failedUpdate(nowMs);
+    }
+
+    /** A broker refused our credentials: records waiting for metadata fail with this instead of timing out. */
+    void handleAuthenticationFailure(AuthenticationException exception) {
+        metadata.authenticationFailed(exception);
     }
 
     /** Any lost connection may mean stale leaders: refresh. */

@@ -1,5 +1,6 @@
 package dev.courier.producer.internals.network;
 
+import dev.courier.producer.errors.AuthenticationException;
 import dev.courier.producer.errors.UnsupportedVersionException;
 import dev.courier.producer.internals.metadata.Metadata;
 import dev.courier.producer.internals.metadata.Node;
@@ -58,6 +59,8 @@ public final class NetworkClient implements KafkaClient {
     private final Map<String, Long> lastActivityMs = new HashMap<>();
     /** Connections closed during the current poll, so a second report of the same loss is ignored. */
     private final Set<String> disconnectedThisPoll = new HashSet<>();
+    /** Nodes whose last connection failed to authenticate, until one becomes ready again. */
+    private final Map<String, AuthenticationException> authenticationFailures = new HashMap<>();
     private int correlationId;
     private boolean closed;
 
@@ -301,6 +304,7 @@ public final class NetworkClient implements KafkaClient {
         }
         apiVersions.put(id, new NodeApiVersions(response));
         connectionStates.ready(id);
+        authenticationFailures.remove(id);
         log.debug("Node {} is ready (ApiVersions v{})", id, sentVersion);
     }
 
@@ -309,7 +313,11 @@ public final class NetworkClient implements KafkaClient {
             if (disconnectedThisPoll.contains(entry.getKey())) {
                 continue;
             }
-            log.debug("Connection to node {} lost: {}", entry.getKey(), entry.getValue().toString());
+            if (entry.getValue() instanceof AuthenticationFailure failure) {
+                authenticationFailed(entry.getKey(), failure.exception());
+            } else {
+                log.debug("Connection to node {} lost: {}", entry.getKey(), entry.getValue().toString());
+            }
             processDisconnection(entry.getKey(), responses, nowMs, false);
         }
     }
@@ -413,10 +421,31 @@ public final class NetworkClient implements KafkaClient {
             log.debug("Connecting to node {} at {}", node, address);
             selector.connect(id, address);
         } catch (IOException e) {
-            log.warn("Cannot connect to node {}: {}", node, e.toString());
+            if (e instanceof AuthenticationFailure failure) {
+                authenticationFailed(id, failure.exception());
+            } else {
+                log.warn("Cannot connect to node {}: {}", node, e.toString());
+            }
             connectionStates.disconnected(id, nowMs);
             metadataUpdater.handleServerDisconnect();
         }
+    }
+
+    /**
+     * Remembers why the node refused us, for {@link #authenticationException}, and tells the metadata so that
+     * records waiting for it fail instead of waiting for max.block.ms. Not retriable, but the client keeps
+     * reconnecting with backoff: certificates and credentials can be fixed on the broker side.
+     */
+    private void authenticationFailed(String id, AuthenticationException exception) {
+        log.error("Authentication to node {} failed: {}", id, exception.getMessage());
+        authenticationFailures.put(id, exception);
+        metadataUpdater.handleAuthenticationFailure(exception);
+    }
+
+    /** Why the node's last connection failed to authenticate, or null (never failed, or ready since). */
+    @Override
+    public AuthenticationException authenticationException(Node node) {
+        return authenticationFailures.get(node.idString());
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.courier.producer.internals.sender;
 
+import dev.courier.producer.errors.AuthenticationException;
 import dev.courier.producer.errors.BufferExhaustedException;
 import dev.courier.producer.errors.TimeoutException;
 import dev.courier.producer.internals.accumulator.PendingRecords;
@@ -15,7 +16,8 @@ import dev.courier.producer.internals.record.RecordBatchBuilder;
 
 /**
  * Moves records that waited for metadata into the accumulator once their topic (and partition) is
- * known, and fails those still waiting after {@code max.block.ms}. Sender thread only.
+ * known, and fails those still waiting after {@code max.block.ms}, or at once when a broker refused our
+ * credentials (the metadata will not come). Sender thread only.
  */
 final class PendingRecordMover {
 
@@ -78,6 +80,11 @@ final class PendingRecordMover {
             return Decision.DROPPED;
         }
         if (partition == RecordPartitioner.UNKNOWN) {
+            AuthenticationException authentication = metadata.authenticationException();
+            if (authentication != null) {
+                outcomes.failPending(record, authentication, false);
+                return Decision.DROPPED;
+            }
             if (outOfTime) {
                 outcomes.failPending(record, new TimeoutException(notInMetadata(record, cluster)), false);
                 return Decision.DROPPED;

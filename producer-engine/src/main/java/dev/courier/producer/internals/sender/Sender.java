@@ -1,5 +1,6 @@
 package dev.courier.producer.internals.sender;
 
+import dev.courier.producer.errors.AuthenticationException;
 import dev.courier.producer.internals.accumulator.DrainGate;
 import dev.courier.producer.internals.accumulator.PendingRecords;
 import dev.courier.producer.internals.accumulator.ProducerBatch;
@@ -156,6 +157,10 @@ public final class Sender implements Runnable {
             if (!client.ready(node, now)) {
                 it.remove();
                 notReadyTimeoutMs = Math.min(notReadyTimeoutMs, client.pollDelayMs(node, now));
+                AuthenticationException authentication = client.authenticationException(node);
+                if (authentication != null) {
+                    completer.failForNode(cluster, node, authentication, now);
+                }
             }
         }
         Map<Integer, List<ProducerBatch>> drained = accumulator.drain(cluster, readyNodes, settings.maxRequestSize(), now,
