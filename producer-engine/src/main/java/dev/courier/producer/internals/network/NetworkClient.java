@@ -437,8 +437,11 @@ public final class NetworkClient implements KafkaClient {
      * reconnecting with backoff: certificates and credentials can be fixed on the broker side.
      */
     private void authenticationFailed(String id, AuthenticationException exception) {
-        log.error("Authentication to node {} failed: {}", id, exception.getMessage());
-        authenticationFailures.put(id, exception);
+        if (authenticationFailures.put(id, exception) == null) {
+            log.error("Authentication to node {} failed: {}", id, exception.getMessage());
+        } else {
+            log.debug("Authentication to node {} failed again: {}", id, exception.getMessage());
+        }
         metadataUpdater.handleAuthenticationFailure(exception);
     }
 
