@@ -430,8 +430,15 @@ class ProducerSettingsTests {
         }
 
         @Test
-        void plaintextCarriesNoTlsContext() {
-            assertThat(settings("security.protocol", "PLAINTEXT").sslFactory()).isNull();
+        void plaintextCarriesNoTlsContextAndIgnoresTheSslKeys() {
+            assertThat(settings("security.protocol", "PLAINTEXT", "ssl.truststore.location", "/no/such/file.jks")
+                    .sslFactory()).isNull();
+        }
+
+        @Test
+        void withSslABadSslSettingFailsConstructionNamingItsKey() {
+            assertThat(rejection("security.protocol", "SSL", "ssl.truststore.location", "/no/such/file.jks").key())
+                    .isEqualTo("ssl.truststore.location");
         }
 
         @Test
