@@ -112,14 +112,14 @@ public final class TestCertificates {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(in, PASSWORD.toCharArray());
             PrivateKey key = (PrivateKey) store.getKey("client", PASSWORD.toCharArray());
-            Files.writeString(dir.resolve("client-key.pem"), pem("PRIVATE KEY", key.getEncoded()));
-            Files.writeString(dir.resolve("client-key-encrypted.pem"), pem("ENCRYPTED PRIVATE KEY", encrypt(key)));
+            Files.writeString(Path.of(path("client-key.pem")), pem("PRIVATE KEY", key.getEncoded()));
+            Files.writeString(Path.of(path("client-key-encrypted.pem")), pem("ENCRYPTED PRIVATE KEY", encrypt(key)));
             StringBuilder chain = new StringBuilder();
             for (java.security.cert.Certificate certificate : store.getCertificateChain("client")) {
                 chain.append(pem("CERTIFICATE", certificate.getEncoded()));
             }
-            Files.writeString(dir.resolve("client-chain.pem"), chain.toString());
-            Files.writeString(dir.resolve("client-keystore.pem"), Files.readString(dir.resolve("client-key.pem"))
+            Files.writeString(Path.of(path("client-chain.pem")), chain.toString());
+            Files.writeString(Path.of(path("client-keystore.pem")), Files.readString(dir.resolve("client-key.pem"))
                     + chain);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Cannot write the client key as PEM", e);

@@ -129,14 +129,7 @@ class SslSelectorTests {
     @Test
     void decryptedBytesTheCallerHadNoRoomForStayBufferedAndAreReadWithoutTheSocket() throws Exception {
         TlsServer server = track(TlsServer.echo(false));
-        Selector selector = track(new Selector(1024, -1, -1, tls()));
-        selector.connect("a", localhost(server));
-        pollUntil(selector, () -> selector.isChannelReady("a"));
-        selector.send(new NetworkSend("a", frame(bytes(100, 5))));
-        pollUntil(selector, () -> !sent.isEmpty());
-        selector.close("a"); // only the transport below is used from here on
-
-        // A transport of its own, to read in small steps: 104 echoed bytes arrive as one TLS record.
+        // The transport alone, to read in small steps: the 104 echoed bytes arrive as one TLS record.
         java.nio.channels.SocketChannel socket = java.nio.channels.SocketChannel.open(localhost(server));
         try (java.nio.channels.Selector nio = java.nio.channels.Selector.open()) {
             socket.configureBlocking(false);
