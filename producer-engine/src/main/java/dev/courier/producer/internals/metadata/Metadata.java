@@ -1,7 +1,6 @@
 package dev.courier.producer.internals.metadata;
 
 import dev.courier.producer.PartitionInfo;
-import dev.courier.producer.errors.AuthenticationException;
 import dev.courier.producer.internals.protocol.Errors;
 import dev.courier.producer.internals.protocol.MetadataResponse;
 import dev.courier.producer.internals.util.ExponentialBackoff;
@@ -44,10 +43,10 @@ public final class Metadata implements AutoCloseable {
 
     private volatile Cluster cluster = Cluster.empty();
     private volatile Map<String, Errors> topicErrors = Map.of();
+    /** The last authentication failure, until metadata is fetched again; read by other threads. */
+    private volatile RuntimeException authenticationFailure;
     private volatile int updateVersion;
     private volatile boolean closed;
-    /** Set when a broker refused our credentials; cleared by the next successful update. */
-    private volatile AuthenticationException authenticationException;
 
     /** Topic of interest -> monotonic time after which it is dropped unless produced to again. */
     private final ConcurrentHashMap<String, Long> topics = new ConcurrentHashMap<>();
@@ -270,7 +269,7 @@ public final class Metadata implements AutoCloseable {
         this.cluster = Cluster.of(response.clusterId(), nodes, partitions, topicIds,
                 nodesById.get(response.controllerId()));
         this.topicErrors = Map.copyOf(errors);
-        this.authenticationException = null;
+        this.authenticationFailure = null;
         this.needUpdate = retry || requestVersion != requestVersionInFlight;
         this.lastRefreshMs = nowMs;
         this.lastSuccessfulRefreshMs = nowMs;
@@ -348,14 +347,17 @@ public final class Metadata implements AutoCloseable {
         currentBackoffMs = refreshBackoff.backoffMs(failedAttempts);
     }
 
-    /** A broker refused our credentials (TLS or SASL): records waiting for metadata fail with it. */
-    public void authenticationFailed(AuthenticationException exception) {
-        authenticationException = exception;
+    /**
+     * A connection could not authenticate: records waiting for metadata fail with this error instead
+     * of waiting out max.block.ms. Cleared by the next successful update.
+     */
+    public void authenticationFailed(RuntimeException failure) {
+        authenticationFailure = failure;
     }
 
-    /** The last authentication failure not followed by a successful update, or null. */
-    public AuthenticationException authenticationException() {
-        return authenticationException;
+    /** The authentication failure since the last successful update, or null. */
+    public RuntimeException authenticationFailure() {
+        return authenticationFailure;
     }
 
     /** The error the last response gave for this topic (e.g. UNKNOWN_TOPIC_OR_PARTITION), or null. */

@@ -1,6 +1,5 @@
 package dev.courier.producer.internals.network;
 
-import dev.courier.producer.errors.AuthenticationException;
 import dev.courier.producer.internals.metadata.Node;
 import java.util.List;
 
@@ -36,10 +35,10 @@ public interface KafkaClient extends AutoCloseable {
     long pollDelayMs(Node node, long nowMs);
 
     /**
-     * Why the last connection to the node failed to authenticate (TLS or SASL), or null. Records waiting for
-     * such a node fail with it at once instead of waiting for {@code delivery.timeout.ms}.
+     * Why the node's last connection failed to authenticate, while no connection to it has authenticated
+     * since; null otherwise. Records bound for such a node fail with it instead of waiting for delivery.timeout.ms.
      */
-    default AuthenticationException authenticationException(Node node) {
+    default RuntimeException authenticationFailure(Node node) {
         return null;
     }
 

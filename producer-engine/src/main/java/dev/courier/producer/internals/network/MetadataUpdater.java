@@ -1,6 +1,5 @@
 package dev.courier.producer.internals.network;
 
-import dev.courier.producer.errors.AuthenticationException;
 import dev.courier.producer.internals.metadata.Cluster;
 import dev.courier.producer.internals.metadata.Metadata;
 import dev.courier.producer.internals.metadata.Node;
@@ -96,11 +95,6 @@ final class MetadataUpdater {
     void handleFailure(long nowMs) {
         fetchInProgress = false;
         metadata.failedUpdate(nowMs);
-    }
-
-    /** A broker refused our credentials: records waiting for metadata fail with this instead of timing out. */
-    void handleAuthenticationFailure(AuthenticationException exception) {
-        metadata.authenticationFailed(exception);
     }
 
     /** Any lost connection may mean stale leaders: refresh. */

@@ -57,10 +57,10 @@ public final class NetworkClient implements KafkaClient {
     /** Completions produced outside poll (version mismatch, disconnect()); handed out by the next poll. */
     private final List<ClientResponse> pendingCompletions = new ArrayList<>();
     private final Map<String, Long> lastActivityMs = new HashMap<>();
+    /** Why each node's last authentication failed, until one succeeds; see {@link #authenticationFailure}. */
+    private final Map<String, RuntimeException> authenticationFailures = new HashMap<>();
     /** Connections closed during the current poll, so a second report of the same loss is ignored. */
     private final Set<String> disconnectedThisPoll = new HashSet<>();
-    /** Nodes whose last connection failed to authenticate, until one becomes ready again. */
-    private final Map<String, AuthenticationException> authenticationFailures = new HashMap<>();
     private int correlationId;
     private boolean closed;
 
@@ -121,6 +121,11 @@ public final class NetworkClient implements KafkaClient {
     /** True when the last connection attempt (or connection) to the node failed and none is under way. */
     public boolean connectionFailed(Node node) {
         return connectionStates.isDisconnected(node.idString());
+    }
+
+    @Override
+    public RuntimeException authenticationFailure(Node node) {
+        return authenticationFailures.isEmpty() ? null : authenticationFailures.get(node.idString());
     }
 
     /** How long the sender may sleep before this node might become ready (no throttling support). */
@@ -314,7 +319,7 @@ public final class NetworkClient implements KafkaClient {
                 continue;
             }
             if (entry.getValue() instanceof AuthenticationFailure failure) {
-                authenticationFailed(entry.getKey(), failure.exception());
+                transportAuthenticationFailed(entry.getKey(), failure.exception());
             } else {
                 log.debug("Connection to node {} lost: {}", entry.getKey(), entry.getValue().toString());
             }
@@ -422,7 +427,7 @@ public final class NetworkClient implements KafkaClient {
             selector.connect(id, address);
         } catch (IOException e) {
             if (e instanceof AuthenticationFailure failure) {
-                authenticationFailed(id, failure.exception());
+                transportAuthenticationFailed(id, failure.exception());
             } else {
                 log.warn("Cannot connect to node {}: {}", node, e.toString());
             }
@@ -432,23 +437,17 @@ public final class NetworkClient implements KafkaClient {
     }
 
     /**
-     * Remembers why the node refused us, for {@link #authenticationException}, and tells the metadata so that
-     * records waiting for it fail instead of waiting for max.block.ms. Not retriable, but the client keeps
-     * reconnecting with backoff: certificates and credentials can be fixed on the broker side.
+     * The transport refused the node (TLS): remembered for {@link #authenticationFailure}, and given to the
+     * metadata so that records waiting for it fail instead of waiting for max.block.ms. Not retriable, but the
+     * client keeps reconnecting with backoff: certificates can be fixed on the broker side.
      */
-    private void authenticationFailed(String id, AuthenticationException exception) {
+    private void transportAuthenticationFailed(String id, AuthenticationException exception) {
         if (authenticationFailures.put(id, exception) == null) {
             log.error("Authentication to node {} failed: {}", id, exception.getMessage());
         } else {
             log.debug("Authentication to node {} failed again: {}", id, exception.getMessage());
         }
-        metadataUpdater.handleAuthenticationFailure(exception);
-    }
-
-    /** Why the node's last connection failed to authenticate, or null (never failed, or ready since). */
-    @Override
-    public AuthenticationException authenticationException(Node node) {
-        return authenticationFailures.get(node.idString());
+        metadata.authenticationFailed(exception);
     }
 
     /**

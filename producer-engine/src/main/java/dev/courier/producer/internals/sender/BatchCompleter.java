@@ -1,9 +1,7 @@
 package dev.courier.producer.internals.sender;
 
-import dev.courier.producer.errors.AuthenticationException;
 import dev.courier.producer.errors.RecordTooLargeException;
 import dev.courier.producer.errors.TimeoutException;
-import dev.courier.producer.internals.accumulator.DrainGate;
 import dev.courier.producer.internals.accumulator.ProducerBatch;
 import dev.courier.producer.internals.accumulator.RecordAccumulator;
 import dev.courier.producer.internals.metadata.Cluster;
@@ -14,8 +12,6 @@ import dev.courier.producer.internals.protocol.Errors;
 import dev.courier.producer.internals.util.ExponentialBackoff;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -142,6 +138,13 @@ final class BatchCompleter {
         outcomes.fail(batch, exception, wasSent);
     }
 
+    /** Fails the queued batches of a broker the client cannot authenticate to, with that failure. */
+    void failUnauthenticated(Cluster cluster, Node node, RuntimeException failure) {
+        for (ProducerBatch batch : accumulator.removeBatchesLedBy(cluster, node.id())) {
+            fail(batch, failure, batch.attempts() > 0);
+        }
+    }
+
     /** Fails queued and in-flight batches older than {@code delivery.timeout.ms}. */
     void expire(long now) {
         for (ProducerBatch batch : accumulator.expiredBatches(now)) {
@@ -175,22 +178,6 @@ final class BatchCompleter {
         return new TimeoutException("Expiring " + batch.recordCount() + " record(s) for " + batch.topicPartition()
                 + ": " + (now - batch.createdMs()) + " ms has passed since batch creation (delivery.timeout.ms is "
                 + settings.deliveryTimeoutMs() + ")" + lastError + (held == null ? "" : "; " + held));
-    }
-
-    /**
-     * The node refused our credentials: its queued batches fail now with {@code exception} instead of waiting
-     * for delivery.timeout.ms (batches in flight to it come back as disconnected and end here on their retry).
-     */
-    void failForNode(Cluster cluster, Node node, AuthenticationException exception, long now) {
-        Set<Node> only = Set.of(node);
-        Map<Integer, List<ProducerBatch>> drained;
-        while (!(drained = accumulator.drain(cluster, only, Integer.MAX_VALUE, now, DrainGate.OPEN)).isEmpty()) {
-            for (List<ProducerBatch> batches : drained.values()) {
-                for (ProducerBatch batch : batches) {
-                    fail(batch, exception, batch.attempts() > 0);
-                }
-            }
-        }
     }
 
     /** Forced close: every queued and in-flight batch fails with {@code ProducerClosedException}. */

@@ -1,6 +1,5 @@
 package dev.courier.producer.internals.sender;
 
-import dev.courier.producer.errors.AuthenticationException;
 import dev.courier.producer.errors.BufferExhaustedException;
 import dev.courier.producer.errors.TimeoutException;
 import dev.courier.producer.internals.accumulator.PendingRecords;
@@ -16,8 +15,7 @@ import dev.courier.producer.internals.record.RecordBatchBuilder;
 
 /**
  * Moves records that waited for metadata into the accumulator once their topic (and partition) is
- * known, and fails those still waiting after {@code max.block.ms}, or at once when a broker refused our
- * credentials (the metadata will not come). Sender thread only.
+ * known, and fails those still waiting after {@code max.block.ms}. Sender thread only.
  */
 final class PendingRecordMover {
 
@@ -65,6 +63,11 @@ final class PendingRecordMover {
 
     private Decision decide(Pending record, Cluster cluster, long nowMs) {
         String topic = record.topic();
+        RuntimeException authenticationFailure = metadata.authenticationFailure();
+        if (authenticationFailure != null) {
+            outcomes.failPending(record, authenticationFailure, false);
+            return Decision.DROPPED;
+        }
         Errors topicError = metadata.topicError(topic);
         if (topicError == Errors.INVALID_TOPIC_EXCEPTION || topicError == Errors.TOPIC_AUTHORIZATION_FAILED) {
             outcomes.failPending(record, topicError.exception("cannot send to topic " + topic), false);
@@ -80,11 +83,6 @@ final class PendingRecordMover {
             return Decision.DROPPED;
         }
         if (partition == RecordPartitioner.UNKNOWN) {
-            AuthenticationException authentication = metadata.authenticationException();
-            if (authentication != null) {
-                outcomes.failPending(record, authentication, false);
-                return Decision.DROPPED;
-            }
             if (outOfTime) {
                 outcomes.failPending(record, new TimeoutException(notInMetadata(record, cluster)), false);
                 return Decision.DROPPED;

@@ -1,6 +1,5 @@
 package dev.courier.producer.internals.sender;
 
-import dev.courier.producer.errors.AuthenticationException;
 import dev.courier.producer.internals.accumulator.DrainGate;
 import dev.courier.producer.internals.accumulator.PendingRecords;
 import dev.courier.producer.internals.accumulator.ProducerBatch;
@@ -156,11 +155,11 @@ public final class Sender implements Runnable {
             Node node = it.next();
             if (!client.ready(node, now)) {
                 it.remove();
-                notReadyTimeoutMs = Math.min(notReadyTimeoutMs, client.pollDelayMs(node, now));
-                AuthenticationException authentication = client.authenticationException(node);
-                if (authentication != null) {
-                    completer.failForNode(cluster, node, authentication, now);
+                RuntimeException authenticationFailure = client.authenticationFailure(node);
+                if (authenticationFailure != null) {
+                    completer.failUnauthenticated(cluster, node, authenticationFailure);
                 }
+                notReadyTimeoutMs = Math.min(notReadyTimeoutMs, client.pollDelayMs(node, now));
             }
         }
         Map<Integer, List<ProducerBatch>> drained = accumulator.drain(cluster, readyNodes, settings.maxRequestSize(), now,

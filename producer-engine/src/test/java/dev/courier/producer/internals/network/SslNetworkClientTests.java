@@ -76,7 +76,7 @@ class SslNetworkClientTests {
 
         time.sleep(5_000); // past socket.connection.setup.timeout.ms (1 s, plus jitter)
         pollUntil(() -> client.connectionFailed(bootstrap));
-        assertThat(client.authenticationException(bootstrap)).as("a timeout is no authentication failure").isNull();
+        assertThat(client.authenticationFailure(bootstrap)).as("a timeout is no authentication failure").isNull();
     }
 
     @Test
@@ -87,10 +87,10 @@ class SslNetworkClientTests {
         client(new InetSocketAddress("127.0.0.1", server.port()));
         Node bootstrap = metadata.fetch().nodes().get(0);
 
-        pollUntil(() -> client.authenticationException(bootstrap) != null);
+        pollUntil(() -> client.authenticationFailure(bootstrap) != null);
 
-        assertThat(client.authenticationException(bootstrap)).isInstanceOf(SslAuthenticationException.class);
-        assertThat(metadata.authenticationException()).isSameAs(client.authenticationException(bootstrap));
+        assertThat(client.authenticationFailure(bootstrap)).isInstanceOf(SslAuthenticationException.class);
+        assertThat(metadata.authenticationFailure()).isSameAs(client.authenticationFailure(bootstrap));
         assertThat(client.connectionFailed(bootstrap)).isTrue();
     }
 }

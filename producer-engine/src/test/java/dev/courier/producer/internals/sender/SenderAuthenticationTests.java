@@ -53,7 +53,7 @@ class SenderAuthenticationTests {
         }
 
         @Override
-        public AuthenticationException authenticationException(Node node) {
+        public RuntimeException authenticationFailure(Node node) {
             return refused.get(node.id());
         }
 
