@@ -3,7 +3,6 @@ package dev.courier.producer.internals.network;
 import dev.courier.producer.errors.SslAuthenticationException;
 import java.io.EOFException;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
