@@ -47,6 +47,20 @@ public final class ProducerConfig {
     public static final String TRANSACTIONAL_ID = "transactional.id";
     public static final String TRANSACTION_TIMEOUT_MS = "transaction.timeout.ms";
     public static final String SECURITY_PROTOCOL = "security.protocol";
+    public static final String SSL_PROTOCOL = "ssl.protocol";
+    public static final String SSL_ENABLED_PROTOCOLS = "ssl.enabled.protocols";
+    public static final String SSL_CIPHER_SUITES = "ssl.cipher.suites";
+    public static final String SSL_TRUSTSTORE_TYPE = "ssl.truststore.type";
+    public static final String SSL_TRUSTSTORE_LOCATION = "ssl.truststore.location";
+    public static final String SSL_TRUSTSTORE_PASSWORD = "ssl.truststore.password";
+    public static final String SSL_TRUSTSTORE_CERTIFICATES = "ssl.truststore.certificates";
+    public static final String SSL_KEYSTORE_TYPE = "ssl.keystore.type";
+    public static final String SSL_KEYSTORE_LOCATION = "ssl.keystore.location";
+    public static final String SSL_KEYSTORE_PASSWORD = "ssl.keystore.password";
+    public static final String SSL_KEYSTORE_CERTIFICATE_CHAIN = "ssl.keystore.certificate.chain";
+    public static final String SSL_KEYSTORE_KEY = "ssl.keystore.key";
+    public static final String SSL_KEY_PASSWORD = "ssl.key.password";
+    public static final String SSL_ENDPOINT_IDENTIFICATION_ALGORITHM = "ssl.endpoint.identification.algorithm";
 
     private ProducerConfig() {
     }

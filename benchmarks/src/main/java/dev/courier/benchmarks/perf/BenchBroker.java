@@ -2,7 +2,10 @@ package dev.courier.benchmarks.perf;
 
 import dev.courier.benchmarks.standin.StandInBroker;
 import dev.courier.producer.testing.EmbeddedKafka;
+import dev.courier.producer.testing.TestCertificates;
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -26,6 +29,11 @@ interface BenchBroker extends AutoCloseable {
     @Override
     void close();
 
+    /** Settings every client needs to connect (security.protocol and ssl.* for TLS); none by default. */
+    default Map<String, Object> clientConnectionSettings() {
+        return Map.of();
+    }
+
     static BenchBroker embedded() {
         EmbeddedKafka kafka = EmbeddedKafka.start(1);
         return new BenchBroker() {
@@ -38,6 +46,61 @@ interface BenchBroker extends AutoCloseable {
             public String description() {
                 return "Apache Kafka 4.2 KRaft broker in the same JVM (one broker, replication factor 1), "
                         + "sharing the CPU with both clients";
+            }
+
+            @Override
+            public void createTopic(String name, int partitions) {
+                kafka.createTopic(name, partitions, 1);
+            }
+
+            @Override
+            public void deleteTopic(String name) {
+                deleteQuietly(kafka.admin(), name);
+            }
+
+            @Override
+            public void close() {
+                kafka.close();
+            }
+        };
+    }
+
+    /**
+     * The in-process broker with an SSL listener (certificates made by keytool at start-up, see
+     * {@link TestCertificates}); clients connect to it with TLSv1.3 and hostname verification, trusting the test CA.
+     * Topics are still created over the plaintext listener.
+     */
+    static BenchBroker embeddedTls() {
+        TestCertificates certificates = TestCertificates.get();
+        String password = TestCertificates.PASSWORD;
+        Map<String, String> brokerConfig = new HashMap<>();
+        brokerConfig.put("ssl.keystore.type", "PKCS12");
+        brokerConfig.put("ssl.keystore.location", certificates.file("server.p12").toString());
+        brokerConfig.put("ssl.keystore.password", password);
+        brokerConfig.put("ssl.key.password", password);
+        EmbeddedKafka kafka = EmbeddedKafka.startWithListeners(Map.of("SSL", "SSL"), brokerConfig);
+        String bootstrap = "localhost:" + kafka.listenerPort("SSL");
+        Map<String, Object> client = new LinkedHashMap<>();
+        client.put("security.protocol", "SSL");
+        client.put("ssl.truststore.type", "PKCS12");
+        client.put("ssl.truststore.location", certificates.file("truststore.p12").toString());
+        client.put("ssl.truststore.password", password);
+        return new BenchBroker() {
+            @Override
+            public String bootstrapServers() {
+                return bootstrap;
+            }
+
+            @Override
+            public Map<String, Object> clientConnectionSettings() {
+                return client;
+            }
+
+            @Override
+            public String description() {
+                return "Apache Kafka 4.2 KRaft broker in the same JVM (one broker, replication factor 1) through an SSL "
+                        + "listener (TLSv1.3, RSA 2048 server certificate, no client certificate), sharing the CPU "
+                        + "with both clients";
             }
 
             @Override

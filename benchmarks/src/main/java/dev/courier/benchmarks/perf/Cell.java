@@ -12,6 +12,9 @@ import java.util.Map;
 public record Cell(String name, int recordSize, String acks, int lingerMs, int batchSize, String compression,
                    boolean idempotence, int ratePerSecond, int records) {
 
+    /** Name of the cells run over TLS ({@code --tls}); the connection settings come from the broker. */
+    public static final String TLS = "tls";
+
     /** The settings both clients get, besides bootstrap.servers and client.id. */
     public Map<String, Object> producerSettings() {
         Map<String, Object> settings = new LinkedHashMap<>();
@@ -39,6 +42,7 @@ public record Cell(String name, int recordSize, String acks, int lingerMs, int b
         String size = recordSize >= 1024 && recordSize % 1024 == 0 ? (recordSize / 1024) + "KiB" : recordSize + "B";
         String base = size + " acks=" + acks + " linger=" + lingerMs + " batch=" + (batchSize / 1024) + "K " + compression
                 + (idempotence ? " idem" : "");
-        return fixedRate() ? base + " @" + ratePerSecond + "/s" : base;
+        String labelled = name.equals(TLS) ? "TLS " + base : base;
+        return fixedRate() ? labelled + " @" + ratePerSecond + "/s" : labelled;
     }
 }

@@ -21,11 +21,14 @@ import java.util.regex.Pattern;
  *   --partitions=N                       partitions per topic (default 6)
  *   --out=DIR                            where results go (default results/&lt;broker&gt;)
  *   --only=courier|kafka                 run one client only (for profiling; ratios are then meaningless)
+ *   --tls                                the TLS cells instead (100 B and 1 KiB, acks=all, linger=5 batch=64K, none
+ *                                        and lz4) against the embedded broker's SSL listener, both clients with
+ *                                        the same TLS settings (TLSv1.3, hostname verification on)
  * </pre>
  */
 record PerfOptions(String broker, String bootstrapServers, boolean quick, boolean full, int rounds, double scale,
                    Pattern cells, int rate, int rateSeconds, boolean idempotence, int partitions, Path out, ClientKind only,
-                   List<String> rawArgs) {
+                   boolean tls, List<String> rawArgs) {
 
     static PerfOptions parse(String[] args) {
         String broker = "embedded";
@@ -41,6 +44,7 @@ record PerfOptions(String broker, String bootstrapServers, boolean quick, boolea
         int partitions = 6;
         Path out = null;
         ClientKind only = null;
+        boolean tls = false;
         List<String> unknown = new ArrayList<>();
         for (String arg : args) {
             if (arg.isBlank()) {
@@ -66,6 +70,7 @@ record PerfOptions(String broker, String bootstrapServers, boolean quick, boolea
                 case "--partitions" -> partitions = Integer.parseInt(value);
                 case "--out" -> out = Path.of(value);
                 case "--only" -> only = value.equalsIgnoreCase("courier") ? ClientKind.COURIER : ClientKind.KAFKA;
+                case "--tls" -> tls = true;
                 default -> unknown.add(arg);
             }
         }
@@ -78,15 +83,27 @@ record PerfOptions(String broker, String bootstrapServers, boolean quick, boolea
         if (broker.equals("external") && bootstrap == null) {
             throw new IllegalArgumentException("--broker=external needs --bootstrap-servers=host:port");
         }
+        if (tls && !broker.equals("embedded")) {
+            throw new IllegalArgumentException("--tls runs against the embedded broker only");
+        }
         return new PerfOptions(broker, bootstrap, quick, full, rounds != null ? rounds : quick ? 1 : 3,
                 quick ? scale / 4 : scale, cells, rate, rateSeconds != null ? rateSeconds : quick ? 2 : 5, idempotence,
-                partitions, out != null ? out : Path.of("results", broker), only,
+                partitions, out != null ? out : Path.of("results", tls ? "embedded-tls" : broker), only, tls,
                 List.of(args));
     }
 
     /** The matrix, in run order: throughput cells, then the fixed-rate latency runs. */
     List<Cell> matrix() {
         List<Cell> matrix = new ArrayList<>();
+        if (tls) {
+            for (int size : new int[] {100, 1024}) {
+                int records = (int) Math.max(1000, (size == 100 ? 400_000 : 160_000) * scale);
+                for (String compression : new String[] {"none", "lz4"}) {
+                    add(matrix, new Cell(Cell.TLS, size, "all", 5, 65_536, compression, idempotence, 0, records));
+                }
+            }
+            return matrix;
+        }
         int[][] lingerBatch = full
                 ? new int[][] {{0, 16_384}, {0, 65_536}, {5, 16_384}, {5, 65_536}}
                 : new int[][] {{0, 16_384}, {5, 65_536}};

@@ -44,9 +44,9 @@ public final class PerfTool {
         try (BenchBroker broker = switch (options.broker()) {
             case "standin" -> BenchBroker.standIn(options.partitions());
             case "external" -> BenchBroker.external(options.bootstrapServers());
-            default -> BenchBroker.embedded();
+            default -> options.tls() ? BenchBroker.embeddedTls() : BenchBroker.embedded();
         }) {
-            RoundRunner runner = new RoundRunner(broker.bootstrapServers());
+            RoundRunner runner = new RoundRunner(broker.bootstrapServers(), broker.clientConnectionSettings());
             List<CellSummary> summaries = new ArrayList<>();
             int topicSequence = 0;
             int cellNumber = 0;

@@ -15,6 +15,7 @@ import dev.courier.producer.internals.network.NetworkClient;
 import dev.courier.producer.internals.network.NetworkClientConfig;
 import dev.courier.producer.internals.network.NodeConnection;
 import dev.courier.producer.internals.network.Selector;
+import dev.courier.producer.internals.network.Transports;
 import dev.courier.producer.internals.partition.AdaptivePartitionChoice;
 import dev.courier.producer.internals.partition.LeaderAvailability;
 import dev.courier.producer.internals.partition.RecordPartitioner;
@@ -81,8 +82,8 @@ public final class ProducerRuntime {
 
         /** The real one: connections over Java NIO. */
         ClientFactory NETWORK = (settings, metadata, time) -> new NetworkClient(
-                new Selector(MAX_RECEIVE_SIZE, settings.sendBufferBytes(), settings.receiveBufferBytes()), metadata,
-                networkConfig(settings), time);
+                new Selector(MAX_RECEIVE_SIZE, settings.sendBufferBytes(), settings.receiveBufferBytes(),
+                        Transports.forSettings(settings)), metadata, networkConfig(settings), time);
 
         KafkaClient create(ProducerSettings settings, Metadata metadata, Time time);
     }

@@ -118,6 +118,26 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
+     * Starts a private one-broker cluster (with a dedicated controller) whose broker also listens on
+     * {@code extraListeners}, listener name to security protocol (for example {@code SSL -> SSL}), each on
+     * {@code localhost} at a port of its own ({@link #listenerPort}) and advertised as such. Settings for those
+     * listeners (keystores, {@code listener.name.<name>.ssl.client.auth}) go in {@code brokerConfigs}; the direct
+     * listener, {@link #admin()} and {@link #consume} stay PLAINTEXT.
+     */
+    public static EmbeddedKafka startWithListeners(Map<String, String> extraListeners,
+                                                   Map<String, String> brokerConfigs) {
+        StringBuilder listeners = new StringBuilder(DIRECT_LISTENER + "://localhost:0");
+        StringBuilder protocols = new StringBuilder(DIRECT_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        extraListeners.forEach((name, protocol) -> {
+            listeners.append(',').append(name).append("://localhost:0");
+            protocols.append(',').append(name).append(':').append(protocol);
+        });
+        Map<String, String> props = Map.of("listeners", listeners.toString(),
+                "advertised.listeners", listeners.toString(), "listener.security.protocol.map", protocols.toString());
+        return create(1, brokerConfigs, Map.of(0, props), false);
+    }
+
+    /**
      * Starts a private multi-broker cluster whose brokers also listen on a second client listener,
      * {@value #PROXIED_LISTENER}, advertised as {@code 127.0.0.1:<advertisedPorts.get(id)>} instead of the address it
      * is bound to. A client bootstrapped through that listener gets metadata naming those advertised addresses (a
@@ -183,7 +203,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         KafkaClusterTestKit cluster = null;
         try {
             TestKitNodes nodes = new TestKitNodes.Builder(productionBootstrapMetadata(featureLevels))
-                    .setCombined(brokers == 1)
+                    .setCombined(brokers == 1 && perBroker.isEmpty())
                     .setNumBrokerNodes(brokers)
                     .setNumControllerNodes(1)
                     .setBaseDirectory(baseDirectory)
@@ -494,6 +514,11 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             return broker(brokerId).boundPort(new org.apache.kafka.common.network.ListenerName(PROXIED_LISTENER));
         }
+    }
+
+    /** The port broker 0 listens on for {@code listener}, one of those given to {@link #startWithListeners}. */
+    public int listenerPort(String listener) {
+        return broker(0).boundPort(new org.apache.kafka.common.network.ListenerName(listener));
     }
 
     /** An {@link Admin} client for this cluster, owned by the harness (do not close it). */

@@ -43,6 +43,8 @@ import static dev.courier.producer.ProducerConfig.TRANSACTION_TIMEOUT_MS;
 import static dev.courier.producer.ProducerConfig.VALUE_SERIALIZER;
 
 import dev.courier.producer.errors.ConfigException;
+import dev.courier.producer.internals.security.SslFactory;
+import dev.courier.producer.internals.security.SslSettings;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -60,7 +62,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The producer's configuration, parsed and validated once at construction. Keys, defaults and ranges
  * are Kafka 4.x's (see {@link dev.courier.producer.ProducerConfig}), so an existing Kafka producer
- * configuration carries over; the deliberate difference is that only PLAINTEXT connections are supported.
+ * configuration carries over; the deliberate difference is that only PLAINTEXT and SSL connections are
+ * supported (no SASL yet).
  *
  * <p>Immutable and therefore safe to share between threads.
  */
@@ -132,6 +135,8 @@ public final class ProducerSettings {
     private final String transactionalId;
     private final int transactionTimeoutMs;
     private final String securityProtocol;
+    /** Null unless security.protocol is SSL (or SASL_SSL). */
+    private final SslFactory sslFactory;
 
     private ProducerSettings(Map<String, Object> originals, Predicate<String> classPresent) {
         this.originals = originals;
@@ -190,6 +195,7 @@ public final class ProducerSettings {
         this.interceptorClasses = Collections.unmodifiableList(v.list(INTERCEPTOR_CLASSES));
 
         this.securityProtocol = parseSecurityProtocol(v);
+        this.sslFactory = securityProtocol.endsWith("SSL") ? SslFactory.create(SslSettings.from(originals)) : null;
         this.transactionalId = parseTransactionalId(v);
         this.transactionTimeoutMs = v.intAtLeast(TRANSACTION_TIMEOUT_MS, 60_000, 1);
         Boolean explicitIdempotence = v.explicitBool(ENABLE_IDEMPOTENCE);
@@ -241,7 +247,7 @@ public final class ProducerSettings {
     private static void warnAboutUnknownKeys(Map<String, Object> originals) {
         Set<String> unknown = new TreeSet<>();
         for (String key : originals.keySet()) {
-            if (!KNOWN_KEYS.contains(key)) {
+            if (!KNOWN_KEYS.contains(key) && !SslSettings.KEYS.contains(key)) {
                 unknown.add(key);
             }
         }
@@ -348,9 +354,13 @@ public final class ProducerSettings {
 
     private static String parseSecurityProtocol(ConfigValues v) {
         String protocol = v.string(SECURITY_PROTOCOL, "PLAINTEXT").toUpperCase(Locale.ROOT);
-        if (!protocol.equals("PLAINTEXT")) {
+        if (protocol.equals("SASL_PLAINTEXT") || protocol.equals("SASL_SSL")) {
             throw new ConfigException(SECURITY_PROTOCOL, v.rawValue(SECURITY_PROTOCOL),
-                    "only PLAINTEXT is supported (SSL and SASL are not available yet)");
+                    "SASL is not available yet; use PLAINTEXT or SSL");
+        }
+        if (!protocol.equals("PLAINTEXT") && !protocol.equals("SSL")) {
+            throw new ConfigException(SECURITY_PROTOCOL, v.rawValue(SECURITY_PROTOCOL),
+                    "PLAINTEXT or SSL (SASL_PLAINTEXT and SASL_SSL are not available yet)");
         }
         return protocol;
     }
@@ -509,6 +519,9 @@ public final class ProducerSettings {
     /** How long the coordinator lets a transaction stay open before aborting it (Kafka's default 60 s). */
     public int transactionTimeoutMs() { return transactionTimeoutMs; }
 
-    /** Always PLAINTEXT. */
+    /** PLAINTEXT or SSL, upper case. */
     public String securityProtocol() { return securityProtocol; }
+
+    /** The TLS context for SSL connections, built and checked at construction; null for PLAINTEXT. */
+    public SslFactory sslFactory() { return sslFactory; }
 }

@@ -1,5 +1,6 @@
 package dev.courier.producer.internals.network;
 
+import dev.courier.producer.errors.AuthenticationException;
 import dev.courier.producer.errors.UnsupportedVersionException;
 import dev.courier.producer.internals.metadata.Cluster;
 import dev.courier.producer.internals.metadata.Metadata;
@@ -57,6 +58,8 @@ public final class NetworkClient implements KafkaClient {
     /** Completions produced outside poll (version mismatch, disconnect()); handed out by the next poll. */
     private final List<ClientResponse> pendingCompletions = new ArrayList<>();
     private final Map<String, Long> lastActivityMs = new HashMap<>();
+    /** Why each node's last authentication failed, until one succeeds; see {@link #authenticationFailure}. */
+    private final Map<String, RuntimeException> authenticationFailures = new HashMap<>();
     /** Connections closed during the current poll, so a second report of the same loss is ignored. */
     private final Set<String> disconnectedThisPoll = new HashSet<>();
     private int correlationId;
@@ -123,6 +126,11 @@ public final class NetworkClient implements KafkaClient {
     /** True when the last connection attempt (or connection) to the node failed and none is under way. */
     public boolean connectionFailed(Node node) {
         return connectionStates.isDisconnected(node.idString());
+    }
+
+    @Override
+    public RuntimeException authenticationFailure(Node node) {
+        return authenticationFailures.isEmpty() ? null : authenticationFailures.get(node.idString());
     }
 
     /** How long the sender may sleep before this node might become ready (no throttling support). */
@@ -329,6 +337,7 @@ public final class NetworkClient implements KafkaClient {
         }
         apiVersions.put(id, new NodeApiVersions(response));
         connectionStates.ready(id, nowMs);
+        authenticationFailures.remove(id);
         log.debug("Node {} is ready (ApiVersions v{})", id, sentVersion);
     }
 
@@ -337,7 +346,11 @@ public final class NetworkClient implements KafkaClient {
             if (disconnectedThisPoll.contains(entry.getKey())) {
                 continue;
             }
-            log.debug("Connection to node {} lost: {}", entry.getKey(), entry.getValue().toString());
+            if (entry.getValue() instanceof AuthenticationFailure failure) {
+                transportAuthenticationFailed(entry.getKey(), failure.exception());
+            } else {
+                log.debug("Connection to node {} lost: {}", entry.getKey(), entry.getValue().toString());
+            }
             processDisconnection(entry.getKey(), responses, nowMs, false);
         }
     }
@@ -441,10 +454,28 @@ public final class NetworkClient implements KafkaClient {
             log.debug("Connecting to node {} at {}", node, address);
             selector.connect(id, address);
         } catch (IOException e) {
-            log.warn("Cannot connect to node {}: {}", node, e.toString());
+            if (e instanceof AuthenticationFailure failure) {
+                transportAuthenticationFailed(id, failure.exception());
+            } else {
+                log.warn("Cannot connect to node {}: {}", node, e.toString());
+            }
             connectionStates.disconnected(id, nowMs);
             metadataUpdater.handleServerDisconnect();
         }
+    }
+
+    /**
+     * The transport refused the node (TLS): remembered for {@link #authenticationFailure}, and given to the
+     * metadata so that records waiting for it fail instead of waiting for max.block.ms. Not retriable, but the
+     * client keeps reconnecting with backoff: certificates can be fixed on the broker side.
+     */
+    private void transportAuthenticationFailed(String id, AuthenticationException exception) {
+        if (authenticationFailures.put(id, exception) == null) {
+            log.error("Authentication to node {} failed: {}", id, exception.getMessage());
+        } else {
+            log.debug("Authentication to node {} failed again: {}", id, exception.getMessage());
+        }
+        metadata.authenticationFailed(exception);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.courier.producer.internals.network;
 
+import dev.courier.producer.errors.AuthenticationException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * <p>OP_WRITE is registered only while a send is being written, so an idle connection never makes
  * {@code select} spin. A connection closed by the peer or failing with an I/O error is reported in
  * {@link #disconnected()}; one closed locally with {@link #close(String)} is not.
+ *
+ * <p>Bytes go through each connection's {@link TransportLayer} (plaintext or TLS). A connection counts as
+ * connected only once its transport's handshake is done. A transport holding decrypted bytes that the last read
+ * could not take is read again in the next poll, which then does not wait in {@code select}.
  */
 public final class Selector implements AutoCloseable {
 
@@ -43,9 +49,12 @@ public final class Selector implements AutoCloseable {
     private final int maxReceiveSize;
     private final int sendBufferBytes;
     private final int receiveBufferBytes;
+    private final TransportLayer.Factory transports;
 
     private final Map<String, Connection> channels = new HashMap<>();
     private final List<Connection> immediatelyConnected = new ArrayList<>();
+    /** Connections whose transport holds bytes the socket will not signal; read by the next poll. */
+    private final Set<Connection> withBufferedData = new LinkedHashSet<>();
 
     private final List<String> connected = new ArrayList<>();
     private final List<NetworkSend> completedSends = new ArrayList<>();
@@ -62,6 +71,13 @@ public final class Selector implements AutoCloseable {
      * @param receiveBufferBytes SO_RCVBUF, or -1 for the OS default
      */
     public Selector(int maxReceiveSize, int sendBufferBytes, int receiveBufferBytes) {
+        this(maxReceiveSize, sendBufferBytes, receiveBufferBytes, TransportLayer.Factory.PLAINTEXT);
+    }
+
+    /** As {@link #Selector(int, int, int)}, with connections over the transports {@code transports} makes. */
+    public Selector(int maxReceiveSize, int sendBufferBytes, int receiveBufferBytes,
+                    TransportLayer.Factory transports) {
+        this.transports = transports;
         this.maxReceiveSize = maxReceiveSize <= 0 ? Integer.MAX_VALUE : maxReceiveSize;
         this.sendBufferBytes = sendBufferBytes;
         this.receiveBufferBytes = receiveBufferBytes;
@@ -96,11 +112,17 @@ public final class Selector implements AutoCloseable {
             }
             boolean connectedNow = socket.connect(address);
             key = socket.register(nioSelector, connectedNow ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT);
-            Connection connection = new Connection(id, socket, key);
+            Connection connection = new Connection(id, socket, key, transports.create(socket, key, address));
             key.attach(connection);
-            channels.put(id, connection);
             if (connectedNow) {
-                connection.connected = true;
+                try {
+                    connection.connected = connection.transport.handshake();
+                } catch (AuthenticationException e) {
+                    throw new AuthenticationFailure(e);
+                }
+            }
+            channels.put(id, connection);
+            if (connection.connected) {
                 immediatelyConnected.add(connection);
             }
         } catch (IOException | UnresolvedAddressException | java.nio.channels.UnsupportedAddressTypeException e) {
@@ -149,7 +171,7 @@ public final class Selector implements AutoCloseable {
     private boolean writeEagerly(Connection connection) {
         NetworkSend send = connection.send;
         try {
-            send.writeTo(connection.socket);
+            send.writeTo(connection.transport);
         } catch (IOException e) {
             return false;
         }
@@ -158,7 +180,8 @@ public final class Selector implements AutoCloseable {
         }
         connection.send = null;
         sendsCompletedEagerly.add(send);
-        return true;
+        // TLS may still hold encrypted bytes of it: OP_WRITE flushes them
+        return !connection.transport.hasPendingWrites();
     }
 
     /**
@@ -176,7 +199,7 @@ public final class Selector implements AutoCloseable {
         sendsCompletedEagerly.clear();
 
         int readyCount;
-        if (!immediatelyConnected.isEmpty() || timeoutMs == 0) {
+        if (!immediatelyConnected.isEmpty() || timeoutMs == 0 || !withBufferedData.isEmpty()) {
             readyCount = nioSelector.selectNow();
         } else {
             readyCount = nioSelector.select(timeoutMs);
@@ -196,6 +219,28 @@ public final class Selector implements AutoCloseable {
                 handle(key);
             }
         }
+        readBufferedData();
+    }
+
+    /** Reads what transports hold from earlier polls; the socket may have nothing more to signal for them. */
+    private void readBufferedData() {
+        if (withBufferedData.isEmpty()) {
+            return;
+        }
+        List<Connection> buffered = new ArrayList<>(withBufferedData);
+        withBufferedData.clear();
+        for (Connection connection : buffered) {
+            if (channels.get(connection.id) != connection || !connection.connected) {
+                continue;
+            }
+            try {
+                readFrames(connection);
+            } catch (IOException e) {
+                closeWithError(connection, e);
+            } catch (AuthenticationException e) {
+                closeWithError(connection, new AuthenticationFailure(e));
+            }
+        }
     }
 
     private void handle(SelectionKey key) {
@@ -205,24 +250,44 @@ public final class Selector implements AutoCloseable {
                 throw new EOFException("Selection key of " + connection.id + " is no longer valid");
             }
             if (key.isConnectable()) {
-                if (!connection.socket.finishConnect()) {
+                if (!connection.transport.finishConnect()) {
                     return;
                 }
-                connection.connected = true;
                 key.interestOps((key.interestOps() & ~SelectionKey.OP_CONNECT) | SelectionKey.OP_READ);
-                connected.add(connection.id);
+                handshake(connection);
                 return;
             }
-            if (connection.connected && key.isReadable()) {
+            if (!connection.connected) {
+                handshake(connection);
+                return;
+            }
+            if (key.isReadable()) {
                 readFrames(connection);
             }
-            if (connection.send != null && key.isValid() && key.isWritable()) {
-                write(connection);
+            if (key.isValid() && key.isWritable()) {
+                if (connection.send != null) {
+                    write(connection);
+                } else if (connection.transport.flush()) {
+                    key.interestOps(key.interestOps() & ~SelectionKey.OP_WRITE);
+                }
             }
         } catch (IOException e) {
             closeWithError(connection, e);
+        } catch (AuthenticationException e) {
+            closeWithError(connection, new AuthenticationFailure(e));
         } catch (CancelledKeyException e) {
             closeWithError(connection, new EOFException("Connection " + connection.id + " was cancelled"));
+        }
+    }
+
+    /** Steps the transport's handshake; reports the connection as connected once it is done. */
+    private void handshake(Connection connection) throws IOException {
+        if (connection.transport.handshake()) {
+            connection.connected = true;
+            connected.add(connection.id);
+            if (connection.transport.hasBufferedData()) {
+                withBufferedData.add(connection);
+            }
         }
     }
 
@@ -234,10 +299,17 @@ public final class Selector implements AutoCloseable {
      * into its own payload buffer.
      */
     private void readFrames(Connection connection) throws IOException {
+        readFramesFromTransport(connection);
+        if (connection.transport.hasBufferedData()) {
+            withBufferedData.add(connection);
+        }
+    }
+
+    private void readFramesFromTransport(Connection connection) throws IOException {
         while (true) {
             ByteBuffer payload = connection.payload;
             if (payload != null) {
-                if (connection.socket.read(payload) < 0) {
+                if (connection.transport.read(payload) < 0) {
                     throw new EOFException("Connection " + connection.id + " closed by the peer");
                 }
                 if (payload.hasRemaining()) {
@@ -248,7 +320,7 @@ public final class Selector implements AutoCloseable {
                 connection.payload = null;
             }
             ByteBuffer in = connection.readBuffer;
-            int read = connection.socket.read(in);
+            int read = connection.transport.read(in);
             if (read < 0) {
                 throw new EOFException("Connection " + connection.id + " closed by the peer");
             }
@@ -294,10 +366,12 @@ public final class Selector implements AutoCloseable {
 
     private void write(Connection connection) throws IOException {
         NetworkSend send = connection.send;
-        send.writeTo(connection.socket);
+        send.writeTo(connection.transport);
         if (send.completed()) {
             connection.send = null;
-            connection.key.interestOps(connection.key.interestOps() & ~SelectionKey.OP_WRITE);
+            if (!connection.transport.hasPendingWrites()) {
+                connection.key.interestOps(connection.key.interestOps() & ~SelectionKey.OP_WRITE);
+            }
             completedSends.add(send);
         }
     }
@@ -307,6 +381,7 @@ public final class Selector implements AutoCloseable {
         if (channels.get(connection.id) == connection) {
             channels.remove(connection.id);
         }
+        withBufferedData.remove(connection);
         connection.close();
         disconnected.put(connection.id, error);
     }
@@ -351,6 +426,7 @@ public final class Selector implements AutoCloseable {
     public void close(String id) {
         Connection connection = channels.remove(id);
         if (connection != null) {
+            withBufferedData.remove(connection);
             connection.close();
             sendsCompletedEagerly.removeIf(send -> send.destination().equals(id));
         }
@@ -368,6 +444,7 @@ public final class Selector implements AutoCloseable {
         }
         channels.clear();
         immediatelyConnected.clear();
+        withBufferedData.clear();
         try {
             nioSelector.close();
         } catch (IOException e) {
@@ -388,6 +465,7 @@ public final class Selector implements AutoCloseable {
         final String id;
         final SocketChannel socket;
         final SelectionKey key;
+        final TransportLayer transport;
         /** Bytes read but not yet cut into frames; write mode between polls. */
         final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
         /** A frame larger than the read buffer, being read straight into its own buffer. */
@@ -395,17 +473,18 @@ public final class Selector implements AutoCloseable {
         NetworkSend send;
         boolean connected;
 
-        Connection(String id, SocketChannel socket, SelectionKey key) {
+        Connection(String id, SocketChannel socket, SelectionKey key, TransportLayer transport) {
             this.id = id;
             this.socket = socket;
             this.key = key;
+            this.transport = transport;
         }
 
         void close() {
             key.cancel();
             send = null;
             payload = null;
-            closeQuietly(socket);
+            transport.close();
         }
     }
 }

@@ -423,11 +423,37 @@ class ProducerSettingsTests {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"SSL", "SASL_PLAINTEXT", "SASL_SSL", "bogus"})
-        void anythingButPlaintextIsRefused(String protocol) {
+        @ValueSource(strings = {"SASL_PLAINTEXT", "SASL_SSL"})
+        void saslIsRefusedUntilItIsAvailable(String protocol) {
             assertThat(rejection("security.protocol", protocol))
-                    .hasMessage("Invalid value " + protocol + " for configuration security.protocol: only PLAINTEXT is "
-                            + "supported (SSL and SASL are not available yet)");
+                    .hasMessage("Invalid value " + protocol + " for configuration security.protocol: SASL is not "
+                            + "available yet; use PLAINTEXT or SSL");
+        }
+
+        @Test
+        void anUnknownProtocolIsRefused() {
+            assertThat(rejection("security.protocol", "bogus"))
+                    .hasMessage("Invalid value bogus for configuration security.protocol: PLAINTEXT or SSL "
+                            + "(SASL_PLAINTEXT and SASL_SSL are not available yet)");
+        }
+
+        @Test
+        void sslIsAcceptedAndBuildsATlsContextFromTheJdkDefaults() {
+            ProducerSettings settings = settings("security.protocol", "ssl");
+            assertThat(settings.securityProtocol()).isEqualTo("SSL");
+            assertThat(settings.sslFactory()).isNotNull();
+        }
+
+        @Test
+        void plaintextCarriesNoTlsContextAndIgnoresTheSslKeys() {
+            assertThat(settings("security.protocol", "PLAINTEXT", "ssl.truststore.location", "/no/such/file.jks")
+                    .sslFactory()).isNull();
+        }
+
+        @Test
+        void withSslABadSslSettingFailsConstructionNamingItsKey() {
+            assertThat(rejection("security.protocol", "SSL", "ssl.truststore.location", "/no/such/file.jks").key())
+                    .isEqualTo("ssl.truststore.location");
         }
 
         @Test

@@ -1,0 +1,30 @@
+package dev.courier.benchmarks.perf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PerfOptionsTests {
+
+    @Test
+    void tlsRunsTheFourTlsCellsWithAcksAll() {
+        List<Cell> matrix = PerfOptions.parse(new String[] {"--tls"}).matrix();
+        assertThat(matrix).extracting(Cell::label).containsExactly(
+                "TLS 100B acks=all linger=5 batch=64K none idem", "TLS 100B acks=all linger=5 batch=64K lz4 idem",
+                "TLS 1KiB acks=all linger=5 batch=64K none idem", "TLS 1KiB acks=all linger=5 batch=64K lz4 idem");
+        assertThat(PerfOptions.parse(new String[] {"--tls"}).out().toString()).endsWith("embedded-tls");
+    }
+
+    @Test
+    void tlsNeedsTheEmbeddedBroker() {
+        assertThatThrownBy(() -> PerfOptions.parse(new String[] {"--tls", "--broker=standin"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--tls");
+    }
+
+    @Test
+    void withoutTlsNoCellIsATlsCell() {
+        assertThat(PerfOptions.parse(new String[0]).matrix()).noneMatch(cell -> cell.name().equals(Cell.TLS));
+    }
+}

@@ -1,0 +1,216 @@
+package dev.courier.producer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.courier.producer.errors.ConfigException;
+import dev.courier.producer.errors.SslAuthenticationException;
+import dev.courier.producer.serialization.StringSerializer;
+import dev.courier.producer.testing.EmbeddedKafka;
+import dev.courier.producer.testing.TestCertificates;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * TLS against a real broker with two extra listeners: {@code SSL} (server certificate only) and {@code MTLS}
+ * ({@code ssl.client.auth=required}). The broker's certificate names {@code localhost} only; certificates are made
+ * at test time ({@link TestCertificates}).
+ *
+ * <p>Authentication failures must end the records concerned with an {@link SslAuthenticationException}: were they
+ * retried like a disconnect, they would end with a TimeoutException after delivery.timeout.ms (two minutes here,
+ * longer than any wait in these tests) instead.
+ */
+class SslIntegrationTests {
+
+    private static final String PW = TestCertificates.PASSWORD;
+    private static TestCertificates certs;
+    private static EmbeddedKafka kafka;
+
+    @BeforeAll
+    static void startBroker() {
+        certs = TestCertificates.get();
+        Map<String, String> broker = new HashMap<>();
+        broker.put("ssl.keystore.type", "PKCS12");
+        broker.put("ssl.keystore.location", certs.file("server.p12").toString());
+        broker.put("ssl.keystore.password", PW);
+        broker.put("ssl.key.password", PW);
+        broker.put("ssl.truststore.type", "PKCS12");
+        broker.put("ssl.truststore.location", certs.file("truststore.p12").toString());
+        broker.put("ssl.truststore.password", PW);
+        broker.put("listener.name.mtls.ssl.client.auth", "required");
+        Map<String, String> listeners = new LinkedHashMap<>();
+        listeners.put("SSL", "SSL");
+        listeners.put("MTLS", "SSL");
+        kafka = EmbeddedKafka.startWithListeners(listeners, broker);
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    private static Map<String, Object> tls(String host, String listener) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS, host + ":" + kafka.listenerPort(listener));
+        config.put(ProducerConfig.SECURITY_PROTOCOL, "SSL");
+        config.put(ProducerConfig.LINGER_MS, 5);
+        config.put(ProducerConfig.SSL_TRUSTSTORE_LOCATION, certs.file("truststore.jks").toString());
+        config.put(ProducerConfig.SSL_TRUSTSTORE_PASSWORD, PW);
+        return config;
+    }
+
+    private static List<CompletableFuture<RecordMetadata>> send(Map<String, Object> config, String topic, int count) {
+        List<CompletableFuture<RecordMetadata>> futures = new ArrayList<>();
+        try (Producer<String, String> producer = new CourierProducer<>(config, new StringSerializer(),
+                new StringSerializer())) {
+            for (int i = 0; i < count; i++) {
+                futures.add(producer.send(new ProducerRecord<>(topic, "key-" + (i % 7), "value-" + i)));
+            }
+            producer.flush();
+        }
+        return futures;
+    }
+
+    private static String newTopic(String prefix) {
+        String topic = kafka.uniqueTopic(prefix);
+        kafka.createTopic(topic, 2, 1);
+        return topic;
+    }
+
+    private static List<String> values(List<ConsumerRecord<byte[], byte[]>> records) {
+        return records.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).sorted().toList();
+    }
+
+    private static List<String> expectedValues(int count) {
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            values.add("value-" + i);
+        }
+        values.sort(null);
+        return values;
+    }
+
+    @Test
+    void recordsSentOverTlsAreReadBackByTheOfficialConsumerOverTls() {
+        String topic = newTopic("tls-round-trip");
+        Map<String, Object> config = tls("localhost", "SSL");
+        config.put(ProducerConfig.COMPRESSION_TYPE, "lz4");
+        List<CompletableFuture<RecordMetadata>> futures = send(config, topic, 500);
+        futures.forEach(CompletableFuture::join);
+
+        Properties consumer = new Properties();
+        consumer.put("bootstrap.servers", "localhost:" + kafka.listenerPort("SSL"));
+        consumer.put("security.protocol", "SSL");
+        consumer.put("ssl.truststore.location", certs.file("truststore.jks").toString());
+        consumer.put("ssl.truststore.password", PW);
+        consumer.put("enable.auto.commit", "false");
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(consumer, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
+            reader.assign(partitions);
+            reader.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (records.size() < 500 && System.nanoTime() < deadline) {
+                reader.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        assertThat(values(records)).isEqualTo(expectedValues(500));
+    }
+
+    @Test
+    void inlinePemTrustAndAnEncryptedPemClientKeyWorkForMutualTls() {
+        String topic = newTopic("tls-inline-pem");
+        Map<String, Object> config = tls("localhost", "MTLS");
+        config.remove(ProducerConfig.SSL_TRUSTSTORE_LOCATION);
+        config.remove(ProducerConfig.SSL_TRUSTSTORE_PASSWORD);
+        config.put(ProducerConfig.SSL_TRUSTSTORE_TYPE, "PEM");
+        config.put(ProducerConfig.SSL_TRUSTSTORE_CERTIFICATES, certs.text("ca.pem"));
+        config.put(ProducerConfig.SSL_KEYSTORE_TYPE, "PEM");
+        config.put(ProducerConfig.SSL_KEYSTORE_KEY, certs.text("client-key-encrypted.pem"));
+        config.put(ProducerConfig.SSL_KEYSTORE_CERTIFICATE_CHAIN, certs.text("client-chain.pem"));
+        config.put(ProducerConfig.SSL_KEY_PASSWORD, PW);
+        send(config, topic, 200).forEach(CompletableFuture::join);
+        assertThat(values(kafka.consume(topic, 200, Duration.ofSeconds(60)))).isEqualTo(expectedValues(200));
+    }
+
+    @Test
+    void mutualTlsWithAPkcs12ClientKeyStoreOverTls12Delivers() {
+        String topic = newTopic("mtls-pkcs12");
+        Map<String, Object> config = tls("localhost", "MTLS");
+        config.put(ProducerConfig.SSL_PROTOCOL, "TLSv1.2");
+        config.put(ProducerConfig.SSL_ENABLED_PROTOCOLS, "TLSv1.2");
+        config.put(ProducerConfig.SSL_KEYSTORE_TYPE, "PKCS12");
+        config.put(ProducerConfig.SSL_KEYSTORE_LOCATION, certs.file("client.p12").toString());
+        config.put(ProducerConfig.SSL_KEYSTORE_PASSWORD, PW);
+        send(config, topic, 100).forEach(CompletableFuture::join);
+        assertThat(values(kafka.consume(topic, 100, Duration.ofSeconds(60)))).isEqualTo(expectedValues(100));
+    }
+
+    @Test
+    void mutualTlsWithoutAClientCertificateFailsTheRecordsWithAnAuthenticationError() {
+        String topic = newTopic("mtls-no-cert");
+        List<CompletableFuture<RecordMetadata>> futures = send(tls("localhost", "MTLS"), topic, 10);
+        for (CompletableFuture<RecordMetadata> future : futures) {
+            assertThat(TestProducers.failureOf(future)).isInstanceOf(SslAuthenticationException.class);
+        }
+    }
+
+    @Test
+    void aCertificateForAnotherHostFailsUnlessHostnameVerificationIsOff() {
+        String topic = newTopic("tls-hostname");
+        // The certificate names localhost only; 127.0.0.1 is the same broker under a name it does not carry.
+        List<CompletableFuture<RecordMetadata>> refused = send(tls("127.0.0.1", "SSL"), topic, 5);
+        for (CompletableFuture<RecordMetadata> future : refused) {
+            assertThat(TestProducers.failureOf(future)).isInstanceOf(SslAuthenticationException.class)
+                    .hasMessageContaining("127.0.0.1");
+        }
+
+        Map<String, Object> unchecked = tls("127.0.0.1", "SSL");
+        unchecked.put(ProducerConfig.SSL_ENDPOINT_IDENTIFICATION_ALGORITHM, "");
+        send(unchecked, topic, 5).forEach(CompletableFuture::join);
+        assertThat(kafka.consume(topic, 5, Duration.ofSeconds(60))).hasSize(5);
+    }
+
+    @Test
+    void aBrokerCertificateFromAnUntrustedCaFailsTheRecords() {
+        String topic = newTopic("tls-untrusted");
+        Map<String, Object> config = tls("localhost", "SSL");
+        config.remove(ProducerConfig.SSL_TRUSTSTORE_LOCATION);
+        config.remove(ProducerConfig.SSL_TRUSTSTORE_PASSWORD);
+        config.put(ProducerConfig.SSL_TRUSTSTORE_TYPE, "PEM");
+        config.put(ProducerConfig.SSL_TRUSTSTORE_LOCATION, certs.file("other-ca.pem").toString());
+        for (CompletableFuture<RecordMetadata> future : send(config, topic, 5)) {
+            assertThat(TestProducers.failureOf(future)).isInstanceOf(SslAuthenticationException.class);
+        }
+    }
+
+    @Test
+    void aWrongKeyStorePasswordIsAConfigErrorAtConstructionThatDoesNotShowThePassword() {
+        Map<String, Object> config = tls("localhost", "MTLS");
+        config.put(ProducerConfig.SSL_KEYSTORE_TYPE, "PKCS12");
+        config.put(ProducerConfig.SSL_KEYSTORE_LOCATION, certs.file("client.p12").toString());
+        config.put(ProducerConfig.SSL_KEYSTORE_PASSWORD, "not-the-password-7");
+        assertThatThrownBy(() -> new CourierProducer<>(config, new StringSerializer(), new StringSerializer()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("ssl.keystore.password")
+                .hasMessageNotContaining("not-the-password-7");
+    }
+}
