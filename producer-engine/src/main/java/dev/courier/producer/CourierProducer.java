@@ -316,7 +316,7 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
             }
             Errors error = metadata.topicError(topic);
             if (error == Errors.INVALID_TOPIC_EXCEPTION || error == Errors.TOPIC_AUTHORIZATION_FAILED) {
-                throw error.exception("cannot describe topic " + topic);
+                throw error.toException("cannot describe topic " + topic);
             }
             long remaining = deadline - time.monotonicMs();
             if (remaining <= 0) {

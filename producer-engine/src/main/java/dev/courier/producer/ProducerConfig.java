@@ -44,6 +44,12 @@ public final class ProducerConfig {
     public static final String INTERCEPTOR_CLASSES = "interceptor.classes";
     public static final String TRANSACTIONAL_ID = "transactional.id";
     public static final String SECURITY_PROTOCOL = "security.protocol";
+    /** PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 or OAUTHBEARER; Kafka's default GSSAPI is refused (not implemented). */
+    public static final String SASL_MECHANISM = "sasl.mechanism";
+    /** The JAAS line, exactly as for Kafka's client, e.g. {@code ...PlainLoginModule required username="u" password="p";}. */
+    public static final String SASL_JAAS_CONFIG = "sasl.jaas.config";
+    /** OAUTHBEARER: the OIDC token endpoint (client-credentials grant); unset means unsecured development tokens. */
+    public static final String SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL = "sasl.oauthbearer.token.endpoint.url";
 
     private ProducerConfig() {
     }

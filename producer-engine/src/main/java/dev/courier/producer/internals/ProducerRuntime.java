@@ -14,6 +14,7 @@ import dev.courier.producer.internals.network.KafkaClient;
 import dev.courier.producer.internals.network.NetworkClient;
 import dev.courier.producer.internals.network.NetworkClientConfig;
 import dev.courier.producer.internals.network.Selector;
+import dev.courier.producer.internals.security.Authenticators;
 import dev.courier.producer.internals.partition.RecordPartitioner;
 import dev.courier.producer.internals.record.Compression;
 import dev.courier.producer.internals.record.CompressionType;
@@ -74,7 +75,7 @@ public final class ProducerRuntime {
         /** The real one: connections over Java NIO. */
         ClientFactory NETWORK = (settings, metadata, time) -> new NetworkClient(
                 new Selector(MAX_RECEIVE_SIZE, settings.sendBufferBytes(), settings.receiveBufferBytes()), metadata,
-                networkConfig(settings), time);
+                networkConfig(settings), time, Authenticators.create(settings.sasl(), time));
 
         KafkaClient create(ProducerSettings settings, Metadata metadata, Time time);
     }

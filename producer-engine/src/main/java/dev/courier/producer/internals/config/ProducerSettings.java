@@ -32,6 +32,9 @@ import static dev.courier.producer.ProducerConfig.REQUEST_TIMEOUT_MS;
 import static dev.courier.producer.ProducerConfig.RETRIES;
 import static dev.courier.producer.ProducerConfig.RETRY_BACKOFF_MAX_MS;
 import static dev.courier.producer.ProducerConfig.RETRY_BACKOFF_MS;
+import static dev.courier.producer.ProducerConfig.SASL_JAAS_CONFIG;
+import static dev.courier.producer.ProducerConfig.SASL_MECHANISM;
+import static dev.courier.producer.ProducerConfig.SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL;
 import static dev.courier.producer.ProducerConfig.SECURITY_PROTOCOL;
 import static dev.courier.producer.ProducerConfig.SEND_BUFFER_BYTES;
 import static dev.courier.producer.ProducerConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS;
@@ -40,6 +43,7 @@ import static dev.courier.producer.ProducerConfig.TRANSACTIONAL_ID;
 import static dev.courier.producer.ProducerConfig.VALUE_SERIALIZER;
 
 import dev.courier.producer.errors.ConfigException;
+import dev.courier.producer.internals.security.SaslSettings;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -84,7 +88,7 @@ public final class ProducerSettings {
             METADATA_MAX_AGE_MS, METADATA_MAX_IDLE_MS, ENABLE_IDEMPOTENCE, ALLOW_AUTO_CREATE_TOPICS,
             KEY_SERIALIZER, VALUE_SERIALIZER, PARTITIONER_CLASS, PARTITIONER_IGNORE_KEYS,
             PARTITIONER_ADAPTIVE_PARTITIONING_ENABLE, PARTITIONER_AVAILABILITY_TIMEOUT_MS, INTERCEPTOR_CLASSES,
-            TRANSACTIONAL_ID, SECURITY_PROTOCOL);
+            TRANSACTIONAL_ID, SECURITY_PROTOCOL, SASL_MECHANISM, SASL_JAAS_CONFIG, SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL);
 
     /** Numbers the generated client ids, like Kafka's "producer-N". */
     private static final AtomicInteger CLIENT_ID_SEQUENCE = new AtomicInteger(1);
@@ -126,6 +130,7 @@ public final class ProducerSettings {
     private final List<Object> interceptorClasses;
     private final String transactionalId;
     private final String securityProtocol;
+    private final SaslSettings sasl;
 
     private ProducerSettings(Map<String, Object> originals, Predicate<String> classPresent) {
         this.originals = originals;
@@ -182,6 +187,8 @@ public final class ProducerSettings {
         this.interceptorClasses = Collections.unmodifiableList(v.list(INTERCEPTOR_CLASSES));
 
         this.securityProtocol = parseSecurityProtocol(v);
+        this.sasl = securityProtocol.startsWith("SASL_") ? SaslSettings.parse(v.rawValue(SASL_MECHANISM),
+                v.rawValue(SASL_JAAS_CONFIG), v.rawValue(SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL)) : null;
         this.transactionalId = parseTransactionalId(v);
         this.enableIdempotence = validateIdempotence(v.explicitBool(ENABLE_IDEMPOTENCE), acks, retries,
                 maxInFlightRequestsPerConnection);
@@ -320,9 +327,9 @@ public final class ProducerSettings {
 
     private static String parseSecurityProtocol(ConfigValues v) {
         String protocol = v.string(SECURITY_PROTOCOL, "PLAINTEXT").toUpperCase(Locale.ROOT);
-        if (!protocol.equals("PLAINTEXT")) {
+        if (!protocol.equals("PLAINTEXT") && !protocol.equals("SASL_PLAINTEXT")) {
             throw new ConfigException(SECURITY_PROTOCOL, v.rawValue(SECURITY_PROTOCOL),
-                    "only PLAINTEXT is supported (SSL and SASL are not available yet)");
+                    "must be PLAINTEXT or SASL_PLAINTEXT");
         }
         return protocol;
     }
@@ -468,6 +475,9 @@ public final class ProducerSettings {
     /** Always null: transactions are not supported. */
     public String transactionalId() { return transactionalId; }
 
-    /** Always PLAINTEXT. */
+    /** PLAINTEXT or SASL_PLAINTEXT. */
     public String securityProtocol() { return securityProtocol; }
+
+    /** The validated SASL settings for a SASL_* security protocol, else null. */
+    public SaslSettings sasl() { return sasl; }
 }

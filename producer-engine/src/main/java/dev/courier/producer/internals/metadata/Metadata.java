@@ -43,6 +43,8 @@ public final class Metadata implements AutoCloseable {
 
     private volatile Cluster cluster = Cluster.empty();
     private volatile Map<String, Errors> topicErrors = Map.of();
+    /** The last authentication failure, until metadata is fetched again; read by other threads. */
+    private volatile RuntimeException authenticationFailure;
     private volatile int updateVersion;
     private volatile boolean closed;
 
@@ -267,6 +269,7 @@ public final class Metadata implements AutoCloseable {
         this.cluster = Cluster.of(response.clusterId(), nodes, partitions, topicIds,
                 nodesById.get(response.controllerId()));
         this.topicErrors = Map.copyOf(errors);
+        this.authenticationFailure = null;
         this.needUpdate = retry || requestVersion != requestVersionInFlight;
         this.lastRefreshMs = nowMs;
         this.lastSuccessfulRefreshMs = nowMs;
@@ -342,6 +345,19 @@ public final class Metadata implements AutoCloseable {
         lastRefreshMs = nowMs;
         failedAttempts++;
         currentBackoffMs = refreshBackoff.backoffMs(failedAttempts);
+    }
+
+    /**
+     * A connection could not authenticate: records waiting for metadata fail with this error instead
+     * of waiting out max.block.ms. Cleared by the next successful update.
+     */
+    public void authenticationFailed(RuntimeException failure) {
+        authenticationFailure = failure;
+    }
+
+    /** The authentication failure since the last successful update, or null. */
+    public RuntimeException authenticationFailure() {
+        return authenticationFailure;
     }
 
     /** The error the last response gave for this topic (e.g. UNKNOWN_TOPIC_OR_PARTITION), or null. */

@@ -1,5 +1,7 @@
 package dev.courier.producer.internals.network;
 
+import dev.courier.producer.errors.AuthenticationException;
+import dev.courier.producer.errors.SaslAuthenticationException;
 import dev.courier.producer.errors.UnsupportedVersionException;
 import dev.courier.producer.internals.metadata.Metadata;
 import dev.courier.producer.internals.metadata.Node;
@@ -9,10 +11,12 @@ import dev.courier.producer.internals.protocol.ApiKey;
 import dev.courier.producer.internals.protocol.ApiVersionsRequest;
 import dev.courier.producer.internals.protocol.ApiVersionsResponse;
 import dev.courier.producer.internals.protocol.Errors;
+import dev.courier.producer.internals.protocol.RequestBody;
 import dev.courier.producer.internals.protocol.MetadataResponse;
 import dev.courier.producer.internals.protocol.RequestHeader;
 import dev.courier.producer.internals.protocol.ResponseHeader;
 import dev.courier.producer.internals.protocol.Responses;
+import dev.courier.producer.internals.security.Authenticator;
 import dev.courier.producer.internals.util.Time;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -32,7 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Kafka's NetworkClient, for the sender thread only (except {@link #wakeup()}): manages one
  * connection per broker on top of the {@link Selector}, negotiates API versions on every new
- * connection, tracks in-flight requests, matches responses to requests by correlation id, times
+ * connection, authenticates it when the security protocol asks for it (behind {@link Authenticator}),
+ * tracks in-flight requests, matches responses to requests by correlation id, times
  * out requests and connection attempts, and keeps the cluster metadata fresh.
  *
  * <p>All {@code nowMs} values are monotonic milliseconds ({@link Time#monotonicMs()}). Completion
@@ -49,6 +54,7 @@ public final class NetworkClient implements KafkaClient {
     private final ConnectionStates connectionStates;
     private final InFlightRequests inFlightRequests;
     private final MetadataUpdater metadataUpdater;
+    private final ConnectionSessions sessions;
     /** Negotiated versions of READY connections. */
     private final Map<String, NodeApiVersions> apiVersions = new HashMap<>();
     /** Connected nodes waiting to send ApiVersions, with the version to send. */
@@ -62,6 +68,13 @@ public final class NetworkClient implements KafkaClient {
     private boolean closed;
 
     public NetworkClient(Selector selector, Metadata metadata, NetworkClientConfig config, Time time) {
+        this(selector, metadata, config, time, Authenticator.Factory.NONE);
+    }
+
+    /** @param authenticators authenticates each new connection after ApiVersions; closed with this client */
+    public NetworkClient(Selector selector, Metadata metadata, NetworkClientConfig config, Time time,
+                         Authenticator.Factory authenticators) {
+        this.sessions = new ConnectionSessions(authenticators);
         this.selector = selector;
         this.metadata = metadata;
         this.config = config;
@@ -99,7 +112,8 @@ public final class NetworkClient implements KafkaClient {
     }
 
     boolean canSendRequest(String id, long nowMs) {
-        return connectionStates.isReady(id) && selector.isChannelReady(id) && inFlightRequests.canSendMore(id);
+        return connectionStates.isReady(id) && selector.isChannelReady(id) && inFlightRequests.canSendMore(id)
+                && sessions.isUsable(id, nowMs);
     }
 
     boolean canConnect(String id, long nowMs) {
@@ -209,6 +223,7 @@ public final class NetworkClient implements KafkaClient {
         long pollTimeout = Math.min(Math.min(timeoutMs, metadataTimeout), config.requestTimeoutMs());
         pollTimeout = Math.min(pollTimeout, inFlightRequests.nextTimeoutDelayMs(nowMs));
         pollTimeout = Math.min(pollTimeout, connectionStates.nextSetupTimeoutDelayMs(nowMs));
+        pollTimeout = Math.min(pollTimeout, sessions.nextExpiryDelayMs(nowMs));
         try {
             selector.poll(Math.max(pollTimeout, 0));
         } catch (IOException e) {
@@ -225,6 +240,7 @@ public final class NetworkClient implements KafkaClient {
         handleTimedOutConnections(responses, updatedNow);
         handleTimedOutRequests(responses, updatedNow);
         closeIdleConnections(updatedNow);
+        retireExpiredSessions(updatedNow);
         completeResponses(responses);
         return responses;
     }
@@ -264,6 +280,7 @@ public final class NetworkClient implements KafkaClient {
                 Object body = Responses.parse(key, buffer, version);
                 switch (request.kind) {
                     case API_VERSIONS -> handleApiVersionsResponse(request, (ApiVersionsResponse) body, responses, nowMs);
+                    case AUTHENTICATION -> handleAuthenticationResponse(id, body, responses, nowMs);
                     case METADATA -> metadataUpdater.handleResponse((MetadataResponse) body, nowMs);
                     case USER -> responses.add(new ClientResponse(request.request, nowMs, false, false, null, body));
                 }
@@ -300,8 +317,63 @@ public final class NetworkClient implements KafkaClient {
             return;
         }
         apiVersions.put(id, new NodeApiVersions(response));
-        connectionStates.ready(id);
-        log.debug("Node {} is ready (ApiVersions v{})", id, sentVersion);
+        Authenticator authenticator = sessions.begin(id, nowMs);
+        if (!authenticator.isComplete()) {
+            connectionStates.authenticating(id);
+        }
+        continueAuthentication(id, authenticator, responses, nowMs);
+    }
+
+    /** Sends the authenticator's next request, or makes the connection READY once it is done. */
+    private void continueAuthentication(String id, Authenticator authenticator, List<ClientResponse> responses,
+                                        long nowMs) {
+        try {
+            RequestBody body = authenticator.nextRequest(nowMs);
+            if (body != null) {
+                ClientRequest request = new ClientRequest(id, body, nowMs, true, config.requestTimeoutMs(), null);
+                short version;
+                try {
+                    version = apiVersions.get(id).usableVersion(body.apiKey(), body.maxUsableVersion());
+                } catch (UnsupportedVersionException e) {
+                    throw new SaslAuthenticationException("Node " + id + " cannot authenticate this client: "
+                            + e.getMessage());
+                }
+                doSend(request, version, Kind.AUTHENTICATION, nowMs);
+            } else if (authenticator.isComplete()) {
+                sessions.authenticated(id);
+                connectionStates.ready(id);
+                log.debug("Node {} is ready", id);
+            }
+        } catch (AuthenticationException e) {
+            authenticationFailed(id, e, responses, nowMs);
+        }
+    }
+
+    private void handleAuthenticationResponse(String id, Object body, List<ClientResponse> responses, long nowMs) {
+        Authenticator authenticator = sessions.authenticating(id);
+        if (authenticator == null) {
+            throw new IllegalStateException("Node " + id + " answered an authentication request nobody waits for");
+        }
+        try {
+            authenticator.handleResponse(body, nowMs);
+        } catch (AuthenticationException e) {
+            authenticationFailed(id, e, responses, nowMs);
+            return;
+        }
+        continueAuthentication(id, authenticator, responses, nowMs);
+    }
+
+    /**
+     * Not retriable like a lost connection: the records waiting for metadata fail with this error
+     * (through {@link Metadata#authenticationFailed}); reconnects continue with the usual backoff, in
+     * case the credentials become valid.
+     */
+    private void authenticationFailed(String id, AuthenticationException e, List<ClientResponse> responses,
+                                      long nowMs) {
+        log.error("Authentication to node {} failed: {}", id, e.getMessage());
+        selector.close(id);
+        processDisconnection(id, responses, nowMs, false);
+        metadata.authenticationFailed(e);
     }
 
     private void handleDisconnections(List<ClientResponse> responses, long nowMs) {
@@ -366,6 +438,21 @@ public final class NetworkClient implements KafkaClient {
                 selector.close(id);
                 connectionStates.remove(id);
                 apiVersions.remove(id);
+                sessions.remove(id);
+            }
+        }
+    }
+
+    /** Closes, without backoff, connections whose authenticated session is over and that have nothing in flight. */
+    private void retireExpiredSessions(long nowMs) {
+        for (String id : sessions.expired(nowMs)) {
+            if (inFlightRequests.count(id) == 0) {
+                log.debug("Closing the connection to node {}: its SASL session is about to expire", id);
+                selector.close(id);
+                connectionStates.remove(id);
+                apiVersions.remove(id);
+                lastActivityMs.remove(id);
+                sessions.remove(id);
             }
         }
     }
@@ -377,6 +464,7 @@ public final class NetworkClient implements KafkaClient {
         apiVersions.remove(id);
         apiVersionsToSend.remove(id);
         lastActivityMs.remove(id);
+        sessions.remove(id);
         for (InFlight request : inFlightRequests.clearAll(id)) {
             failRequest(request, responses, nowMs, timedOut);
         }
@@ -386,7 +474,7 @@ public final class NetworkClient implements KafkaClient {
     private void failRequest(InFlight request, List<ClientResponse> responses, long nowMs, boolean timedOut) {
         switch (request.kind) {
             case METADATA -> metadataUpdater.handleFailure(nowMs);
-            case API_VERSIONS -> { }
+            case API_VERSIONS, AUTHENTICATION -> { }
             case USER -> responses.add(new ClientResponse(request.request, nowMs, true, timedOut, null, null));
         }
     }
@@ -535,6 +623,7 @@ public final class NetworkClient implements KafkaClient {
         if (!closed) {
             closed = true;
             selector.close();
+            sessions.close();
         }
     }
 

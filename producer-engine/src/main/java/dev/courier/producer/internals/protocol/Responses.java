@@ -21,6 +21,8 @@ public final class Responses {
             case METADATA -> MetadataResponse.parse(body, version);
             case API_VERSIONS -> ApiVersionsResponse.parse(body, version);
             case INIT_PRODUCER_ID -> InitProducerIdResponse.parse(body, version);
+            case SASL_HANDSHAKE -> SaslHandshakeResponse.parse(body, version);
+            case SASL_AUTHENTICATE -> SaslAuthenticateResponse.parse(body, version);
         };
     }
 

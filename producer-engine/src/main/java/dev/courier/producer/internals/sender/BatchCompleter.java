@@ -115,7 +115,7 @@ final class BatchCompleter {
                     + batch.topicPartition() + " timed out after " + (now - batch.createdMs())
                     + " ms (delivery.timeout.ms); last error " + error.exception(message).getMessage());
         }
-        return error.exception(message.isEmpty() ? "producing to " + batch.topicPartition() : message);
+        return error.toException(message.isEmpty() ? "producing to " + batch.topicPartition() : message);
     }
 
     private boolean canRetry(ProducerBatch batch, long now) {

@@ -63,9 +63,14 @@ final class PendingRecordMover {
 
     private Decision decide(Pending record, Cluster cluster, long nowMs) {
         String topic = record.topic();
+        RuntimeException authenticationFailure = metadata.authenticationFailure();
+        if (authenticationFailure != null) {
+            outcomes.failPending(record, authenticationFailure, false);
+            return Decision.DROPPED;
+        }
         Errors topicError = metadata.topicError(topic);
         if (topicError == Errors.INVALID_TOPIC_EXCEPTION || topicError == Errors.TOPIC_AUTHORIZATION_FAILED) {
-            outcomes.failPending(record, topicError.exception("cannot send to topic " + topic), false);
+            outcomes.failPending(record, topicError.toException("cannot send to topic " + topic), false);
             return Decision.DROPPED;
         }
         boolean outOfTime = nowMs - record.enqueuedMs() >= maxBlockMs;
