@@ -370,7 +370,7 @@ public final class NetworkClient implements KafkaClient {
      */
     private void authenticationFailed(String id, AuthenticationException e, List<ClientResponse> responses,
                                       long nowMs) {
-        log.error("Authentication to node {} failed: {}", id, e.getMessage());
+        log.error("Closing the connection to node {}: {}", id, e.getMessage());
         selector.close(id);
         processDisconnection(id, responses, nowMs, false);
         metadata.authenticationFailed(e);

@@ -457,18 +457,35 @@ class SenderTests {
             CompletableFuture<RecordMetadata> future = send(0, "a");
             step();
             client.respond(r -> produceResponse(r,
-                    p -> partitionResponse(p, Errors.TOPIC_AUTHORIZATION_FAILED, -1, "not allowed to write", -1, -1),
+                    p -> partitionResponse(p, Errors.INVALID_RECORD, -1, "record refused", -1, -1),
                     List.of()));
             step();
 
             assertThat(failureOf(future)).isInstanceOfSatisfying(BrokerException.class, e -> {
-                assertThat(e.errorName()).isEqualTo("TOPIC_AUTHORIZATION_FAILED");
+                assertThat(e.errorName()).isEqualTo("INVALID_RECORD");
                 assertThat(e.isRetriable()).isFalse();
-                assertThat(e).hasMessageContaining("not allowed to write");
+                assertThat(e).hasMessageContaining("record refused");
             });
             advance(5_000);
             assertThat(produceRequests()).hasSize(1);
             assertThat(runtime.outcomes().counts().failed()).isEqualTo(1);
+            assertAllMemoryReturned();
+        }
+
+        @Test
+        void aTopicAuthorizationFailureFailsAtOnceWithTopicAuthorizationException() {
+            start();
+            CompletableFuture<RecordMetadata> future = send(0, "a");
+            step();
+            client.respond(r -> produceResponse(r,
+                    p -> partitionResponse(p, Errors.TOPIC_AUTHORIZATION_FAILED, -1, "not allowed to write", -1, -1),
+                    List.of()));
+            step();
+
+            assertThat(failureOf(future)).isInstanceOf(dev.courier.producer.errors.TopicAuthorizationException.class)
+                    .hasMessageContaining("TOPIC_AUTHORIZATION_FAILED").hasMessageContaining("not allowed to write");
+            advance(5_000);
+            assertThat(produceRequests()).hasSize(1);
             assertAllMemoryReturned();
         }
 
