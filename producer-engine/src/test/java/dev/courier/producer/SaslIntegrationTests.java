@@ -7,7 +7,16 @@ import dev.courier.producer.errors.SaslAuthenticationException;
 import dev.courier.producer.errors.TimeoutException;
 import dev.courier.producer.errors.TopicAuthorizationException;
 import dev.courier.producer.serialization.StringSerializer;
+import dev.courier.producer.internals.metadata.Metadata;
+import dev.courier.producer.internals.metadata.Node;
+import dev.courier.producer.internals.network.NetworkClient;
+import dev.courier.producer.internals.network.NetworkClientConfig;
+import dev.courier.producer.internals.network.Selector;
+import dev.courier.producer.internals.security.Authenticators;
+import dev.courier.producer.internals.security.SaslSettings;
+import dev.courier.producer.internals.util.Time;
 import dev.courier.producer.testing.EmbeddedKafka;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -62,6 +71,7 @@ class SaslIntegrationTests {
         broker.put("listener.name.sasl.scram-sha-512.sasl.jaas.config", SCRAM_MODULE + " required;");
         broker.put("listener.name.sasl.oauthbearer.sasl.jaas.config", OAUTH_MODULE
                 + " required unsecuredLoginStringClaim_sub=\"broker\";");
+        broker.put("connections.max.reauth.ms", "60000"); // brokers grant a session lifetime (KIP-368)
         broker.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
         // the PLAINTEXT listeners (replication, controller, the harness' admin and consumer) are User:ANONYMOUS
         broker.put("super.users", "User:ANONYMOUS;User:alice;User:scram256;User:scram512;User:oauth-user");
@@ -145,6 +155,41 @@ class SaslIntegrationTests {
                 "OAUTHBEARER", "sasl.jaas.config", jaas));
     }
 
+    @Test
+    void oauthBearerRoundTripWithATokenFromAnOidcEndpointServedByTheTest() throws Exception {
+        // the broker's unsecured validator accepts only alg=none tokens, so that is what this endpoint issues
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        long now = System.currentTimeMillis() / 1000;
+        String jwt = b64.encodeToString("{\"alg\":\"none\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "."
+                + b64.encodeToString(("{\"sub\":\"oauth-user\",\"iat\":" + now + ",\"exp\":" + (now + 3600) + "}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)) + ".";
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/token", exchange -> {
+            calls.incrementAndGet();
+            exchange.getRequestBody().readAllBytes();
+            byte[] body = ("{\"access_token\":\"" + jwt + "\",\"expires_in\":3600}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try {
+            Map<String, Object> config = saslConfig("OAUTHBEARER", OAUTH_MODULE
+                    + " required clientId=\"courier\" clientSecret=\"oidc-secret\" scope=\"kafka\";");
+            config.put(ProducerConfig.SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL,
+                    "http://127.0.0.1:" + server.getAddress().getPort() + "/token");
+            String unsecured = OAUTH_MODULE + " required unsecuredLoginStringClaim_sub=\"oauth-user\";";
+            roundTrip(config, Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "OAUTHBEARER",
+                    "sasl.jaas.config", unsecured));
+            assertThat(calls.get()).isEqualTo(1);
+        } finally {
+            server.stop(0);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"PLAIN", "SCRAM-SHA-256"})
     void aWrongPasswordFailsTheRecordsPromptlyWithoutRevealingThePassword(String mechanism) {
@@ -222,6 +267,59 @@ class SaslIntegrationTests {
             }
         }
         assertThat(kafka.consume(allowed, 3, Duration.ofSeconds(30))).hasSize(3);
+    }
+
+    @Test
+    void retiresAndReauthenticatesAConnectionBeforeTheSessionLifetimeEnds() {
+        ShiftedTime time = new ShiftedTime();
+        Metadata metadata = new Metadata(100, 1_000, 300_000, 300_000);
+        String[] hostPort = kafka.saslBootstrapServers().split(":");
+        metadata.bootstrap(List.of(InetSocketAddress.createUnresolved(hostPort[0], Integer.parseInt(hostPort[1]))));
+        SaslSettings sasl = SaslSettings.parse("PLAIN", userJaas(PLAIN_MODULE, "alice", ALICE_PASSWORD), null);
+        NetworkClient client = new NetworkClient(new Selector(1024 * 1024, -1, -1), metadata,
+                NetworkClientConfig.defaults("sasl-reauth"), time, Authenticators.create(sasl, time));
+        try {
+            pollUntil(client, time, () -> !metadata.fetch().isBootstrapConfigured());
+            Node node = metadata.fetch().nodes().get(0);
+            pollUntil(client, time, () -> client.ready(node, time.monotonicMs()));
+
+            time.shiftMs(58_000); // past 95% of the 60 s lifetime the broker granted
+            assertThat(client.isReady(node, time.monotonicMs())).as("an expiring session takes no new request").isFalse();
+            pollUntil(client, time, () -> client.ready(node, time.monotonicMs()));
+
+            int version = metadata.updateVersion();
+            metadata.requestUpdate();
+            pollUntil(client, time, () -> metadata.updateVersion() > version);
+        } finally {
+            client.close();
+        }
+    }
+
+    private static void pollUntil(NetworkClient client, Time time, java.util.function.BooleanSupplier condition) {
+        await().atMost(Duration.ofSeconds(30)).pollInSameThread().pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(1)).until(() -> {
+                    client.poll(20, time.monotonicMs());
+                    return condition.getAsBoolean();
+                });
+    }
+
+    /** The system clock, moved forward by the test. */
+    private static final class ShiftedTime implements Time {
+        private volatile long shiftMs;
+
+        void shiftMs(long ms) {
+            shiftMs += ms;
+        }
+
+        @Override
+        public long milliseconds() {
+            return System.currentTimeMillis() + shiftMs;
+        }
+
+        @Override
+        public long nanoseconds() {
+            return System.nanoTime() + shiftMs * 1_000_000L;
+        }
     }
 
     private static AclBinding acl(String topic, AclOperation operation) {

@@ -387,6 +387,22 @@ public final class ProducerSettings {
         }
     }
 
+    /** The configuration as given, with secrets (JAAS lines, passwords, keys) shown as {@code [hidden]}. */
+    @Override
+    public String toString() {
+        StringBuilder out = new StringBuilder("ProducerSettings{");
+        for (Map.Entry<String, Object> e : new java.util.TreeMap<>(originals).entrySet()) {
+            out.append(out.length() > 17 ? ", " : "").append(e.getKey()).append('=')
+                    .append(isSecret(e.getKey()) ? "[hidden]" : e.getValue());
+        }
+        return out.append('}').toString();
+    }
+
+    private static boolean isSecret(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        return k.equals(SASL_JAAS_CONFIG) || k.contains("password") || k.contains("secret") || k.endsWith(".key");
+    }
+
     /** Everything the user passed, unknown keys included; unmodifiable. */
     public Map<String, Object> originals() { return originals; }
 
