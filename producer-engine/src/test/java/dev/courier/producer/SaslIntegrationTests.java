@@ -211,6 +211,8 @@ class SaslIntegrationTests {
             CompletableFuture<RecordMetadata> later = producer.send(new ProducerRecord<>(topic, "later"));
             assertThatThrownBy(() -> later.get(PROMPTLY.toSeconds(), TimeUnit.SECONDS))
                     .hasCauseInstanceOf(SaslAuthenticationException.class);
+            assertThatThrownBy(() -> producer.partitionsFor(topic)).isInstanceOf(SaslAuthenticationException.class)
+                    .hasMessageNotContaining(wrongPassword);
         } finally {
             CompletableFuture<Void> closed = CompletableFuture.runAsync(producer::close);
             assertThat(closed).succeedsWithin(PROMPTLY);
@@ -223,12 +225,23 @@ class SaslIntegrationTests {
         config.put(ProducerConfig.BOOTSTRAP_SERVERS, kafka.saslBootstrapServers());
         config.put(ProducerConfig.MAX_BLOCK_MS, 3_000);
         String topic = kafka.uniqueTopic("plaintext-on-sasl");
+        ch.qos.logback.classic.Logger networkLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                NetworkClient.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        networkLog.addAppender(logged);
         Producer<String, String> producer = new CourierProducer<>(config, new StringSerializer(), new StringSerializer());
         try {
             CompletableFuture<RecordMetadata> future = producer.send(new ProducerRecord<>(topic, "x"));
             assertThatThrownBy(() -> future.get(PROMPTLY.toSeconds(), TimeUnit.SECONDS))
                     .hasCauseInstanceOf(TimeoutException.class);
+            assertThat(logged.list).anySatisfy(event -> {
+                assertThat(event.getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
+                assertThat(event.getFormattedMessage()).contains("security.protocol does not match");
+            });
         } finally {
+            networkLog.detachAppender(logged);
             CompletableFuture<Void> closed = CompletableFuture.runAsync(producer::close);
             assertThat(closed).succeedsWithin(PROMPTLY);
         }

@@ -21,6 +21,8 @@ final class ConnectionSessions {
     private final Authenticator.Factory factory;
     private final Map<String, Authenticator> authenticating = new HashMap<>();
     private final Map<String, Long> expiresAtMs = new HashMap<>();
+    /** Ready connections that have not answered a request since authentication (or ApiVersions) yet. */
+    private final java.util.Set<String> unanswered = new java.util.HashSet<>();
 
     ConnectionSessions(Authenticator.Factory factory) {
         this.factory = factory;
@@ -39,6 +41,7 @@ final class ConnectionSessions {
     /** The connection finished authenticating: remember when its session ends. */
     void authenticated(String id) {
         Authenticator authenticator = authenticating.remove(id);
+        unanswered.add(id);
         if (authenticator != null && authenticator.sessionExpiresAtMs() != Long.MAX_VALUE) {
             expiresAtMs.put(id, authenticator.sessionExpiresAtMs());
         }
@@ -78,9 +81,25 @@ final class ConnectionSessions {
         return min;
     }
 
+    /** The connection answered a request. */
+    void answered(String id) {
+        if (!unanswered.isEmpty()) {
+            unanswered.remove(id);
+        }
+    }
+
+    /**
+     * True when a ready connection is lost before answering anything: what a broker does when the client
+     * speaks PLAINTEXT to a SASL listener (it answers ApiVersions, then closes on the next request).
+     */
+    boolean lostBeforeFirstAnswer(String id) {
+        return unanswered.contains(id);
+    }
+
     void remove(String id) {
         authenticating.remove(id);
         expiresAtMs.remove(id);
+        unanswered.remove(id);
     }
 
     void close() {

@@ -264,6 +264,7 @@ public final class NetworkClient implements KafkaClient {
                 continue;
             }
             lastActivityMs.put(id, nowMs);
+            sessions.answered(id);
             InFlight request = inFlightRequests.completeNext(id);
             try {
                 if (request == null || !request.request.expectResponse()) {
@@ -381,7 +382,12 @@ public final class NetworkClient implements KafkaClient {
             if (disconnectedThisPoll.contains(entry.getKey())) {
                 continue;
             }
-            log.debug("Connection to node {} lost: {}", entry.getKey(), entry.getValue().toString());
+            if (sessions.lostBeforeFirstAnswer(entry.getKey())) {
+                log.warn("Node {} closed the connection on the first request after connection setup; if its listener "
+                        + "expects SASL or TLS, security.protocol does not match it", entry.getKey());
+            } else {
+                log.debug("Connection to node {} lost: {}", entry.getKey(), entry.getValue().toString());
+            }
             processDisconnection(entry.getKey(), responses, nowMs, false);
         }
     }
