@@ -1,5 +1,7 @@
 package dev.courier.producer.internals.network;
 
+import dev.courier.producer.errors.AuthenticationException;
+import dev.courier.producer.internals.protocol.RequestBody;
 import dev.courier.producer.internals.security.Authenticator;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -7,8 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Per-connection authentication bookkeeping for {@link NetworkClient}: the authenticator of each
- * connection still authenticating, and when each authenticated session must be retired.
+ * Authentication of {@link NetworkClient}'s connections: runs each new connection's {@link Authenticator}
+ * between ApiVersions and READY (through a {@link Link} to the client), and remembers when each
+ * authenticated session must be retired.
  *
  * <p>Re-authentication (KIP-368) is done by retiring the connection, not by re-running SASL on it: once
  * {@link Authenticator#sessionExpiresAtMs()} (85-95% of the broker's session lifetime) has passed, the
@@ -18,28 +21,82 @@ import java.util.Map;
  */
 final class ConnectionSessions {
 
+    /** What authentication needs from the network client. */
+    interface Link {
+
+        /** The connection moves to AUTHENTICATING (it counts against the setup timeout). */
+        void authenticating(String id);
+
+        /**
+         * Sends a request on a connection that is not READY yet.
+         *
+         * @throws AuthenticationException when the node cannot take it
+         */
+        void send(String id, RequestBody body, long nowMs);
+
+        /** Authentication is complete: the connection is READY. */
+        void ready(String id);
+
+        /** Authentication failed: close the connection and report it. */
+        void failed(String id, AuthenticationException e, long nowMs);
+    }
+
     private final Authenticator.Factory factory;
+    private final Link link;
     private final Map<String, Authenticator> authenticating = new HashMap<>();
     private final Map<String, Long> expiresAtMs = new HashMap<>();
     /** Ready connections that have not answered a request since authentication (or ApiVersions) yet. */
     private final java.util.Set<String> unanswered = new java.util.HashSet<>();
 
-    ConnectionSessions(Authenticator.Factory factory) {
+    ConnectionSessions(Authenticator.Factory factory, Link link) {
         this.factory = factory;
+        this.link = link;
     }
 
-    Authenticator begin(String id, long nowMs) {
+    /** The connection's versions are known: authenticate it (at once READY when nothing is required). */
+    void start(String id, long nowMs) {
         Authenticator authenticator = factory.create(id, nowMs);
         authenticating.put(id, authenticator);
-        return authenticator;
+        if (!authenticator.isComplete()) {
+            link.authenticating(id);
+        }
+        proceed(id, authenticator, nowMs);
     }
 
-    Authenticator authenticating(String id) {
-        return authenticating.get(id);
+    /** The answer to an authentication request of the connection. */
+    void handleResponse(String id, Object body, long nowMs) {
+        Authenticator authenticator = authenticating.get(id);
+        if (authenticator == null) {
+            throw new IllegalStateException("Node " + id + " answered an authentication request nobody waits for");
+        }
+        try {
+            authenticator.handleResponse(body, nowMs);
+        } catch (AuthenticationException e) {
+            authenticating.remove(id);
+            link.failed(id, e, nowMs);
+            return;
+        }
+        proceed(id, authenticator, nowMs);
+    }
+
+    /** Sends the authenticator's next request, or makes the connection READY once it is done. */
+    private void proceed(String id, Authenticator authenticator, long nowMs) {
+        try {
+            RequestBody body = authenticator.nextRequest(nowMs);
+            if (body != null) {
+                link.send(id, body, nowMs);
+            } else if (authenticator.isComplete()) {
+                authenticated(id);
+                link.ready(id);
+            }
+        } catch (AuthenticationException e) {
+            authenticating.remove(id);
+            link.failed(id, e, nowMs);
+        }
     }
 
     /** The connection finished authenticating: remember when its session ends. */
-    void authenticated(String id) {
+    private void authenticated(String id) {
         Authenticator authenticator = authenticating.remove(id);
         unanswered.add(id);
         if (authenticator != null && authenticator.sessionExpiresAtMs() != Long.MAX_VALUE) {

@@ -11,8 +11,8 @@ import dev.courier.producer.internals.protocol.ApiKey;
 import dev.courier.producer.internals.protocol.ApiVersionsRequest;
 import dev.courier.producer.internals.protocol.ApiVersionsResponse;
 import dev.courier.producer.internals.protocol.Errors;
-import dev.courier.producer.internals.protocol.RequestBody;
 import dev.courier.producer.internals.protocol.MetadataResponse;
+import dev.courier.producer.internals.protocol.RequestBody;
 import dev.courier.producer.internals.protocol.RequestHeader;
 import dev.courier.producer.internals.protocol.ResponseHeader;
 import dev.courier.producer.internals.protocol.Responses;
@@ -74,7 +74,7 @@ public final class NetworkClient implements KafkaClient {
     /** @param authenticators authenticates each new connection after ApiVersions; closed with this client */
     public NetworkClient(Selector selector, Metadata metadata, NetworkClientConfig config, Time time,
                          Authenticator.Factory authenticators) {
-        this.sessions = new ConnectionSessions(authenticators);
+        this.sessions = new ConnectionSessions(authenticators, new AuthenticationLink());
         this.selector = selector;
         this.metadata = metadata;
         this.config = config;
@@ -281,7 +281,7 @@ public final class NetworkClient implements KafkaClient {
                 Object body = Responses.parse(key, buffer, version);
                 switch (request.kind) {
                     case API_VERSIONS -> handleApiVersionsResponse(request, (ApiVersionsResponse) body, responses, nowMs);
-                    case AUTHENTICATION -> handleAuthenticationResponse(id, body, responses, nowMs);
+                    case AUTHENTICATION -> sessions.handleResponse(id, body, nowMs);
                     case METADATA -> metadataUpdater.handleResponse((MetadataResponse) body, nowMs);
                     case USER -> responses.add(new ClientResponse(request.request, nowMs, false, false, null, body));
                 }
@@ -318,63 +318,49 @@ public final class NetworkClient implements KafkaClient {
             return;
         }
         apiVersions.put(id, new NodeApiVersions(response));
-        Authenticator authenticator = sessions.begin(id, nowMs);
-        if (!authenticator.isComplete()) {
+        sessions.start(id, nowMs);
+    }
+
+    /** How the authenticators of new connections reach the wire and report their outcome. */
+    private final class AuthenticationLink implements ConnectionSessions.Link {
+
+        @Override
+        public void authenticating(String id) {
             connectionStates.authenticating(id);
         }
-        continueAuthentication(id, authenticator, responses, nowMs);
-    }
 
-    /** Sends the authenticator's next request, or makes the connection READY once it is done. */
-    private void continueAuthentication(String id, Authenticator authenticator, List<ClientResponse> responses,
-                                        long nowMs) {
-        try {
-            RequestBody body = authenticator.nextRequest(nowMs);
-            if (body != null) {
-                ClientRequest request = new ClientRequest(id, body, nowMs, true, config.requestTimeoutMs(), null);
-                short version;
-                try {
-                    version = apiVersions.get(id).usableVersion(body.apiKey(), body.maxUsableVersion());
-                } catch (UnsupportedVersionException e) {
-                    throw new SaslAuthenticationException("Node " + id + " cannot authenticate this client: "
-                            + e.getMessage());
-                }
-                doSend(request, version, Kind.AUTHENTICATION, nowMs);
-            } else if (authenticator.isComplete()) {
-                sessions.authenticated(id);
-                connectionStates.ready(id);
-                log.debug("Node {} is ready", id);
+        @Override
+        public void send(String id, RequestBody body, long nowMs) {
+            short version;
+            try {
+                version = apiVersions.get(id).usableVersion(body.apiKey(), body.maxUsableVersion());
+            } catch (UnsupportedVersionException e) {
+                throw new SaslAuthenticationException("Node " + id + " cannot authenticate this client: "
+                        + e.getMessage());
             }
-        } catch (AuthenticationException e) {
-            authenticationFailed(id, e, responses, nowMs);
+            doSend(new ClientRequest(id, body, nowMs, true, config.requestTimeoutMs(), null), version,
+                    Kind.AUTHENTICATION, nowMs);
         }
-    }
 
-    private void handleAuthenticationResponse(String id, Object body, List<ClientResponse> responses, long nowMs) {
-        Authenticator authenticator = sessions.authenticating(id);
-        if (authenticator == null) {
-            throw new IllegalStateException("Node " + id + " answered an authentication request nobody waits for");
+        @Override
+        public void ready(String id) {
+            connectionStates.ready(id);
+            log.debug("Node {} is ready", id);
         }
-        try {
-            authenticator.handleResponse(body, nowMs);
-        } catch (AuthenticationException e) {
-            authenticationFailed(id, e, responses, nowMs);
-            return;
-        }
-        continueAuthentication(id, authenticator, responses, nowMs);
-    }
 
-    /**
-     * Not retriable like a lost connection: the records waiting for metadata fail with this error
-     * (through {@link Metadata#authenticationFailed}); reconnects continue with the usual backoff, in
-     * case the credentials become valid.
-     */
-    private void authenticationFailed(String id, AuthenticationException e, List<ClientResponse> responses,
-                                      long nowMs) {
-        log.error("Closing the connection to node {}: {}", id, e.getMessage());
-        selector.close(id);
-        processDisconnection(id, responses, nowMs, false);
-        metadata.authenticationFailed(e);
+        /**
+         * Not retriable like a lost connection: the records waiting for metadata fail with this error
+         * (through {@link Metadata#authenticationFailed}); reconnects continue with the usual backoff,
+         * in case the credentials become valid. Nothing of the caller's is in flight on a connection
+         * that is not READY, so the disconnection completes nothing.
+         */
+        @Override
+        public void failed(String id, AuthenticationException e, long nowMs) {
+            log.error("Closing the connection to node {}: {}", id, e.getMessage());
+            selector.close(id);
+            processDisconnection(id, pendingCompletions, nowMs, false);
+            metadata.authenticationFailed(e);
+        }
     }
 
     private void handleDisconnections(List<ClientResponse> responses, long nowMs) {
