@@ -422,6 +422,26 @@ public final class RecordAccumulator {
         return expired;
     }
 
+    /**
+     * Removes and returns the queued batches of the partitions {@code cluster} says {@code leader} leads
+     * (sender thread), e.g. because the client cannot authenticate to it.
+     */
+    public List<ProducerBatch> removeBatchesLedBy(Cluster cluster, int leader) {
+        List<ProducerBatch> removed = new ArrayList<>();
+        for (Map.Entry<TopicPartition, Deque<ProducerBatch>> entry : batches.entrySet()) {
+            Node node = cluster.leaderFor(entry.getKey());
+            if (node == null || node.id() != leader) {
+                continue;
+            }
+            Deque<ProducerBatch> deque = entry.getValue();
+            synchronized (deque) {
+                removed.addAll(deque);
+                deque.clear();
+            }
+        }
+        return removed;
+    }
+
     /** Removes every queued batch (forced close; sender thread). */
     public List<ProducerBatch> drainAll() {
         List<ProducerBatch> all = new ArrayList<>();

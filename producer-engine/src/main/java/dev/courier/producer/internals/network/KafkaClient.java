@@ -34,6 +34,14 @@ public interface KafkaClient extends AutoCloseable {
     /** How long the sender may sleep before this (not ready) node might become ready. */
     long pollDelayMs(Node node, long nowMs);
 
+    /**
+     * Why the node's last connection failed to authenticate, while no connection to it has authenticated
+     * since; null otherwise. Records bound for such a node fail with it instead of waiting for delivery.timeout.ms.
+     */
+    default RuntimeException authenticationFailure(Node node) {
+        return null;
+    }
+
     /** Requests sent and not yet answered, across all nodes. */
     int inFlightRequestCount();
 

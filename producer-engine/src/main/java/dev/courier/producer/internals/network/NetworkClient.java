@@ -62,6 +62,8 @@ public final class NetworkClient implements KafkaClient {
     /** Completions produced outside poll (version mismatch, disconnect()); handed out by the next poll. */
     private final List<ClientResponse> pendingCompletions = new ArrayList<>();
     private final Map<String, Long> lastActivityMs = new HashMap<>();
+    /** Why each node's last authentication failed, until one succeeds; see {@link #authenticationFailure}. */
+    private final Map<String, RuntimeException> authenticationFailures = new HashMap<>();
     /** Connections closed during the current poll, so a second report of the same loss is ignored. */
     private final Set<String> disconnectedThisPoll = new HashSet<>();
     private int correlationId;
@@ -132,6 +134,11 @@ public final class NetworkClient implements KafkaClient {
     /** True when the last connection attempt (or connection) to the node failed and none is under way. */
     public boolean connectionFailed(Node node) {
         return connectionStates.isDisconnected(node.idString());
+    }
+
+    @Override
+    public RuntimeException authenticationFailure(Node node) {
+        return authenticationFailures.isEmpty() ? null : authenticationFailures.get(node.idString());
     }
 
     /** How long the sender may sleep before this node might become ready (no throttling support). */
@@ -345,6 +352,7 @@ public final class NetworkClient implements KafkaClient {
         @Override
         public void ready(String id) {
             connectionStates.ready(id);
+            authenticationFailures.remove(id);
             log.debug("Node {} is ready", id);
         }
 
@@ -359,6 +367,7 @@ public final class NetworkClient implements KafkaClient {
             log.error("Closing the connection to node {}: {}", id, e.getMessage());
             selector.close(id);
             processDisconnection(id, pendingCompletions, nowMs, false);
+            authenticationFailures.put(id, e);
             metadata.authenticationFailed(e);
         }
     }

@@ -4,7 +4,9 @@ import dev.courier.producer.errors.RecordTooLargeException;
 import dev.courier.producer.errors.TimeoutException;
 import dev.courier.producer.internals.accumulator.ProducerBatch;
 import dev.courier.producer.internals.accumulator.RecordAccumulator;
+import dev.courier.producer.internals.metadata.Cluster;
 import dev.courier.producer.internals.metadata.Metadata;
+import dev.courier.producer.internals.metadata.Node;
 import dev.courier.producer.internals.metrics.ProducerMetrics;
 import dev.courier.producer.internals.protocol.Errors;
 import dev.courier.producer.internals.util.ExponentialBackoff;
@@ -134,6 +136,13 @@ final class BatchCompleter {
             identity.onFailed(batch);
         }
         outcomes.fail(batch, exception, wasSent);
+    }
+
+    /** Fails the queued batches of a broker the client cannot authenticate to, with that failure. */
+    void failUnauthenticated(Cluster cluster, Node node, RuntimeException failure) {
+        for (ProducerBatch batch : accumulator.removeBatchesLedBy(cluster, node.id())) {
+            fail(batch, failure, batch.attempts() > 0);
+        }
     }
 
     /** Fails queued and in-flight batches older than {@code delivery.timeout.ms}. */

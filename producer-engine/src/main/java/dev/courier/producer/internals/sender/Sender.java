@@ -155,6 +155,10 @@ public final class Sender implements Runnable {
             Node node = it.next();
             if (!client.ready(node, now)) {
                 it.remove();
+                RuntimeException authenticationFailure = client.authenticationFailure(node);
+                if (authenticationFailure != null) {
+                    completer.failUnauthenticated(cluster, node, authenticationFailure);
+                }
                 notReadyTimeoutMs = Math.min(notReadyTimeoutMs, client.pollDelayMs(node, now));
             }
         }

@@ -14,6 +14,7 @@ import dev.courier.producer.internals.accumulator.PendingRecords;
 import dev.courier.producer.internals.accumulator.RecordAccumulator.AppendResult;
 import dev.courier.producer.internals.config.ProducerSettings;
 import dev.courier.producer.internals.metadata.TestMetadata;
+import dev.courier.producer.internals.metadata.Cluster;
 import dev.courier.producer.internals.metadata.TopicPartition;
 import dev.courier.producer.internals.network.ClientRequest;
 import dev.courier.producer.internals.network.MockClient;
@@ -470,6 +471,27 @@ class SenderTests {
             assertThat(produceRequests()).hasSize(1);
             assertThat(runtime.outcomes().counts().failed()).isEqualTo(1);
             assertAllMemoryReturned();
+        }
+
+        @Test
+        void aBrokerThatRefusesAuthenticationFailsItsQueuedRecordsAtOnceAndOnlyThose() {
+            start();
+            Cluster view = runtime.metadata().fetch();
+            int refusing = view.leaderFor(new TopicPartition(TOPIC, 0)).id();
+            int other = 1;
+            while (view.leaderFor(new TopicPartition(TOPIC, other)).id() == refusing) {
+                other++;
+            }
+            client.authenticationFailure(refusing, new dev.courier.producer.errors.SaslAuthenticationException(
+                    "PLAIN authentication to node " + refusing + " failed"));
+            CompletableFuture<RecordMetadata> refused = send(0, "a");
+            CompletableFuture<RecordMetadata> elsewhere = send(other, "b");
+            step();
+
+            assertThat(failureOf(refused)).isInstanceOf(dev.courier.producer.errors.SaslAuthenticationException.class);
+            assertThat(produceRequests()).hasSize(1);
+            assertThat(partitionsOf(produceRequests().get(0))).containsExactly(other);
+            assertThat(elsewhere).isNotDone();
         }
 
         @Test
