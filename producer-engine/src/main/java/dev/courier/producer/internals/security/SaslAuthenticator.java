@@ -68,9 +68,13 @@ final class SaslAuthenticator implements Authenticator {
                 throw new SaslAuthenticationException("Unexpected " + response.getClass().getSimpleName()
                         + " from node " + nodeId + " while authenticating (state " + state + ")");
             }
-        } catch (RuntimeException e) {
+        } catch (SaslAuthenticationException e) {
             state = State.FAILED;
             throw e;
+        } catch (RuntimeException e) {
+            // a mechanism that cannot process the server's token: as final as a refusal (messages carry no secret)
+            state = State.FAILED;
+            throw new SaslAuthenticationException(mechanism + " authentication to node " + nodeId + " failed: " + e, e);
         }
     }
 

@@ -92,7 +92,7 @@ public final class SaslSettings {
     }
 
     private static void requireOption(JaasConfig jaas, String option, String mechanism) {
-        if (jaas.option(option) == null) {
+        if (jaas.option(option) == null || jaas.option(option).isEmpty()) {
             throw new ConfigException(ProducerConfig.SASL_JAAS_CONFIG, "(hidden)",
                     "needs option " + option + " for sasl.mechanism=" + mechanism);
         }

@@ -102,6 +102,21 @@ class SaslAuthenticatorTests {
     }
 
     @Test
+    void aServerTokenTheMechanismCannotReadFailsTheAuthentication() {
+        // an empty password is no HMAC key: the JDK throws IllegalArgumentException, which must not escape as such
+        SaslAuthenticator auth = new SaslAuthenticator("1", "SCRAM-SHA-256",
+                () -> new ScramMechanism(ScramMechanism.Algorithm.SHA_256, "user", "", "nonce"));
+        auth.nextRequest(0);
+        auth.handleResponse(handshakeOk(), 0);
+        auth.nextRequest(0);
+
+        assertThatThrownBy(() -> auth.handleResponse(new SaslAuthenticateResponse(Errors.NONE.code(), null,
+                "r=nonceX,s=c2FsdA==,i=4096".getBytes(StandardCharsets.UTF_8), 0), 0))
+                .isInstanceOf(SaslAuthenticationException.class).hasMessageContaining("SCRAM-SHA-256");
+        assertThat(auth.nextRequest(0)).isNull();
+    }
+
+    @Test
     void anAnswerOfTheWrongKindFailsTheAuthentication() {
         SaslAuthenticator auth = plain("pw");
         auth.nextRequest(0);

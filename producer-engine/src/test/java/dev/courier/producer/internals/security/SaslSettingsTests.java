@@ -60,6 +60,8 @@ class SaslSettingsTests {
                 .hasMessageNotContaining("hunter2");
         assertThatThrownBy(() -> ProducerSettings.from(config("PLAIN", PLAIN + " required username=\"u\";")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("password");
+        assertThatThrownBy(() -> ProducerSettings.from(config("SCRAM-SHA-256", SCRAM + " required username=\"u\" password=\"\";")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("password");
         assertThatThrownBy(() -> ProducerSettings.from(config("PLAIN", PLAIN + " required password=\"hunter2\"")))
                 .isInstanceOf(ConfigException.class).hasMessageNotContaining("hunter2");
         assertThatThrownBy(() -> ProducerSettings.from(config("OAUTHBEARER", OAUTH + " required;")))
