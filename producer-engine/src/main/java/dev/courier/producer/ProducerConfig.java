@@ -50,6 +50,10 @@ public final class ProducerConfig {
     public static final String SASL_JAAS_CONFIG = "sasl.jaas.config";
     /** OAUTHBEARER: the OIDC token endpoint (client-credentials grant); unset means unsecured development tokens. */
     public static final String SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL = "sasl.oauthbearer.token.endpoint.url";
+    /** OAUTHBEARER token endpoint: connect timeout (default 10000 here; Kafka leaves it to the JDK). */
+    public static final String SASL_LOGIN_CONNECT_TIMEOUT_MS = "sasl.login.connect.timeout.ms";
+    /** OAUTHBEARER token endpoint: timeout for the whole answer (default 10000 here). */
+    public static final String SASL_LOGIN_READ_TIMEOUT_MS = "sasl.login.read.timeout.ms";
 
     private ProducerConfig() {
     }

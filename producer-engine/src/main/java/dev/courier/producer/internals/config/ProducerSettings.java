@@ -33,6 +33,8 @@ import static dev.courier.producer.ProducerConfig.RETRIES;
 import static dev.courier.producer.ProducerConfig.RETRY_BACKOFF_MAX_MS;
 import static dev.courier.producer.ProducerConfig.RETRY_BACKOFF_MS;
 import static dev.courier.producer.ProducerConfig.SASL_JAAS_CONFIG;
+import static dev.courier.producer.ProducerConfig.SASL_LOGIN_CONNECT_TIMEOUT_MS;
+import static dev.courier.producer.ProducerConfig.SASL_LOGIN_READ_TIMEOUT_MS;
 import static dev.courier.producer.ProducerConfig.SASL_MECHANISM;
 import static dev.courier.producer.ProducerConfig.SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL;
 import static dev.courier.producer.ProducerConfig.SECURITY_PROTOCOL;
@@ -88,7 +90,8 @@ public final class ProducerSettings {
             METADATA_MAX_AGE_MS, METADATA_MAX_IDLE_MS, ENABLE_IDEMPOTENCE, ALLOW_AUTO_CREATE_TOPICS,
             KEY_SERIALIZER, VALUE_SERIALIZER, PARTITIONER_CLASS, PARTITIONER_IGNORE_KEYS,
             PARTITIONER_ADAPTIVE_PARTITIONING_ENABLE, PARTITIONER_AVAILABILITY_TIMEOUT_MS, INTERCEPTOR_CLASSES,
-            TRANSACTIONAL_ID, SECURITY_PROTOCOL, SASL_MECHANISM, SASL_JAAS_CONFIG, SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL);
+            TRANSACTIONAL_ID, SECURITY_PROTOCOL, SASL_MECHANISM, SASL_JAAS_CONFIG, SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL,
+            SASL_LOGIN_CONNECT_TIMEOUT_MS, SASL_LOGIN_READ_TIMEOUT_MS);
 
     /** Numbers the generated client ids, like Kafka's "producer-N". */
     private static final AtomicInteger CLIENT_ID_SEQUENCE = new AtomicInteger(1);
@@ -188,7 +191,9 @@ public final class ProducerSettings {
 
         this.securityProtocol = parseSecurityProtocol(v);
         this.sasl = securityProtocol.startsWith("SASL_") ? SaslSettings.parse(v.rawValue(SASL_MECHANISM),
-                v.rawValue(SASL_JAAS_CONFIG), v.rawValue(SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL)) : null;
+                v.rawValue(SASL_JAAS_CONFIG), v.rawValue(SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL))
+                .withLoginTimeouts(v.longAtLeast(SASL_LOGIN_CONNECT_TIMEOUT_MS, 10_000L, 1),
+                        v.longAtLeast(SASL_LOGIN_READ_TIMEOUT_MS, 10_000L, 1)) : null;
         this.transactionalId = parseTransactionalId(v);
         this.enableIdempotence = validateIdempotence(v.explicitBool(ENABLE_IDEMPOTENCE), acks, retries,
                 maxInFlightRequestsPerConnection);

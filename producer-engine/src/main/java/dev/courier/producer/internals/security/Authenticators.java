@@ -55,13 +55,11 @@ public final class Authenticators {
     /** How long the sender thread may wait for a token that is being fetched when a connection needs it. */
     static final long TOKEN_WAIT_MS = 2_000;
 
-    /** Kafka's defaults for sasl.login.connect.timeout.ms and sasl.login.read.timeout.ms are unset; 10 s each here. */
-    static final java.time.Duration TOKEN_ENDPOINT_TIMEOUT = java.time.Duration.ofSeconds(10);
-
     private static OAuthBearerTokenProvider tokenProvider(SaslSettings sasl, Map<String, String> options, Time time) {
         if (sasl.tokenEndpointUrl() != null) {
-            return new TokenEndpointProvider(sasl.tokenEndpointUrl(), options, time, TOKEN_ENDPOINT_TIMEOUT,
-                    TOKEN_ENDPOINT_TIMEOUT);
+            return new TokenEndpointProvider(sasl.tokenEndpointUrl(), options, time,
+                    java.time.Duration.ofMillis(sasl.loginConnectTimeoutMs()),
+                    java.time.Duration.ofMillis(sasl.loginReadTimeoutMs()));
         }
         return new UnsecuredTokenProvider(options, time);
     }

@@ -23,11 +23,29 @@ public final class SaslSettings {
     private final String mechanism;
     private final JaasConfig jaas;
     private final String tokenEndpointUrl;
+    private final long loginConnectTimeoutMs;
+    private final long loginReadTimeoutMs;
 
-    private SaslSettings(String mechanism, JaasConfig jaas, String tokenEndpointUrl) {
+    private SaslSettings(String mechanism, JaasConfig jaas, String tokenEndpointUrl, long loginConnectTimeoutMs,
+                         long loginReadTimeoutMs) {
         this.mechanism = mechanism;
         this.jaas = jaas;
         this.tokenEndpointUrl = tokenEndpointUrl;
+        this.loginConnectTimeoutMs = loginConnectTimeoutMs;
+        this.loginReadTimeoutMs = loginReadTimeoutMs;
+    }
+
+    /** These settings with the token endpoint's connect and read timeouts (sasl.login.*.timeout.ms). */
+    public SaslSettings withLoginTimeouts(long connectTimeoutMs, long readTimeoutMs) {
+        return new SaslSettings(mechanism, jaas, tokenEndpointUrl, connectTimeoutMs, readTimeoutMs);
+    }
+
+    public long loginConnectTimeoutMs() {
+        return loginConnectTimeoutMs;
+    }
+
+    public long loginReadTimeoutMs() {
+        return loginReadTimeoutMs;
     }
 
     /**
@@ -88,7 +106,7 @@ public final class SaslSettings {
                 requireOption(jaas, "password", mechanism);
             }
         }
-        return new SaslSettings(mechanism, jaas, url);
+        return new SaslSettings(mechanism, jaas, url, 10_000, 10_000);
     }
 
     private static void requireOption(JaasConfig jaas, String option, String mechanism) {

@@ -41,6 +41,26 @@ class SaslSettingsTests {
     }
 
     @Test
+    void readsTheTokenEndpointAndItsLoginTimeouts() {
+        Map<String, Object> config = config("OAUTHBEARER", OAUTH + " required clientId=\"c\" clientSecret=\"s\";");
+        config.put(ProducerConfig.SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL, "https://idp.example.com/token");
+        config.put(ProducerConfig.SASL_LOGIN_CONNECT_TIMEOUT_MS, "2500");
+
+        SaslSettings sasl = ProducerSettings.from(config).sasl();
+
+        assertThat(sasl.tokenEndpointUrl()).isEqualTo("https://idp.example.com/token");
+        assertThat(sasl.loginConnectTimeoutMs()).isEqualTo(2500);
+        assertThat(sasl.loginReadTimeoutMs()).isEqualTo(10_000);
+        config.put(ProducerConfig.SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL, "ftp://idp.example.com/token");
+        assertThatThrownBy(() -> ProducerSettings.from(config)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("sasl.oauthbearer.token.endpoint.url");
+        config.put(ProducerConfig.SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL, "https://idp.example.com/token");
+        config.put(ProducerConfig.SASL_JAAS_CONFIG, OAUTH + " required clientId=\"c\";");
+        assertThatThrownBy(() -> ProducerSettings.from(config)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("clientSecret");
+    }
+
+    @Test
     void refusesTheDefaultGssapiNamingTheSupportedMechanisms() {
         assertThatThrownBy(() -> ProducerSettings.from(config(null, PLAIN + " required username=\"u\" password=\"p\";")))
                 .isInstanceOf(ConfigException.class)
