@@ -1,8 +1,10 @@
 package dev.courier.producer;
 
+import dev.courier.producer.errors.AuthenticationException;
 import dev.courier.producer.errors.ConfigException;
 import dev.courier.producer.errors.CourierException;
 import dev.courier.producer.errors.RecordTooLargeException;
+import dev.courier.producer.errors.SaslAuthenticationException;
 import dev.courier.producer.errors.SerializationException;
 import dev.courier.producer.errors.TimeoutException;
 import dev.courier.producer.internals.ProducerRuntime;
@@ -416,7 +418,14 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
             }
             Errors error = metadata.topicError(topic);
             if (error == Errors.INVALID_TOPIC_EXCEPTION || error == Errors.TOPIC_AUTHORIZATION_FAILED) {
-                throw error.exception("cannot describe topic " + topic);
+                throw error.toException("cannot describe topic " + topic);
+            }
+            RuntimeException authenticationFailure = metadata.authenticationFailure();
+            if (authenticationFailure instanceof AuthenticationException) {
+                String message = "Cannot describe topic " + topic + ": " + authenticationFailure.getMessage();
+                throw authenticationFailure instanceof SaslAuthenticationException
+                        ? new SaslAuthenticationException(message, authenticationFailure)
+                        : new AuthenticationException(message, authenticationFailure);
             }
             long remaining = deadline - time.monotonicMs();
             if (remaining <= 0) {

@@ -18,6 +18,7 @@ import dev.courier.producer.internals.network.Selector;
 import dev.courier.producer.internals.network.Transports;
 import dev.courier.producer.internals.partition.AdaptivePartitionChoice;
 import dev.courier.producer.internals.partition.LeaderAvailability;
+import dev.courier.producer.internals.security.Authenticators;
 import dev.courier.producer.internals.partition.RecordPartitioner;
 import dev.courier.producer.internals.record.Compression;
 import dev.courier.producer.internals.record.CompressionType;
@@ -83,7 +84,8 @@ public final class ProducerRuntime {
         /** The real one: connections over Java NIO. */
         ClientFactory NETWORK = (settings, metadata, time) -> new NetworkClient(
                 new Selector(MAX_RECEIVE_SIZE, settings.sendBufferBytes(), settings.receiveBufferBytes(),
-                        Transports.forSettings(settings)), metadata, networkConfig(settings), time);
+                        Transports.forSettings(settings)), metadata, networkConfig(settings), time,
+                Authenticators.create(settings.sasl(), time));
 
         KafkaClient create(ProducerSettings settings, Metadata metadata, Time time);
     }

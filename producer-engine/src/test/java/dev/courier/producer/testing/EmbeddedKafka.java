@@ -66,6 +66,8 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
 
+    /** Name of the extra SASL_PLAINTEXT client listener of {@link #startWithSaslListener}. */
+    public static final String SASL_LISTENER = "SASL";
     /** Name of the extra client listener of {@link #startBehindProxies}. */
     public static final String PROXIED_LISTENER = "PROXIED";
     /** The test kit's listener names (checked when a cluster with a proxied listener starts). */
@@ -176,6 +178,34 @@ public final class EmbeddedKafka implements AutoCloseable {
     public static EmbeddedKafka startWithFeatures(int brokers, Map<String, String> brokerConfigs,
                                                   Map<String, Short> featureLevels) {
         return create(brokers, brokerConfigs, Map.of(), false, featureLevels);
+    }
+
+    /**
+     * Starts a private one-broker cluster (with a dedicated controller, like {@link #startBehindProxies}) whose
+     * broker also listens on a SASL_PLAINTEXT listener, {@value #SASL_LISTENER} (see
+     * {@link #saslBootstrapServers()}). {@code brokerConfigs} carry what the listener needs: the enabled mechanisms
+     * and the {@code listener.name.sasl.<mechanism>.sasl.jaas.config} entries, and optionally an authorizer.
+     * Replication, the controller, {@link #admin()} and {@link #consume} keep the direct PLAINTEXT listener (whose
+     * principal is {@code User:ANONYMOUS}, so an authorizer must count it among the super users).
+     */
+    public static EmbeddedKafka startWithSaslListener(Map<String, String> brokerConfigs) {
+        Map<String, String> props = new HashMap<>();
+        props.put("listeners", DIRECT_LISTENER + "://localhost:0," + SASL_LISTENER + "://localhost:0");
+        props.put("advertised.listeners", DIRECT_LISTENER + "://localhost:0," + SASL_LISTENER + "://localhost:0");
+        props.put("listener.security.protocol.map", DIRECT_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER
+                + ":PLAINTEXT," + SASL_LISTENER + ":SASL_PLAINTEXT");
+        return create(1, brokerConfigs, Map.of(0, props), false);
+    }
+
+    /** {@code localhost:<port>} of the {@value #SASL_LISTENER} listener (cluster from {@link #startWithSaslListener}). */
+    public String saslBootstrapServers() {
+        return "localhost:" + broker(0).boundPort(new org.apache.kafka.common.network.ListenerName(SASL_LISTENER));
+    }
+
+    /** As {@link #consume}, through the SASL listener with the given consumer security properties. */
+    public List<ConsumerRecord<byte[], byte[]>> consumeOverSasl(String topic, int expectedCount, Duration timeout,
+                                                                Map<String, String> securityProps) {
+        return TopicReader.consume(saslBootstrapServers(), securityProps, topic, expectedCount, timeout);
     }
 
     private static EmbeddedKafka create(int brokers, Map<String, String> overrides, boolean isShared) {

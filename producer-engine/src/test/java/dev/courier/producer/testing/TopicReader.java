@@ -29,7 +29,13 @@ final class TopicReader {
      */
     static List<ConsumerRecord<byte[], byte[]>> consume(String bootstrapServers, String topic, int expectedCount,
                                                         Duration timeout) {
-        return read(bootstrapServers, topic, timeout, "embedded-kafka-consume-", (consumer, partitions) -> records -> records.size() < expectedCount, "Expected " + expectedCount + " records from " + topic + " within " + timeout);
+        return consume(bootstrapServers, Map.of(), topic, expectedCount, timeout);
+    }
+
+    /** As {@link #consume(String, String, int, Duration)}, with extra consumer properties (e.g. SASL settings). */
+    static List<ConsumerRecord<byte[], byte[]>> consume(String bootstrapServers, Map<String, String> clientProps,
+                                                        String topic, int expectedCount, Duration timeout) {
+        return read(bootstrapServers, clientProps, topic, timeout, "embedded-kafka-consume-", (consumer, partitions) -> records -> records.size() < expectedCount, "Expected " + expectedCount + " records from " + topic + " within " + timeout);
     }
 
     /**
@@ -38,7 +44,7 @@ final class TopicReader {
      * so duplicates beyond an expected count are seen too.
      */
     static List<ConsumerRecord<byte[], byte[]>> consumeAll(String bootstrapServers, String topic, Duration timeout) {
-        return read(bootstrapServers, topic, timeout, "embedded-kafka-consume-all-", (consumer, partitions) -> {
+        return read(bootstrapServers, Map.of(), topic, timeout, "embedded-kafka-consume-all-", (consumer, partitions) -> {
             Map<TopicPartition, Long> endOffsets = consumer.endOffsets(partitions, timeout);
             return records -> partitions.stream().anyMatch(tp -> consumer.position(tp, timeout) < endOffsets.get(tp));
         }, "Could not read " + topic + " up to its end offsets within " + timeout);
@@ -50,9 +56,11 @@ final class TopicReader {
                                                                  List<TopicPartition> partitions);
     }
 
-    private static List<ConsumerRecord<byte[], byte[]>> read(String bootstrapServers, String topic, Duration timeout,
+    private static List<ConsumerRecord<byte[], byte[]>> read(String bootstrapServers, Map<String, String> clientProps,
+                                                            String topic, Duration timeout,
                                                             String clientIdPrefix, Goal goal, String failure) {
         Properties props = new Properties();
+        props.putAll(clientProps);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientIdPrefix + topic);

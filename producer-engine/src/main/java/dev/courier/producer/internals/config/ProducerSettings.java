@@ -34,6 +34,11 @@ import static dev.courier.producer.ProducerConfig.REQUEST_TIMEOUT_MS;
 import static dev.courier.producer.ProducerConfig.RETRIES;
 import static dev.courier.producer.ProducerConfig.RETRY_BACKOFF_MAX_MS;
 import static dev.courier.producer.ProducerConfig.RETRY_BACKOFF_MS;
+import static dev.courier.producer.ProducerConfig.SASL_JAAS_CONFIG;
+import static dev.courier.producer.ProducerConfig.SASL_LOGIN_CONNECT_TIMEOUT_MS;
+import static dev.courier.producer.ProducerConfig.SASL_LOGIN_READ_TIMEOUT_MS;
+import static dev.courier.producer.ProducerConfig.SASL_MECHANISM;
+import static dev.courier.producer.ProducerConfig.SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL;
 import static dev.courier.producer.ProducerConfig.SECURITY_PROTOCOL;
 import static dev.courier.producer.ProducerConfig.SEND_BUFFER_BYTES;
 import static dev.courier.producer.ProducerConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS;
@@ -43,6 +48,7 @@ import static dev.courier.producer.ProducerConfig.TRANSACTION_TIMEOUT_MS;
 import static dev.courier.producer.ProducerConfig.VALUE_SERIALIZER;
 
 import dev.courier.producer.errors.ConfigException;
+import dev.courier.producer.internals.security.SaslSettings;
 import dev.courier.producer.internals.security.SslFactory;
 import dev.courier.producer.internals.security.SslSettings;
 import java.util.ArrayList;
@@ -90,7 +96,8 @@ public final class ProducerSettings {
             METADATA_RECOVERY_STRATEGY, METADATA_RECOVERY_REBOOTSTRAP_TRIGGER_MS,
             KEY_SERIALIZER, VALUE_SERIALIZER, PARTITIONER_CLASS, PARTITIONER_IGNORE_KEYS,
             PARTITIONER_ADAPTIVE_PARTITIONING_ENABLE, PARTITIONER_AVAILABILITY_TIMEOUT_MS, INTERCEPTOR_CLASSES,
-            TRANSACTIONAL_ID, TRANSACTION_TIMEOUT_MS, SECURITY_PROTOCOL);
+            TRANSACTIONAL_ID, TRANSACTION_TIMEOUT_MS, SECURITY_PROTOCOL, SASL_MECHANISM, SASL_JAAS_CONFIG,
+            SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL, SASL_LOGIN_CONNECT_TIMEOUT_MS, SASL_LOGIN_READ_TIMEOUT_MS);
 
     /** Numbers the generated client ids, like Kafka's "producer-N". */
     private static final AtomicInteger CLIENT_ID_SEQUENCE = new AtomicInteger(1);
@@ -137,6 +144,8 @@ public final class ProducerSettings {
     private final String securityProtocol;
     /** Null unless security.protocol is SSL (or SASL_SSL). */
     private final SslFactory sslFactory;
+    /** Null unless security.protocol is SASL_PLAINTEXT or SASL_SSL. */
+    private final SaslSettings sasl;
 
     private ProducerSettings(Map<String, Object> originals, Predicate<String> classPresent) {
         this.originals = originals;
@@ -196,6 +205,10 @@ public final class ProducerSettings {
 
         this.securityProtocol = parseSecurityProtocol(v);
         this.sslFactory = securityProtocol.endsWith("SSL") ? SslFactory.create(SslSettings.from(originals)) : null;
+        this.sasl = securityProtocol.startsWith("SASL_") ? SaslSettings.parse(v.rawValue(SASL_MECHANISM),
+                v.rawValue(SASL_JAAS_CONFIG), v.rawValue(SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL))
+                .withLoginTimeouts(v.longAtLeast(SASL_LOGIN_CONNECT_TIMEOUT_MS, 10_000L, 1),
+                        v.longAtLeast(SASL_LOGIN_READ_TIMEOUT_MS, 10_000L, 1)) : null;
         this.transactionalId = parseTransactionalId(v);
         this.transactionTimeoutMs = v.intAtLeast(TRANSACTION_TIMEOUT_MS, 60_000, 1);
         Boolean explicitIdempotence = v.explicitBool(ENABLE_IDEMPOTENCE);
@@ -354,13 +367,9 @@ public final class ProducerSettings {
 
     private static String parseSecurityProtocol(ConfigValues v) {
         String protocol = v.string(SECURITY_PROTOCOL, "PLAINTEXT").toUpperCase(Locale.ROOT);
-        if (protocol.equals("SASL_PLAINTEXT") || protocol.equals("SASL_SSL")) {
+        if (!List.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL").contains(protocol)) {
             throw new ConfigException(SECURITY_PROTOCOL, v.rawValue(SECURITY_PROTOCOL),
-                    "SASL is not available yet; use PLAINTEXT or SSL");
-        }
-        if (!protocol.equals("PLAINTEXT") && !protocol.equals("SSL")) {
-            throw new ConfigException(SECURITY_PROTOCOL, v.rawValue(SECURITY_PROTOCOL),
-                    "PLAINTEXT or SSL (SASL_PLAINTEXT and SASL_SSL are not available yet)");
+                    "must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL");
         }
         return protocol;
     }
@@ -421,6 +430,22 @@ public final class ProducerSettings {
         } catch (ClassNotFoundException | LinkageError e) {
             return false;
         }
+    }
+
+    /** The configuration as given, with secrets (JAAS lines, passwords, keys) shown as {@code [hidden]}. */
+    @Override
+    public String toString() {
+        StringBuilder out = new StringBuilder("ProducerSettings{");
+        for (Map.Entry<String, Object> e : new java.util.TreeMap<>(originals).entrySet()) {
+            out.append(out.length() > 17 ? ", " : "").append(e.getKey()).append('=')
+                    .append(isSecret(e.getKey()) ? "[hidden]" : e.getValue());
+        }
+        return out.append('}').toString();
+    }
+
+    private static boolean isSecret(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        return k.equals(SASL_JAAS_CONFIG) || k.contains("password") || k.contains("secret") || k.endsWith(".key");
     }
 
     /** Everything the user passed, unknown keys included; unmodifiable. */
@@ -519,9 +544,12 @@ public final class ProducerSettings {
     /** How long the coordinator lets a transaction stay open before aborting it (Kafka's default 60 s). */
     public int transactionTimeoutMs() { return transactionTimeoutMs; }
 
-    /** PLAINTEXT or SSL, upper case. */
+    /** PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, upper case. */
     public String securityProtocol() { return securityProtocol; }
 
-    /** The TLS context for SSL connections, built and checked at construction; null for PLAINTEXT. */
+    /** The TLS context for SSL and SASL_SSL connections, built and checked at construction; else null. */
     public SslFactory sslFactory() { return sslFactory; }
+
+    /** The validated SASL settings for a SASL_* security protocol, else null. */
+    public SaslSettings sasl() { return sasl; }
 }

@@ -8,17 +8,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Per-node connection lifecycle: DISCONNECTED -> CONNECTING -> CHECKING_API_VERSIONS -> READY, with
+ * Per-node connection lifecycle: DISCONNECTED -> CONNECTING -> CHECKING_API_VERSIONS -> [AUTHENTICATING ->]
+ * READY, with
  * exponential reconnect backoff and connection-setup timeout (both with jitter) that grow with
  * consecutive failures and reset once a connection becomes ready. Sender thread only.
  */
 final class ConnectionStates {
 
     enum State {
-        CONNECTING, CHECKING_API_VERSIONS, READY, DISCONNECTED;
+        CONNECTING, CHECKING_API_VERSIONS, AUTHENTICATING, READY, DISCONNECTED;
 
         boolean isPreparing() {
-            return this == CONNECTING || this == CHECKING_API_VERSIONS;
+            return this == CONNECTING || this == CHECKING_API_VERSIONS || this == AUTHENTICATING;
+        }
+
+        /** States bounded by the connection-setup timeout (counted from the connect attempt). */
+        boolean isSetupTimed() {
+            return this == CONNECTING || this == AUTHENTICATING;
         }
     }
 
@@ -107,6 +113,14 @@ final class ConnectionStates {
         ready(id);
     }
 
+    void authenticating(String id) {
+        NodeState s = nodes.get(id);
+        if (s != null) {
+            version++;
+            s.state = State.AUTHENTICATING;
+        }
+    }
+
     void ready(String id) {
         NodeState s = nodes.get(id);
         if (s != null) {
@@ -129,7 +143,7 @@ final class ConnectionStates {
         if (s.state != State.DISCONNECTED) {
             s.sinceMs = nowMs;
         }
-        if (s.state == State.CONNECTING) {
+        if (s.state.isSetupTimed()) {
             s.failedConnectAttempts++;
             s.setupTimeoutMs = setupTimeout.backoffMs(s.failedConnectAttempts);
         }
@@ -158,7 +172,7 @@ final class ConnectionStates {
             NodeState s = entry.getValue();
             BrokerConnection.State published = switch (s.state) {
                 case READY -> BrokerConnection.State.CONNECTED;
-                case CONNECTING, CHECKING_API_VERSIONS -> BrokerConnection.State.CONNECTING;
+                case CONNECTING, CHECKING_API_VERSIONS, AUTHENTICATING -> BrokerConnection.State.CONNECTING;
                 case DISCONNECTED -> BrokerConnection.State.DISCONNECTED;
             };
             out.add(new NodeConnection(Integer.parseInt(entry.getKey()), s.address, published, s.sinceMs,
@@ -190,12 +204,12 @@ final class ConnectionStates {
         return s == null ? 0 : s.lastConnectAttemptMs;
     }
 
-    /** Nodes still in CONNECTING beyond their connection-setup timeout. */
+    /** Nodes still connecting or authenticating beyond their connection-setup timeout. */
     List<String> nodesWithSetupTimeout(long nowMs) {
         List<String> expired = new ArrayList<>();
         for (Map.Entry<String, NodeState> entry : nodes.entrySet()) {
             NodeState s = entry.getValue();
-            if (s.state == State.CONNECTING && nowMs - s.lastConnectAttemptMs > s.setupTimeoutMs) {
+            if (s.state.isSetupTimed() && nowMs - s.lastConnectAttemptMs > s.setupTimeoutMs) {
                 expired.add(entry.getKey());
             }
         }
@@ -206,7 +220,7 @@ final class ConnectionStates {
     long nextSetupTimeoutDelayMs(long nowMs) {
         long min = Long.MAX_VALUE;
         for (NodeState s : nodes.values()) {
-            if (s.state == State.CONNECTING) {
+            if (s.state.isSetupTimed()) {
                 min = Math.min(min, Math.max(s.lastConnectAttemptMs + s.setupTimeoutMs - nowMs + 1, 0));
             }
         }

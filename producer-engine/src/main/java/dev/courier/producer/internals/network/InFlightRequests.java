@@ -15,7 +15,7 @@ import java.util.Map;
 final class InFlightRequests {
 
     /** Who consumes the response: the caller's handler, or the client itself. */
-    enum Kind { USER, API_VERSIONS, METADATA }
+    enum Kind { USER, API_VERSIONS, AUTHENTICATION, METADATA }
 
     static final class InFlight {
         final ClientRequest request;

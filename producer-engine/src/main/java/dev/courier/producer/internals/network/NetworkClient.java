@@ -1,6 +1,7 @@
 package dev.courier.producer.internals.network;
 
 import dev.courier.producer.errors.AuthenticationException;
+import dev.courier.producer.errors.SaslAuthenticationException;
 import dev.courier.producer.errors.UnsupportedVersionException;
 import dev.courier.producer.internals.metadata.Cluster;
 import dev.courier.producer.internals.metadata.Metadata;
@@ -12,9 +13,11 @@ import dev.courier.producer.internals.protocol.ApiVersionsRequest;
 import dev.courier.producer.internals.protocol.ApiVersionsResponse;
 import dev.courier.producer.internals.protocol.Errors;
 import dev.courier.producer.internals.protocol.MetadataResponse;
+import dev.courier.producer.internals.protocol.RequestBody;
 import dev.courier.producer.internals.protocol.RequestHeader;
 import dev.courier.producer.internals.protocol.ResponseHeader;
 import dev.courier.producer.internals.protocol.Responses;
+import dev.courier.producer.internals.security.Authenticator;
 import dev.courier.producer.internals.util.Time;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -34,7 +37,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Kafka's NetworkClient, for the sender thread only (except {@link #wakeup()}): manages one
  * connection per broker on top of the {@link Selector}, negotiates API versions on every new
- * connection, tracks in-flight requests, matches responses to requests by correlation id, times
+ * connection, authenticates it when the security protocol asks for it (behind {@link Authenticator}),
+ * tracks in-flight requests, matches responses to requests by correlation id, times
  * out requests and connection attempts, and keeps the cluster metadata fresh.
  *
  * <p>All {@code nowMs} values are monotonic milliseconds ({@link Time#monotonicMs()}). Completion
@@ -51,6 +55,7 @@ public final class NetworkClient implements KafkaClient {
     private final ConnectionStates connectionStates;
     private final InFlightRequests inFlightRequests;
     private final MetadataUpdater metadataUpdater;
+    private final ConnectionSessions sessions;
     /** Negotiated versions of READY connections. */
     private final Map<String, NodeApiVersions> apiVersions = new HashMap<>();
     /** Connected nodes waiting to send ApiVersions, with the version to send. */
@@ -70,6 +75,13 @@ public final class NetworkClient implements KafkaClient {
     private Cluster publishedCluster;
 
     public NetworkClient(Selector selector, Metadata metadata, NetworkClientConfig config, Time time) {
+        this(selector, metadata, config, time, Authenticator.Factory.NONE);
+    }
+
+    /** @param authenticators authenticates each new connection after ApiVersions; closed with this client */
+    public NetworkClient(Selector selector, Metadata metadata, NetworkClientConfig config, Time time,
+                         Authenticator.Factory authenticators) {
+        this.sessions = new ConnectionSessions(authenticators, new AuthenticationLink());
         this.selector = selector;
         this.metadata = metadata;
         this.config = config;
@@ -107,7 +119,8 @@ public final class NetworkClient implements KafkaClient {
     }
 
     boolean canSendRequest(String id, long nowMs) {
-        return connectionStates.isReady(id) && selector.isChannelReady(id) && inFlightRequests.canSendMore(id);
+        return connectionStates.isReady(id) && selector.isChannelReady(id) && inFlightRequests.canSendMore(id)
+                && sessions.isUsable(id, nowMs);
     }
 
     boolean canConnect(String id, long nowMs) {
@@ -222,6 +235,7 @@ public final class NetworkClient implements KafkaClient {
         long pollTimeout = Math.min(Math.min(timeoutMs, metadataTimeout), config.requestTimeoutMs());
         pollTimeout = Math.min(pollTimeout, inFlightRequests.nextTimeoutDelayMs(nowMs));
         pollTimeout = Math.min(pollTimeout, connectionStates.nextSetupTimeoutDelayMs(nowMs));
+        pollTimeout = Math.min(pollTimeout, sessions.nextExpiryDelayMs(nowMs));
         try {
             selector.poll(Math.max(pollTimeout, 0));
         } catch (IOException e) {
@@ -238,6 +252,7 @@ public final class NetworkClient implements KafkaClient {
         handleTimedOutConnections(responses, updatedNow);
         handleTimedOutRequests(responses, updatedNow);
         closeIdleConnections(updatedNow);
+        retireExpiredSessions(updatedNow);
         publishConnections();
         completeResponses(responses);
         return responses;
@@ -284,6 +299,7 @@ public final class NetworkClient implements KafkaClient {
                 continue;
             }
             lastActivityMs.put(id, nowMs);
+            sessions.answered(id);
             InFlight request = inFlightRequests.completeNext(id);
             try {
                 if (request == null || !request.request.expectResponse()) {
@@ -300,6 +316,7 @@ public final class NetworkClient implements KafkaClient {
                 Object body = Responses.parse(key, buffer, version);
                 switch (request.kind) {
                     case API_VERSIONS -> handleApiVersionsResponse(request, (ApiVersionsResponse) body, responses, nowMs);
+                    case AUTHENTICATION -> sessions.handleResponse(id, body, nowMs);
                     case METADATA -> metadataUpdater.handleResponse((MetadataResponse) body, nowMs);
                     case USER -> responses.add(new ClientResponse(request.request, nowMs, false, false, null, body));
                 }
@@ -336,9 +353,51 @@ public final class NetworkClient implements KafkaClient {
             return;
         }
         apiVersions.put(id, new NodeApiVersions(response));
-        connectionStates.ready(id, nowMs);
-        authenticationFailures.remove(id);
-        log.debug("Node {} is ready (ApiVersions v{})", id, sentVersion);
+        sessions.start(id, nowMs);
+    }
+
+    /** How the authenticators of new connections reach the wire and report their outcome. */
+    private final class AuthenticationLink implements ConnectionSessions.Link {
+
+        @Override
+        public void authenticating(String id) {
+            connectionStates.authenticating(id);
+        }
+
+        @Override
+        public void send(String id, RequestBody body, long nowMs) {
+            short version;
+            try {
+                version = apiVersions.get(id).usableVersion(body.apiKey(), body.maxUsableVersion());
+            } catch (UnsupportedVersionException e) {
+                throw new SaslAuthenticationException("Node " + id + " cannot authenticate this client: "
+                        + e.getMessage());
+            }
+            doSend(new ClientRequest(id, body, nowMs, true, config.requestTimeoutMs(), null), version,
+                    Kind.AUTHENTICATION, nowMs);
+        }
+
+        @Override
+        public void ready(String id) {
+            connectionStates.ready(id, time.monotonicMs());
+            authenticationFailures.remove(id);
+            log.debug("Node {} is ready", id);
+        }
+
+        /**
+         * Not retriable like a lost connection: the records waiting for metadata fail with this error
+         * (through {@link Metadata#authenticationFailed}); reconnects continue with the usual backoff,
+         * in case the credentials become valid. Nothing of the caller's is in flight on a connection
+         * that is not READY, so the disconnection completes nothing.
+         */
+        @Override
+        public void failed(String id, AuthenticationException e, long nowMs) {
+            log.error("Closing the connection to node {}: {}", id, e.getMessage());
+            selector.close(id);
+            processDisconnection(id, pendingCompletions, nowMs, false);
+            authenticationFailures.put(id, e);
+            metadata.authenticationFailed(e);
+        }
     }
 
     private void handleDisconnections(List<ClientResponse> responses, long nowMs) {
@@ -348,6 +407,9 @@ public final class NetworkClient implements KafkaClient {
             }
             if (entry.getValue() instanceof AuthenticationFailure failure) {
                 transportAuthenticationFailed(entry.getKey(), failure.exception());
+            } else if (sessions.lostBeforeFirstAnswer(entry.getKey())) {
+                log.warn("Node {} closed the connection on the first request after connection setup; if its listener "
+                        + "expects SASL or TLS, security.protocol does not match it", entry.getKey());
             } else {
                 log.debug("Connection to node {} lost: {}", entry.getKey(), entry.getValue().toString());
             }
@@ -407,6 +469,21 @@ public final class NetworkClient implements KafkaClient {
                 selector.close(id);
                 connectionStates.remove(id);
                 apiVersions.remove(id);
+                sessions.remove(id);
+            }
+        }
+    }
+
+    /** Closes, without backoff, connections whose authenticated session is over and that have nothing in flight. */
+    private void retireExpiredSessions(long nowMs) {
+        for (String id : sessions.expired(nowMs)) {
+            if (inFlightRequests.count(id) == 0) {
+                log.debug("Closing the connection to node {}: its SASL session is about to expire", id);
+                selector.close(id);
+                connectionStates.remove(id);
+                apiVersions.remove(id);
+                lastActivityMs.remove(id);
+                sessions.remove(id);
             }
         }
     }
@@ -418,6 +495,7 @@ public final class NetworkClient implements KafkaClient {
         apiVersions.remove(id);
         apiVersionsToSend.remove(id);
         lastActivityMs.remove(id);
+        sessions.remove(id);
         for (InFlight request : inFlightRequests.clearAll(id)) {
             failRequest(request, responses, nowMs, timedOut);
         }
@@ -427,7 +505,7 @@ public final class NetworkClient implements KafkaClient {
     private void failRequest(InFlight request, List<ClientResponse> responses, long nowMs, boolean timedOut) {
         switch (request.kind) {
             case METADATA -> metadataUpdater.handleFailure(nowMs);
-            case API_VERSIONS -> { }
+            case API_VERSIONS, AUTHENTICATION -> { }
             case USER -> responses.add(new ClientResponse(request.request, nowMs, true, timedOut, null, null));
         }
     }
@@ -600,6 +678,7 @@ public final class NetworkClient implements KafkaClient {
         if (!closed) {
             closed = true;
             selector.close();
+            sessions.close();
         }
     }
 

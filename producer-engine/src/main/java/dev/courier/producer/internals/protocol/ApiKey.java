@@ -4,18 +4,22 @@ package dev.courier.producer.internals.protocol;
  * The Kafka APIs this client speaks, with the range of versions it can encode and decode.
  *
  * <p>Ranges are deliberately limited to flexible versions (every 2.8+ broker supports them), except
- * ApiVersions, which must fall back to v0 when a broker rejects the version we asked for.
+ * ApiVersions, which must fall back to v0 when a broker rejects the version we asked for, and the
+ * SASL APIs: SaslHandshake is never flexible (and only v1 is spoken: v0 means unframed tokens), and
+ * SaslAuthenticate keeps v0-v1 for brokers that enable SASL but not flexible versions of it.
  */
 public enum ApiKey {
     PRODUCE(0, 9, 13, 9),
     METADATA(3, 9, 13, 9),
+    SASL_HANDSHAKE(17, 1, 1, Short.MAX_VALUE),
     API_VERSIONS(18, 0, 3, 3),
     INIT_PRODUCER_ID(22, 2, 5, 2),
     FIND_COORDINATOR(10, 3, 3, 3),
     ADD_PARTITIONS_TO_TXN(24, 3, 3, 3),
     ADD_OFFSETS_TO_TXN(25, 3, 4, 3),
     END_TXN(26, 3, 5, 3),
-    TXN_OFFSET_COMMIT(28, 3, 5, 3);
+    TXN_OFFSET_COMMIT(28, 3, 5, 3),
+    SASL_AUTHENTICATE(36, 0, 2, 2);
 
     private static final ApiKey[] BY_ID;
 

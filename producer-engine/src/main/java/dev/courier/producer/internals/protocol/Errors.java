@@ -1,6 +1,11 @@
 package dev.courier.producer.internals.protocol;
 
 import dev.courier.producer.errors.BrokerException;
+import dev.courier.producer.errors.ClusterAuthorizationException;
+import dev.courier.producer.errors.CourierException;
+import dev.courier.producer.errors.SaslAuthenticationException;
+import dev.courier.producer.errors.TopicAuthorizationException;
+import dev.courier.producer.errors.TransactionalIdAuthorizationException;
 
 /**
  * Kafka error codes a producer can meet, with Kafka's own classification: {@code retriable} (the
@@ -123,5 +128,20 @@ public enum Errors {
     /** An exception carrying this error's name, code and retriability, plus the broker's message. */
     public BrokerException exception(String message) {
         return new BrokerException(name(), code, retriable, message);
+    }
+
+    /**
+     * The exception a record or caller should see for this error: the typed authorization and
+     * authentication exceptions for those errors, {@link #exception(String)} for every other.
+     */
+    public CourierException toException(String message) {
+        String text = name() + " (" + code + ")" + (message == null || message.isEmpty() ? "" : ": " + message);
+        return switch (this) {
+            case TOPIC_AUTHORIZATION_FAILED -> new TopicAuthorizationException(text);
+            case CLUSTER_AUTHORIZATION_FAILED -> new ClusterAuthorizationException(text);
+            case TRANSACTIONAL_ID_AUTHORIZATION_FAILED -> new TransactionalIdAuthorizationException(text);
+            case SASL_AUTHENTICATION_FAILED -> new SaslAuthenticationException(text);
+            default -> exception(message);
+        };
     }
 }

@@ -137,6 +137,18 @@ public final class WireReader {
         return values;
     }
 
+    /** Reads a nullable bytes field into a fresh array; null for the null marker. */
+    public byte[] readNullableBytes() {
+        int length = flexible ? readUnsignedVarint() - 1 : buf.getInt();
+        if (length < 0) {
+            return null;
+        }
+        checkRemaining(length, "bytes");
+        byte[] bytes = new byte[length];
+        buf.get(bytes);
+        return bytes;
+    }
+
     /** In a flexible version, skips a whole tagged-field section; no-op otherwise. */
     public void skipTaggedFields() {
         if (!flexible) {

@@ -136,7 +136,7 @@ final class BatchCompleter {
                     + batch.topicPartition() + " timed out after " + (now - batch.createdMs())
                     + " ms (delivery.timeout.ms); last error " + error.exception(message).getMessage());
         }
-        return error.exception(message.isEmpty() ? "producing to " + batch.topicPartition() : message);
+        return error.toException(message.isEmpty() ? "producing to " + batch.topicPartition() : message);
     }
 
     /** Splits the batch into smaller ones queued in its place; false, with a warning, when it cannot be. */

@@ -70,7 +70,7 @@ final class PendingRecordMover {
         }
         Errors topicError = metadata.topicError(topic);
         if (topicError == Errors.INVALID_TOPIC_EXCEPTION || topicError == Errors.TOPIC_AUTHORIZATION_FAILED) {
-            outcomes.failPending(record, topicError.exception("cannot send to topic " + topic), false);
+            outcomes.failPending(record, topicError.toException("cannot send to topic " + topic), false);
             return Decision.DROPPED;
         }
         boolean outOfTime = nowMs - record.enqueuedMs() >= maxBlockMs;

@@ -423,18 +423,29 @@ class ProducerSettingsTests {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"SASL_PLAINTEXT", "SASL_SSL"})
-        void saslIsRefusedUntilItIsAvailable(String protocol) {
+        @ValueSource(strings = {"bogus", "SSL_SASL"})
+        void anUnknownProtocolIsRefused(String protocol) {
             assertThat(rejection("security.protocol", protocol))
-                    .hasMessage("Invalid value " + protocol + " for configuration security.protocol: SASL is not "
-                            + "available yet; use PLAINTEXT or SSL");
+                    .hasMessage("Invalid value " + protocol + " for configuration security.protocol: must be "
+                            + "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL");
         }
 
         @Test
-        void anUnknownProtocolIsRefused() {
-            assertThat(rejection("security.protocol", "bogus"))
-                    .hasMessage("Invalid value bogus for configuration security.protocol: PLAINTEXT or SSL "
-                            + "(SASL_PLAINTEXT and SASL_SSL are not available yet)");
+        void saslSslCarriesBothATlsContextAndTheSaslSettings() {
+            ProducerSettings settings = settings("security.protocol", "SASL_SSL", "sasl.mechanism", "PLAIN",
+                    "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
+                            + "username=\"u\" password=\"p\";");
+            assertThat(settings.sslFactory()).isNotNull();
+            assertThat(settings.sasl()).isNotNull();
+        }
+
+        @Test
+        void saslPlaintextCarriesNoTlsContext() {
+            ProducerSettings settings = settings("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+                    "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
+                            + "username=\"u\" password=\"p\";");
+            assertThat(settings.sslFactory()).isNull();
+            assertThat(settings.sasl()).isNotNull();
         }
 
         @Test

@@ -41,6 +41,9 @@ final class FakeBroker implements AutoCloseable {
     volatile boolean stall;
     volatile boolean dropOnNextRequest;
     volatile boolean oversizedReply;
+    /** SASL: the error SaslAuthenticate answers with (0 accepts any token), and the session lifetime it grants. */
+    volatile short saslAuthenticateError;
+    volatile long saslSessionLifetimeMs;
     /** Port named in metadata responses; defaults to the real one. */
     volatile int advertisedPort;
 
@@ -121,6 +124,8 @@ final class FakeBroker implements AutoCloseable {
                 byte[] response = switch (apiKey) {
                     case 18 -> apiVersionsResponse(correlationId, version);
                     case 3 -> metadataResponse(correlationId, version, Wire.metadataRequestTopics(body, version));
+                    case 17 -> saslHandshakeResponse(correlationId);
+                    case 36 -> saslAuthenticateResponse(correlationId, version);
                     default -> throw new IllegalStateException("FakeBroker cannot answer api key " + apiKey);
                 };
                 out.writeInt(response.length);
@@ -130,6 +135,47 @@ final class FakeBroker implements AutoCloseable {
         } catch (IOException e) {
             // connection closed
         }
+    }
+
+    /** SaslHandshake v1 (never flexible): accepts any mechanism, enables PLAIN. */
+    private byte[] saslHandshakeResponse(int correlationId) {
+        byte[] plain = "PLAIN".getBytes(StandardCharsets.UTF_8);
+        Wire w = new Wire().int32(correlationId).int16(0).int32(1).int16(plain.length);
+        for (byte b : plain) {
+            w.int8(b);
+        }
+        return w.bytes();
+    }
+
+    /** SaslAuthenticate v0-v2: an empty server token, or {@link #saslAuthenticateError}. */
+    private byte[] saslAuthenticateResponse(int correlationId, short version) {
+        boolean flexible = version >= 2;
+        Wire w = new Wire().int32(correlationId);
+        if (flexible) {
+            w.uvarint(0);
+        }
+        short error = saslAuthenticateError;
+        w.int16(error);
+        String message = error == 0 ? null : "Authentication failed: Invalid username or password";
+        if (flexible) {
+            w.compactString(message).uvarint(1); // empty compact bytes
+        } else if (message == null) {
+            w.int16(-1).int32(0);
+        } else {
+            byte[] m = message.getBytes(StandardCharsets.UTF_8);
+            w.int16(m.length);
+            for (byte b : m) {
+                w.int8(b);
+            }
+            w.int32(0);
+        }
+        if (version >= 1) {
+            w.int64(saslSessionLifetimeMs);
+        }
+        if (flexible) {
+            w.uvarint(0);
+        }
+        return w.bytes();
     }
 
     private byte[] apiVersionsResponse(int correlationId, short version) {

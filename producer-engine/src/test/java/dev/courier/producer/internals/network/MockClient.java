@@ -47,6 +47,7 @@ public final class MockClient implements KafkaClient {
     private final Map<ApiKey, Deque<Scripted>> scripts = new EnumMap<>(ApiKey.class);
     /** Node id -> monotonic ms from which it is ready again; Long.MAX_VALUE = until told otherwise. */
     private final Map<Integer, Long> notReadyUntil = new HashMap<>();
+    private final Map<Integer, RuntimeException> authenticationFailures = new HashMap<>();
     private final Set<ApiKey> unsupported = EnumSet.noneOf(ApiKey.class);
     private volatile List<NodeConnection> connections = List.of();
     private final List<Consumer<ClientRequest>> sendListeners = new ArrayList<>();
@@ -143,6 +144,21 @@ public final class MockClient implements KafkaClient {
     // ---- node state ----------------------------------------------------------------------------------
 
     /** Makes the node ready (true) or not ready until told otherwise (false). */
+    /** The node refuses authentication: it is not ready, and reports {@code failure} (null clears it). */
+    public void authenticationFailure(int nodeId, RuntimeException failure) {
+        if (failure == null) {
+            authenticationFailures.remove(nodeId);
+        } else {
+            authenticationFailures.put(nodeId, failure);
+            setReady(nodeId, false);
+        }
+    }
+
+    @Override
+    public RuntimeException authenticationFailure(Node node) {
+        return authenticationFailures.get(node.id());
+    }
+
     public void setReady(int nodeId, boolean ready) {
         if (ready) {
             notReadyUntil.remove(nodeId);

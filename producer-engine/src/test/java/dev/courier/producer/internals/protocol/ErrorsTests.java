@@ -89,6 +89,22 @@ class ErrorsTests {
         assertThat(e.getMessage()).isEqualTo("NOT_ENOUGH_REPLICAS (19): isr too small");
     }
 
+    @Test
+    void mapsAuthorizationAndAuthenticationErrorsToTheirPublicExceptions() {
+        assertThat(Errors.TOPIC_AUTHORIZATION_FAILED.toException("no"))
+                .isInstanceOf(dev.courier.producer.errors.TopicAuthorizationException.class)
+                .isInstanceOf(dev.courier.producer.errors.AuthorizationException.class)
+                .hasMessage("TOPIC_AUTHORIZATION_FAILED (29): no");
+        assertThat(Errors.CLUSTER_AUTHORIZATION_FAILED.toException(""))
+                .isInstanceOf(dev.courier.producer.errors.ClusterAuthorizationException.class);
+        assertThat(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.toException(null))
+                .isInstanceOf(dev.courier.producer.errors.TransactionalIdAuthorizationException.class);
+        assertThat(Errors.SASL_AUTHENTICATION_FAILED.toException("bad"))
+                .isInstanceOf(dev.courier.producer.errors.SaslAuthenticationException.class);
+        assertThat(Errors.NOT_ENOUGH_REPLICAS.toException("isr")).isInstanceOf(BrokerException.class)
+                .hasMessage("NOT_ENOUGH_REPLICAS (19): isr");
+    }
+
     private static Object[] row(int code, String name, boolean retriable, boolean refresh) {
         return new Object[] {code, name, retriable, refresh};
     }

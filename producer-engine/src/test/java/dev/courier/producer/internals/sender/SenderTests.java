@@ -14,6 +14,7 @@ import dev.courier.producer.internals.accumulator.PendingRecords;
 import dev.courier.producer.internals.accumulator.RecordAccumulator.AppendResult;
 import dev.courier.producer.internals.config.ProducerSettings;
 import dev.courier.producer.internals.metadata.TestMetadata;
+import dev.courier.producer.internals.metadata.Cluster;
 import dev.courier.producer.internals.metadata.TopicPartition;
 import dev.courier.producer.internals.network.ClientRequest;
 import dev.courier.producer.internals.network.MockClient;
@@ -457,18 +458,56 @@ class SenderTests {
             CompletableFuture<RecordMetadata> future = send(0, "a");
             step();
             client.respond(r -> produceResponse(r,
-                    p -> partitionResponse(p, Errors.TOPIC_AUTHORIZATION_FAILED, -1, "not allowed to write", -1, -1),
+                    p -> partitionResponse(p, Errors.INVALID_RECORD, -1, "record refused", -1, -1),
                     List.of()));
             step();
 
             assertThat(failureOf(future)).isInstanceOfSatisfying(BrokerException.class, e -> {
-                assertThat(e.errorName()).isEqualTo("TOPIC_AUTHORIZATION_FAILED");
+                assertThat(e.errorName()).isEqualTo("INVALID_RECORD");
                 assertThat(e.isRetriable()).isFalse();
-                assertThat(e).hasMessageContaining("not allowed to write");
+                assertThat(e).hasMessageContaining("record refused");
             });
             advance(5_000);
             assertThat(produceRequests()).hasSize(1);
             assertThat(runtime.outcomes().counts().failed()).isEqualTo(1);
+            assertAllMemoryReturned();
+        }
+
+        @Test
+        void aBrokerThatRefusesAuthenticationFailsItsQueuedRecordsAtOnceAndOnlyThose() {
+            start();
+            Cluster view = runtime.metadata().fetch();
+            int refusing = view.leaderFor(new TopicPartition(TOPIC, 0)).id();
+            int other = 1;
+            while (view.leaderFor(new TopicPartition(TOPIC, other)).id() == refusing) {
+                other++;
+            }
+            client.authenticationFailure(refusing, new dev.courier.producer.errors.SaslAuthenticationException(
+                    "PLAIN authentication to node " + refusing + " failed"));
+            CompletableFuture<RecordMetadata> refused = send(0, "a");
+            CompletableFuture<RecordMetadata> elsewhere = send(other, "b");
+            step();
+
+            assertThat(failureOf(refused)).isInstanceOf(dev.courier.producer.errors.SaslAuthenticationException.class);
+            assertThat(produceRequests()).hasSize(1);
+            assertThat(partitionsOf(produceRequests().get(0))).containsExactly(other);
+            assertThat(elsewhere).isNotDone();
+        }
+
+        @Test
+        void aTopicAuthorizationFailureFailsAtOnceWithTopicAuthorizationException() {
+            start();
+            CompletableFuture<RecordMetadata> future = send(0, "a");
+            step();
+            client.respond(r -> produceResponse(r,
+                    p -> partitionResponse(p, Errors.TOPIC_AUTHORIZATION_FAILED, -1, "not allowed to write", -1, -1),
+                    List.of()));
+            step();
+
+            assertThat(failureOf(future)).isInstanceOf(dev.courier.producer.errors.TopicAuthorizationException.class)
+                    .hasMessageContaining("TOPIC_AUTHORIZATION_FAILED").hasMessageContaining("not allowed to write");
+            advance(5_000);
+            assertThat(produceRequests()).hasSize(1);
             assertAllMemoryReturned();
         }
 
