@@ -45,6 +45,14 @@ public final class ProducerConfig {
     public static final String TRANSACTIONAL_ID = "transactional.id";
     public static final String SECURITY_PROTOCOL = "security.protocol";
 
+    // Courier's own keys (the official producer ignores them)
+
+    /**
+     * The most records accepted and not yet completed; {@code send} waits for room up to {@code max.block.ms}
+     * as it does for {@code buffer.memory}, {@code trySend} fails at once. 0 (the default): no limit.
+     */
+    public static final String MAX_BUFFERED_RECORDS = "max.buffered.records";
+
     private ProducerConfig() {
     }
 }

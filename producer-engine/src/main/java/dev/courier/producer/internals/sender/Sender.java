@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * {@link BatchCompleter}; which batches are in flight, to {@link InFlightBatches}; what differs between
  * plain and idempotent producers (and, next, transactional ones), to the {@link ProducerIdentity}.
  *
- * <p>Everything here runs on the sender thread except {@link #initiateClose()}, {@link #forceClose()}
- * and {@link #wakeup()}.
+ * <p>Everything here runs on the sender thread except {@link #initiateClose()}, {@link #forceClose()},
+ * {@link #requestPurge()} and {@link #wakeup()}.
  */
 public final class Sender implements Runnable {
 
@@ -48,6 +49,7 @@ public final class Sender implements Runnable {
     private final ProduceRequestBuilder requests;
     /** The identity's gate, plus ordering: with one request in flight per connection, one batch per partition. */
     private final DrainGate drainGate;
+    private final RecordPurger purger;
 
     // written by the sender thread, read by metrics
     private volatile int inFlightRequests;
@@ -77,6 +79,7 @@ public final class Sender implements Runnable {
                 settings, time, () -> inFlightRequests = client.inFlightRequestCount());
         this.requests = new ProduceRequestBuilder(settings, identity, inFlight, metadata, metrics, responses);
         this.drainGate = settings.guaranteeMessageOrder() ? new OrderingGate(identity, inFlight) : identity;
+        this.purger = new RecordPurger(accumulator, pending, outcomes);
     }
 
     /** {@code max.in.flight.requests.per.connection=1}: a partition waits while a batch of it is in flight. */
@@ -105,6 +108,7 @@ public final class Sender implements Runnable {
         if (forceClose) {
             abortEverything();
         }
+        purger.runRequested(); // a purge asked for while closing finds nothing left, and says so
         try {
             client.close();
         } catch (RuntimeException e) {
@@ -127,6 +131,7 @@ public final class Sender implements Runnable {
 
     /** One turn of the loop; public so tests can step the sender by hand. */
     public void runOnce() {
+        purger.runRequested();
         long now = time.monotonicMs();
         long pendingDelayMs = mover.moveReady(now);
         long identityDelayMs = identity.maintain(now);
@@ -188,6 +193,17 @@ public final class Sender implements Runnable {
         forceClose = true;
         running = false;
         client.wakeup();
+    }
+
+    /**
+     * Asks the sender to purge what is buffered and not yet sent at the start of its next turn (any thread).
+     *
+     * @return completes with the number of records purged
+     */
+    public CompletableFuture<Integer> requestPurge() {
+        CompletableFuture<Integer> result = purger.request();
+        client.wakeup();
+        return result;
     }
 
     public void wakeup() {
