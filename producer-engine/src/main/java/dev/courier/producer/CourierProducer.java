@@ -363,6 +363,36 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
         }
     }
 
+    /**
+     * A {@link java.util.concurrent.Flow.Processor} that sends the records it receives through this producer,
+     * requesting more only as the producer has room, and publishes each record's outcome in order; at most
+     * {@link ProducerProcessor#DEFAULT_MAX_OUTSTANDING} records received and not yet published.
+     */
+    public ProducerProcessor<K, V> processor() {
+        return processor(ProducerProcessor.DEFAULT_MAX_OUTSTANDING);
+    }
+
+    /** As {@link #processor()} with at most {@code maxOutstanding} records received and not yet published. */
+    public ProducerProcessor<K, V> processor(int maxOutstanding) {
+        return new ProducerProcessor<>(new RecordSink<>() {
+            @Override
+            public long offer(ProducerRecord<K, V> record, Callback callback) {
+                return CourierProducer.this.offer(record, callback);
+            }
+
+            @Override
+            public ProducerCapacity capacity() {
+                return CourierProducer.this.capacity();
+            }
+
+            @Override
+            public CompletionStage<Void> whenCapacity(long bytes) {
+                return CourierProducer.this.whenCapacity((int) Math.min(bytes, Math.min(settings.bufferMemory(),
+                        Integer.MAX_VALUE)));
+            }
+        }, maxOutstanding);
+    }
+
     @Override
     public ProducerCapacity capacity() {
         return capacity.now();
