@@ -374,23 +374,27 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
 
     /** As {@link #processor()} with at most {@code maxOutstanding} records received and not yet published. */
     public ProducerProcessor<K, V> processor(int maxOutstanding) {
-        return new ProducerProcessor<>(new RecordSink<>() {
-            @Override
-            public long offer(ProducerRecord<K, V> record, Callback callback) {
-                return CourierProducer.this.offer(record, callback);
-            }
+        return new ProducerProcessor<>(new Sink(), maxOutstanding);
+    }
 
-            @Override
-            public ProducerCapacity capacity() {
-                return CourierProducer.this.capacity();
-            }
+    /** This producer as the processor sees it: {@link #offer}, which neither blocks nor fails for lack of room. */
+    private final class Sink implements RecordSink<K, V> {
 
-            @Override
-            public CompletionStage<Void> whenCapacity(long bytes) {
-                return CourierProducer.this.whenCapacity((int) Math.min(bytes, Math.min(settings.bufferMemory(),
-                        Integer.MAX_VALUE)));
-            }
-        }, maxOutstanding);
+        @Override
+        public long offer(ProducerRecord<K, V> record, Callback callback) {
+            return CourierProducer.this.offer(record, callback);
+        }
+
+        @Override
+        public ProducerCapacity capacity() {
+            return CourierProducer.this.capacity();
+        }
+
+        @Override
+        public CompletionStage<Void> whenCapacity(long bytes) {
+            long atMost = Math.min(settings.bufferMemory(), Integer.MAX_VALUE);
+            return CourierProducer.this.whenCapacity((int) Math.min(bytes, atMost));
+        }
     }
 
     @Override

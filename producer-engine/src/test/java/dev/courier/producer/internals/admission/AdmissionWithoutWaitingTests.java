@@ -13,6 +13,7 @@ import dev.courier.producer.internals.util.Time;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
@@ -176,12 +177,23 @@ class AdmissionWithoutWaitingTests {
     }
 
     @Test
-    void aWaitForRoomThatIsThereAlreadyCompletesOnTheCallbackThreadToo() {
+    void aWaitForRoomThatIsThereAlreadyCompletesOnTheCallbackThreadToo() throws Exception {
         dispatcher.start();
         CapacitySignal signal = new CapacitySignal(new BufferPool(2 * BATCH, BATCH, Time.SYSTEM), null, dispatcher);
+        // Hold the callback thread, so the stage below is attached before the wait can complete.
+        CountDownLatch hold = new CountDownLatch(1);
+        dispatcher.dispatch(() -> {
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         AtomicReference<String> thread = new AtomicReference<>();
         CompletableFuture<Void> room = signal.when(BATCH).thenRun(() -> thread.set(Thread.currentThread().getName()))
                 .toCompletableFuture();
+        assertThat(room).as("not on the caller's thread").isNotDone();
+        hold.countDown();
         assertThat(room).succeedsWithin(AWAIT);
         assertThat(thread.get()).startsWith("courier-producer-callbacks-");
     }
@@ -196,7 +208,10 @@ class AdmissionWithoutWaitingTests {
         limit.acquire(0);
 
         CompletableFuture<Void> room = signal.when(BATCH).toCompletableFuture();
-        assertThat(signal.when(0).toCompletableFuture()).as("probe: needs a record too").isNotDone();
+        CompletableFuture<Void> checked = new CompletableFuture<>();
+        dispatcher.dispatch(() -> checked.complete(null)); // runs after the check when() queued
+        assertThat(checked).succeedsWithin(AWAIT);
+        assertThat(room).as("enough bytes, but no record slot").isNotDone();
         limit.release(1);
         assertThat(room).succeedsWithin(AWAIT);
     }
