@@ -1,6 +1,7 @@
 package dev.courier.producer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.courier.producer.errors.BufferExhaustedException;
 import dev.courier.producer.errors.RecordPurgedException;
@@ -165,5 +166,27 @@ class NonBlockingAdmissionIntegrationTests {
         }
         assertThat(kafka.consumeAll(topic, AWAIT)).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
                 .containsExactly("later");
+    }
+
+    @Test
+    void aForcedCloseFreesTheRoomAWaitForCapacityWasWaitingForAndThenRefusesNewWaits() {
+        String topic = kafka.uniqueTopic("capacity-close");
+        kafka.createTopic(topic, 1, 1);
+        Map<String, Object> config = lingering();
+        config.put(ProducerConfig.MAX_BUFFERED_RECORDS, 1);
+        CompletableFuture<Void> room;
+        try (CourierProducer<String, String> producer = producer(config)) {
+            producer.partitionsFor(topic);
+            CompletableFuture<RecordMetadata> held = producer.send(new ProducerRecord<>(topic, "holds the only slot"));
+            room = producer.whenCapacity(1).toCompletableFuture();
+            assertThat(room).isNotDone();
+
+            producer.close(Duration.ZERO);
+
+            // The aborted record gave its slot back before the callback thread stopped: the wait completed.
+            assertThat(held).isCompletedExceptionally();
+            assertThat(room).isCompleted().isNotCompletedExceptionally();
+            assertThatThrownBy(() -> producer.whenCapacity(1)).isInstanceOf(IllegalStateException.class);
+        }
     }
 }
