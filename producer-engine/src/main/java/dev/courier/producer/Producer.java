@@ -83,7 +83,9 @@ public interface Producer<K, V> extends AutoCloseable {
 
     /**
      * As {@link #close()} but waits at most {@code timeout}; then every record still pending fails with
-     * {@link dev.courier.producer.errors.ProducerClosedException}. {@code Duration.ZERO} forces at once.
+     * {@link dev.courier.producer.errors.ProducerClosedException}. {@code Duration.ZERO} forces at once. The
+     * closing log line says how many records were aborted before they were sent (and how many of those
+     * {@link #purge()} had failed) and how many while in flight.
      */
     void close(Duration timeout);
 }
