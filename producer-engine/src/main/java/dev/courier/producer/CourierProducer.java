@@ -196,7 +196,7 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
     /**
      * For {@link ProducerProcessor}: as {@code trySend}, except that a record refused for lack of room is not
      * failed (nor counted, nor shown to interceptors' onAcknowledgement): the caller keeps it and offers it
-     * again once there is room.
+     * again once there is room. Each offer serializes the record again and shows it to interceptors' onSend.
      *
      * @return 0 when the record was taken (the callback will run), else the bytes of room it needed (at least 1;
      *         the callback will not run)
