@@ -7,9 +7,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import reactor.adapter.JdkFlowAdapter;
 import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 import reactor.test.publisher.TestPublisher;
 
@@ -214,9 +221,9 @@ class ProducerProcessorTests {
         ProducerProcessor<String, String> processor = new ProducerProcessor<>(sink, 16);
         JdkFlowAdapter.publisherToFlowPublisher(upstream.flux()).subscribe(processor);
         CompletableFuture<Throwable> error = new CompletableFuture<>();
-        processor.subscribe(new java.util.concurrent.Flow.Subscriber<>() {
+        processor.subscribe(new Flow.Subscriber<>() {
             @Override
-            public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+            public void onSubscribe(Flow.Subscription subscription) {
                 subscription.request(0);
             }
 
@@ -260,5 +267,66 @@ class ProducerProcessorTests {
                 .expectError(IllegalStateException.class)
                 .verify(AWAIT);
         upstream.assertCancelled();
+    }
+
+    /**
+     * The fake producer of a busy system: completes records on two other threads in shuffled order, and now and
+     * then has no room, which comes back on yet another thread.
+     */
+    private static final class ConcurrentSink implements RecordSink<String, String> {
+        final ExecutorService completions = Executors.newFixedThreadPool(2);
+        final ExecutorService roomThread = Executors.newSingleThreadExecutor();
+        final AtomicLong offers = new AtomicLong();
+
+        @Override
+        public long offer(ProducerRecord<String, String> record, Callback callback) {
+            if (offers.incrementAndGet() % 7 == 0) {
+                return 100; // no room this time
+            }
+            int delayMicros = ThreadLocalRandom.current().nextInt(50);
+            completions.execute(() -> {
+                LockSupport.parkNanos(delayMicros * 1_000L);
+                callback.onCompletion(new RecordMetadata(TOPIC, 0, Long.parseLong(record.value()), 0), null);
+            });
+            return 0;
+        }
+
+        @Override
+        public ProducerCapacity capacity() {
+            return new ProducerCapacity(1_000, -1);
+        }
+
+        @Override
+        public CompletionStage<Void> whenCapacity(long bytes) {
+            return CompletableFuture.runAsync(() -> { }, roomThread);
+        }
+
+        void shutdown() {
+            completions.shutdownNow();
+            roomThread.shutdownNow();
+        }
+    }
+
+    @Test
+    void outcomesStayInOrderWhenRecordsCompleteAndRoomComesBackOnOtherThreads() {
+        int count = 20_000;
+        ConcurrentSink busy = new ConcurrentSink();
+        try {
+            ProducerProcessor<String, String> processor = new ProducerProcessor<>(busy, 64);
+            JdkFlowAdapter.publisherToFlowPublisher(Flux.range(0, count)
+                    .map(i -> new ProducerRecord<String, String>(TOPIC, Integer.toString(i)))
+                    .publishOn(Schedulers.parallel(), 16)).subscribe(processor);
+
+            List<SendOutcome<String, String>> outcomes = JdkFlowAdapter.flowPublisherToFlux(processor)
+                    .limitRate(10) // small downstream requests, from Reactor's threads
+                    .collectList().block(Duration.ofSeconds(60));
+
+            assertThat(outcomes).hasSize(count);
+            for (int i = 0; i < count; i++) {
+                assertThat(outcomes.get(i).metadata().offset()).isEqualTo(i);
+            }
+        } finally {
+            busy.shutdown();
+        }
     }
 }
