@@ -300,11 +300,24 @@ public final class ProducerProcessor<K, V> implements Flow.Processor<ProducerRec
         try {
             room = sink.whenCapacity(bytes);
         } catch (RuntimeException e) {
-            // Closed, or more than the producer could ever have: stop waiting; the next offer says what is wrong.
-            onRoom();
+            abandonUnsent(e); // the producer closed: there will be no room, and retrying would spin
             return;
         }
         room.whenComplete((ignored, error) -> onRoom());
+    }
+
+    /** Ends every record not yet sent with {@code cause} as its outcome, and the stream after them. */
+    private void abandonUnsent(RuntimeException cause) {
+        synchronized (lock) {
+            for (Slot<K, V> slot : unsent) {
+                slot.exception = cause;
+                slot.done = true;
+            }
+            unsent.clear();
+            waitingForRoom = false;
+        }
+        endUpstream(cause);
+        drain();
     }
 
     private void onRoom() {

@@ -38,6 +38,8 @@ class ProducerProcessorTests {
         CompletableFuture<Void> roomBack;
         volatile boolean room = true;
         volatile boolean closed;
+        /** The producer closes between refusing a record for lack of room and the wait for room. */
+        volatile boolean closesBeforeTheWait;
 
         @Override
         public synchronized long offer(ProducerRecord<String, String> record, Callback callback) {
@@ -59,6 +61,9 @@ class ProducerProcessorTests {
 
         @Override
         public synchronized CompletionStage<Void> whenCapacity(long bytes) {
+            if (closesBeforeTheWait) {
+                throw new IllegalStateException("Cannot wait for capacity after the producer is closed");
+            }
             waitsFor.add(bytes);
             roomBack = new CompletableFuture<>();
             return roomBack;
@@ -253,6 +258,19 @@ class ProducerProcessorTests {
         StepVerifier.create(JdkFlowAdapter.flowPublisherToFlux(processor))
                 .expectErrorMessage("A ProducerProcessor takes one subscriber")
                 .verify(AWAIT);
+    }
+
+    @Test
+    void aRecordThatCannotWaitForRoomBecauseTheProducerClosedEndsWithThatErrorAndSoDoesTheStream() {
+        StepVerifier.create(wire(16))
+                .then(() -> sink.room = false)
+                .then(() -> sink.closesBeforeTheWait = true)
+                .then(() -> upstream.next(record(0)))
+                .assertNext(o -> assertThat(o.exception()).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("Cannot wait for capacity"))
+                .expectError(IllegalStateException.class)
+                .verify(AWAIT);
+        upstream.assertCancelled();
     }
 
     @Test
