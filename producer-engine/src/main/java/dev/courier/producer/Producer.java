@@ -48,8 +48,9 @@ public interface Producer<K, V> extends AutoCloseable {
 
     /**
      * Completes once at least {@code bytes} of buffer memory and one record's room are free (at once, if they
-     * are now), on the producer's callback thread; a hint, not a reservation. Fails with
-     * {@link dev.courier.producer.errors.ProducerClosedException} if the producer closes first.
+     * are now), on the producer's callback thread; a hint, not a reservation. A wait still open once the
+     * producer has closed (and given back the memory of what it aborted) fails with
+     * {@link dev.courier.producer.errors.ProducerClosedException}.
      *
      * @throws IllegalArgumentException if {@code bytes} is negative or more than {@code buffer.memory}
      * @throws IllegalStateException    if the producer is closed
