@@ -1,6 +1,7 @@
 package dev.courier.producer;
 
 import dev.courier.producer.errors.AuthenticationException;
+import dev.courier.producer.errors.BufferExhaustedException;
 import dev.courier.producer.errors.ConfigException;
 import dev.courier.producer.errors.CourierException;
 import dev.courier.producer.errors.RecordTooLargeException;
@@ -12,6 +13,8 @@ import dev.courier.producer.internals.accumulator.BufferPool;
 import dev.courier.producer.internals.accumulator.PendingRecords;
 import dev.courier.producer.internals.accumulator.ProducerBatch;
 import dev.courier.producer.internals.accumulator.RecordAccumulator;
+import dev.courier.producer.internals.admission.CapacitySignal;
+import dev.courier.producer.internals.admission.RecordLimit;
 import dev.courier.producer.internals.completion.CompletionDispatcher;
 import dev.courier.producer.internals.config.Plugins;
 import dev.courier.producer.internals.config.ProducerSettings;
@@ -35,6 +38,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -71,6 +75,9 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
     private final BatchOutcomes outcomes;
     /** Null unless {@code transactional.id} is set. */
     private final TransactionManager transactions;
+    /** max.buffered.records, or null when it is off (then the send path pays one null check). */
+    private final RecordLimit recordLimit;
+    private final CapacitySignal capacity;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object metadataMonitor = new Object();
     /** Monotonic time of the last applied metadata update, -1 before the first; written by the sender thread. */
@@ -128,6 +135,8 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
         this.metrics = runtime.metrics();
         this.outcomes = runtime.outcomes();
         this.transactions = runtime.transactions();
+        this.recordLimit = runtime.recordLimit();
+        this.capacity = runtime.capacity();
         log.info("Courier producer {} started (acks={}, linger.ms={}, batch.size={}, compression.type={})",
                 settings.clientId(), settings.acks() == -1 ? "all" : settings.acks(), settings.lingerMs(),
                 settings.batchSize(), settings.compressionType());
@@ -149,10 +158,7 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
      */
     @Override
     public CompletableFuture<RecordMetadata> send(ProducerRecord<K, V> record, Callback callback) {
-        Objects.requireNonNull(record, "record must not be null");
-        if (closed.get()) {
-            throw new IllegalStateException("Cannot send after the producer is closed");
-        }
+        checkSendable(record);
         CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
         if (transactions != null) {
             RuntimeException failed = transactions.checkSend(); // throws outside a transaction
@@ -161,7 +167,7 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
             }
         }
         try {
-            return doSend(record, callback, future);
+            return doSend(record, callback, future, settings.maxBlockMs());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return reject(future, callback, new CourierException("Interrupted while waiting for buffer memory", e));
@@ -170,8 +176,69 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
         }
     }
 
+    @Override
+    public CompletableFuture<RecordMetadata> trySend(ProducerRecord<K, V> record) {
+        return trySend(record, null);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The only difference from {@code send} is that nothing waits: memory and record slots are taken with a
+     * zero wait, which fails when blocked {@code send} callers are queued (so a {@code trySend} never overtakes
+     * them). The failed future is completed before this returns; the callback and interceptors still run on the
+     * callback thread, through the same outcome path as every other failure.
+     */
+    @Override
+    public CompletableFuture<RecordMetadata> trySend(ProducerRecord<K, V> record, Callback callback) {
+        checkSendable(record);
+        CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
+        try {
+            return doSend(record, callback, future, 0);
+        } catch (BufferExhaustedException e) {
+            future.completeExceptionally(e); // so the caller sees it now; the outcome path's completion is a no-op
+            return reject(future, callback, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return reject(future, callback, new CourierException("Interrupted while sending", e));
+        } catch (CourierException e) {
+            return reject(future, callback, e);
+        }
+    }
+
+    /**
+     * For {@link ProducerProcessor}: as {@code trySend}, except that a record refused for lack of room is not
+     * failed (nor counted, nor shown to interceptors' onAcknowledgement): the caller keeps it and offers it
+     * again once there is room. Each offer serializes the record again and shows it to interceptors' onSend.
+     *
+     * @return 0 when the record was taken (the callback will run), else the bytes of room it needed (at least 1;
+     *         the callback will not run)
+     */
+    long offer(ProducerRecord<K, V> record, Callback callback) {
+        checkSendable(record);
+        CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
+        try {
+            doSend(record, callback, future, 0);
+        } catch (BufferExhaustedException e) {
+            return Math.max(1, e.requestedBytes());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            reject(future, callback, new CourierException("Interrupted while sending", e));
+        } catch (CourierException e) {
+            reject(future, callback, e);
+        }
+        return 0;
+    }
+
+    private void checkSendable(ProducerRecord<K, V> record) {
+        Objects.requireNonNull(record, "record must not be null");
+        if (closed.get()) {
+            throw new IllegalStateException("Cannot send after the producer is closed");
+        }
+    }
+
     private CompletableFuture<RecordMetadata> doSend(ProducerRecord<K, V> record, Callback callback,
-                                                     CompletableFuture<RecordMetadata> future)
+                                                     CompletableFuture<RecordMetadata> future, long maxBlockMs)
             throws InterruptedException {
         ProducerRecord<K, V> intercepted = interceptors.isEmpty() ? record : interceptOnSend(record);
         String topic = intercepted.topic();
@@ -198,8 +265,15 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
                 return reject(future, callback, e);
             }
             if (partition != RecordPartitioner.UNKNOWN) {
-                RecordAccumulator.AppendResult result = accumulator.append(topicPartitions.get(topic, partition),
-                        timestamp, keyBytes, valueBytes, headers, future, callback, settings.maxBlockMs());
+                takeSlot(maxBlockMs);
+                RecordAccumulator.AppendResult result;
+                try {
+                    result = accumulator.append(topicPartitions.get(topic, partition), timestamp, keyBytes, valueBytes,
+                            headers, future, callback, maxBlockMs);
+                } catch (InterruptedException | RuntimeException e) {
+                    giveSlotBack(); // not appended: the slot is not the outcome path's to release
+                    throw e;
+                }
                 if (partitioner.usesSticky(intercepted.partition(), keyBytes)) {
                     partitioner.onAppend(topic, partition, size - RecordBatchBuilder.BATCH_HEADER_SIZE,
                             result.batchIsFull(), cluster);
@@ -212,13 +286,32 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
         }
         // The topic's metadata is not known yet (or earlier records of it still wait): queue it.
         long now = time.monotonicMs();
-        pool.reserve(size, settings.maxBlockMs());
+        takeSlot(maxBlockMs);
+        try {
+            pool.reserve(size, maxBlockMs);
+        } catch (InterruptedException | RuntimeException e) {
+            giveSlotBack();
+            throw e;
+        }
         pending.add(new PendingRecords.Pending(topic, intercepted.partition(), timestamp, intercepted.key(),
                 intercepted.value(), keyBytes, valueBytes, headers, future, callback, size, now));
         metadata.add(topic, now);
         metadata.requestUpdateForTopic(topic);
         sender.wakeup();
         return future;
+    }
+
+    /** A max.buffered.records slot for the record about to be accepted; nothing when the limit is off. */
+    private void takeSlot(long maxBlockMs) throws InterruptedException {
+        if (recordLimit != null) {
+            recordLimit.acquire(maxBlockMs);
+        }
+    }
+
+    private void giveSlotBack() {
+        if (recordLimit != null) {
+            recordLimit.release(1);
+        }
     }
 
     private ProducerRecord<K, V> interceptOnSend(ProducerRecord<K, V> record) {
@@ -280,6 +373,83 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
         lastMetadataUpdateMs = time.monotonicMs();
         synchronized (metadataMonitor) {
             metadataMonitor.notifyAll();
+        }
+    }
+
+    /**
+     * A {@link java.util.concurrent.Flow.Processor} that sends the records it receives through this producer,
+     * requesting more only as the producer has room, and publishes each record's outcome in order; at most
+     * {@link ProducerProcessor#DEFAULT_MAX_OUTSTANDING} records received and not yet published.
+     */
+    public ProducerProcessor<K, V> processor() {
+        return processor(ProducerProcessor.DEFAULT_MAX_OUTSTANDING);
+    }
+
+    /** As {@link #processor()} with at most {@code maxOutstanding} records received and not yet published. */
+    public ProducerProcessor<K, V> processor(int maxOutstanding) {
+        return new ProducerProcessor<>(new Sink(), maxOutstanding);
+    }
+
+    /** This producer as the processor sees it: {@link #offer}, which neither blocks nor fails for lack of room. */
+    private final class Sink implements RecordSink<K, V> {
+
+        @Override
+        public long offer(ProducerRecord<K, V> record, Callback callback) {
+            return CourierProducer.this.offer(record, callback);
+        }
+
+        @Override
+        public ProducerCapacity capacity() {
+            return CourierProducer.this.capacity();
+        }
+
+        @Override
+        public CompletionStage<Void> whenCapacity(long bytes) {
+            long atMost = Math.min(settings.bufferMemory(), Integer.MAX_VALUE);
+            return CourierProducer.this.whenCapacity((int) Math.min(bytes, atMost));
+        }
+    }
+
+    @Override
+    public ProducerCapacity capacity() {
+        return capacity.now();
+    }
+
+    /** {@inheritDoc} Why the callback thread: the room comes back on the network thread, which must not run user code. */
+    @Override
+    public CompletionStage<Void> whenCapacity(int bytes) {
+        if (closed.get()) {
+            throw new IllegalStateException("Cannot wait for capacity after the producer is closed");
+        }
+        return capacity.when(bytes);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The network thread does the purge at the start of its next turn, before it drains anything: it is the
+     * only thread that takes batches from their queues, so a batch it finds never sent cannot be on its way
+     * into a request. Records a {@code send} is still blocked adding are not buffered yet and are not purged.
+     * If this times out, the purge still happens; only its count is lost.
+     */
+    @Override
+    public int purge() {
+        if (closed.get()) {
+            throw new IllegalStateException("Cannot purge after the producer is closed");
+        }
+        CompletableFuture<Integer> purged = sender.requestPurge();
+        try {
+            int count = purged.get(settings.maxBlockMs(), TimeUnit.MILLISECONDS);
+            log.debug("Purged {} records before they were sent", count);
+            return count;
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new TimeoutException("The network thread did not purge within " + settings.maxBlockMs()
+                    + " ms (max.block.ms)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CourierException("Interrupted while purging", e);
+        } catch (ExecutionException e) {
+            throw new CourierException("Purge failed", e.getCause());
         }
     }
 

@@ -72,6 +72,14 @@ public final class ProducerConfig {
     /** OAUTHBEARER token endpoint: timeout for the whole answer (default 10000 here). */
     public static final String SASL_LOGIN_READ_TIMEOUT_MS = "sasl.login.read.timeout.ms";
 
+    // Courier's own keys (the official producer ignores them)
+
+    /**
+     * The most records accepted and not yet completed; {@code send} waits for room up to {@code max.block.ms}
+     * as it does for {@code buffer.memory}, {@code trySend} fails at once. 0 (the default): no limit.
+     */
+    public static final String MAX_BUFFERED_RECORDS = "max.buffered.records";
+
     private ProducerConfig() {
     }
 }

@@ -11,7 +11,7 @@ import java.util.List;
  *
  * @param acknowledged      records the broker acknowledged
  * @param failed            records that failed (errors, timeouts), not counting aborted ones
- * @param abortedBeforeSend records a forced close failed before any broker saw them
+ * @param abortedBeforeSend records a forced close or {@code purge()} failed before any broker saw them
  * @param abortedInFlight   records a forced close failed while a request carrying them was unanswered
  * @param knownBrokers      brokers named by the last metadata response (0 before the first one)
  * @param metadataAgeMs     milliseconds since the last metadata response was applied, or -1 when the

@@ -1,6 +1,8 @@
 package dev.courier.producer.internals;
 
 import dev.courier.producer.internals.accumulator.BufferPool;
+import dev.courier.producer.internals.admission.CapacitySignal;
+import dev.courier.producer.internals.admission.RecordLimit;
 import dev.courier.producer.internals.accumulator.PendingRecords;
 import dev.courier.producer.internals.accumulator.ProducerBatch.RecordCompletionListener;
 import dev.courier.producer.internals.accumulator.RecordAccumulator;
@@ -57,14 +59,20 @@ public final class ProducerRuntime {
     private final BatchOutcomes outcomes;
     private final Sender sender;
     private final KafkaClient client;
+    /** Null when max.buffered.records is off. */
+    private final RecordLimit recordLimit;
+    private final CapacitySignal capacity;
     private final Thread ioThread;
     private final TransactionManager transactions;
     private final CountDownLatch closedLatch = new CountDownLatch(1);
 
     private ProducerRuntime(Metadata metadata, Compression compression, BufferPool pool, RecordAccumulator accumulator,
                             CompletionDispatcher dispatcher, ProducerMetrics metrics, BatchOutcomes outcomes,
-                            Sender sender, KafkaClient client, Thread ioThread, TransactionManager transactions) {
+                            Sender sender, KafkaClient client, Thread ioThread, TransactionManager transactions,
+                            RecordLimit recordLimit, CapacitySignal capacity) {
         this.transactions = transactions;
+        this.recordLimit = recordLimit;
+        this.capacity = capacity;
         this.metadata = metadata;
         this.compression = compression;
         this.pool = pool;
@@ -133,7 +141,14 @@ public final class ProducerRuntime {
         DeliveryCounts counts = new DeliveryCounts();
         ProducerMetrics metrics = new ProducerMetrics(time, counts, () -> senderRef[0].inFlightRequests(),
                 pool::availableMemory, pool::totalMemory, pool::queued);
-        BatchOutcomes outcomes = new BatchOutcomes(accumulator, dispatcher, listener, metrics, counts);
+        RecordLimit recordLimit = settings.maxBufferedRecords() > 0
+                ? new RecordLimit(settings.maxBufferedRecords(), time) : null;
+        CapacitySignal capacity = new CapacitySignal(pool, recordLimit, dispatcher);
+        pool.onMemoryReturned(capacity::onRoom);
+        if (recordLimit != null) {
+            recordLimit.onReleased(capacity::onRoom);
+        }
+        BatchOutcomes outcomes = new BatchOutcomes(accumulator, dispatcher, listener, metrics, counts, recordLimit);
         SenderSettings senderSettings = new SenderSettings(settings.acks(), settings.maxRequestSize(),
                 settings.requestTimeoutMs(), settings.retries(), settings.retryBackoffMs(),
                 settings.retryBackoffMaxMs(), settings.deliveryTimeoutMs(), settings.maxBlockMs(),
@@ -151,7 +166,7 @@ public final class ProducerRuntime {
         Thread ioThread = new Thread(sender, "courier-producer-network-" + settings.clientId());
         ioThread.setDaemon(true);
         return new ProducerRuntime(metadata, compression, pool, accumulator, dispatcher, metrics, outcomes, sender,
-                client, ioThread, transactions);
+                client, ioThread, transactions, recordLimit, capacity);
     }
 
     private static NetworkClientConfig networkConfig(ProducerSettings settings) {
@@ -201,6 +216,15 @@ public final class ProducerRuntime {
         return transactions;
     }
 
+    /** max.buffered.records, or null when it is off. */
+    public RecordLimit recordLimit() {
+        return recordLimit;
+    }
+
+    public CapacitySignal capacity() {
+        return capacity;
+    }
+
     /**
      * Delivers what was accepted for up to {@code timeout}, then aborts the rest, and waits for the
      * callbacks of everything to run (unless called from a callback, which cannot wait for itself).
@@ -220,10 +244,14 @@ public final class ProducerRuntime {
                 }
             }
             pool.close();
+            if (recordLimit != null) {
+                recordLimit.close();
+            }
             if (!ioThread.isAlive()) {
                 compression.close(); // only the sender thread compresses
             }
             dispatcher.stop(fromCallback ? 0 : FORCED_CLOSE_GRACE_MS);
+            capacity.close();
             metadata.close();
         } finally {
             closedLatch.countDown();

@@ -27,6 +27,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * new caller queues behind existing waiters even if enough memory happens to be free at that moment.
  * A large request therefore cannot starve behind a stream of small ones.
  *
+ * <p>A caller that may not wait ({@code maxTimeToBlockMs} 0, as {@code trySend}) gets memory only when it
+ * is free now <em>and</em> nobody is queued: it never takes memory ahead of a blocked caller, and it never
+ * queues (so it never takes a partial share from the head waiter either).
+ *
+ * <p>Whoever wants to know when memory comes back without blocking (the capacity signal) registers a
+ * {@link #onMemoryReturned listener}; it runs after every return, outside the lock, on the returning thread.
+ *
  * <p>Thread-safe: caller threads allocate, the sender thread deallocates. Everything mutable is guarded
  * by {@link #lock}; heap arrays are allocated after the lock is released.
  */
@@ -54,6 +61,9 @@ public final class BufferPool {
     private long nonPooledAvailableMemory;
     private boolean closed;
     // end of lock-guarded state
+
+    /** Runs after memory is given back; set once before the producer's threads start. */
+    private Runnable returnListener = () -> { };
 
     /**
      * @param totalMemory  buffer.memory: the most the pool hands out at once
@@ -90,6 +100,15 @@ public final class BufferPool {
             lists[k] = new ArrayDeque<>();
         }
         this.freeLists = lists;
+    }
+
+    /**
+     * Tells {@code listener} after every return of memory (deallocate, release, or a reservation turned into a
+     * buffer), outside the lock, on the returning thread (usually the sender's): it must be quick and must not
+     * block. Call before the producer's threads start.
+     */
+    public void onMemoryReturned(Runnable listener) {
+        this.returnListener = listener;
     }
 
     /** Whether buffers of {@code size} are recycled: batch.size or a multiple of it up to the limit. */
@@ -154,6 +173,7 @@ public final class BufferPool {
         } finally {
             lock.unlock();
         }
+        returnListener.run();
     }
 
     /**
@@ -175,6 +195,7 @@ public final class BufferPool {
         } finally {
             lock.unlock();
         }
+        returnListener.run();
     }
 
     private void giveBackLocked(ByteBuffer buffer, int size) {
@@ -237,6 +258,7 @@ public final class BufferPool {
             signalHeadWaiter();
         } finally {
             lock.unlock();
+            returnListener.run(); // the reservation may have covered more than the buffer, or a recycled one
         }
         return newBuffer(size);
     }
@@ -255,6 +277,7 @@ public final class BufferPool {
         } finally {
             lock.unlock();
         }
+        returnListener.run();
     }
 
     /** Memory that can be handed out now: non-pooled bytes plus the free list (0 while repaying a loan). */
@@ -275,6 +298,19 @@ public final class BufferPool {
         lock.lock();
         try {
             return nonPooledAvailableMemory;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Memory a caller that may not wait could take now: what is available, or 0 while callers are queued
+     * (they come first).
+     */
+    public long availableWithoutWaiting() {
+        lock.lock();
+        try {
+            return waiters.isEmpty() ? Math.max(0, nonPooledAvailableMemory + freeListBytes()) : 0;
         } finally {
             lock.unlock();
         }
@@ -338,6 +374,10 @@ public final class BufferPool {
                     return null;
                 }
             }
+            if (maxTimeToBlockMs <= 0) {
+                // Neither queue nor take a share from the head waiter: fail now (trySend, max.block.ms=0).
+                throw exhausted(size, 0, nonPooledAvailableMemory + freeListBytes(), waiters.size());
+            }
             return awaitMemory(size, Math.max(0L, maxTimeToBlockMs), allowPooled);
         } finally {
             // Memory may be left over for the next waiter: after a partial take, a timeout or a failure.
@@ -381,9 +421,8 @@ public final class BufferPool {
                 }
                 long remainingNs = maxWaitNs - (time.nanoseconds() - start);
                 if (remainingNs <= 0) {
-                    long available = nonPooledAvailableMemory + freeListBytes() + accumulated;
-                    throw new BufferExhaustedException("Failed to allocate " + size + " bytes within "
-                            + maxTimeToBlockMs + " ms; buffer.memory is " + totalMemory + ", available " + available);
+                    throw exhausted(size, maxTimeToBlockMs, nonPooledAvailableMemory + freeListBytes() + accumulated,
+                            waiters.size() - 1);
                 }
                 me.awaitNanos(remainingNs);
             }
@@ -439,6 +478,13 @@ public final class BufferPool {
             throw new IllegalStateException("Returning " + size + " bytes would exceed buffer.memory ("
                     + totalMemory + "); was this memory given back twice?");
         }
+    }
+
+    private BufferExhaustedException exhausted(int size, long maxTimeToBlockMs, long available, int othersWaiting) {
+        String within = maxTimeToBlockMs == 0 ? " without waiting" : " within " + maxTimeToBlockMs + " ms";
+        String queued = othersWaiting <= 0 ? "" : ", " + othersWaiting + " caller(s) waiting first";
+        return new BufferExhaustedException("Failed to allocate " + size + " bytes" + within + "; buffer.memory is "
+                + totalMemory + ", available " + Math.max(0, available) + queued, size);
     }
 
     private static ProducerClosedException closedException() {

@@ -473,6 +473,31 @@ public final class RecordAccumulator {
         return removed;
     }
 
+    /**
+     * Removes every queued batch that was never sent (purge; sender thread): never drained, so no attempt and
+     * no sequence number (a retry is re-queued only after {@link ProducerBatch#backOff}, which counts an
+     * attempt). Retries stay where they are; never-sent batches queued behind them go too.
+     *
+     * <p>Why this is safe: like {@link #expiredBatches}, it removes under each deque's monitor on the sender
+     * thread, the only thread that drains. A caller appending concurrently either appended before (its record
+     * is purged) or finds the deque without that batch and opens a new one (its record is kept).
+     */
+    public List<ProducerBatch> removeUnsent() {
+        List<ProducerBatch> unsent = new ArrayList<>();
+        for (Deque<ProducerBatch> deque : batches.values()) {
+            synchronized (deque) {
+                for (Iterator<ProducerBatch> it = deque.iterator(); it.hasNext(); ) {
+                    ProducerBatch batch = it.next();
+                    if (batch.attempts() == 0 && !batch.hasSequence()) {
+                        it.remove();
+                        unsent.add(batch);
+                    }
+                }
+            }
+        }
+        return unsent;
+    }
+
     /** Removes every queued batch (forced close; sender thread). */
     public List<ProducerBatch> drainAll() {
         List<ProducerBatch> all = new ArrayList<>();

@@ -17,6 +17,7 @@ import static dev.courier.producer.ProducerConfig.INTERCEPTOR_CLASSES;
 import static dev.courier.producer.ProducerConfig.KEY_SERIALIZER;
 import static dev.courier.producer.ProducerConfig.LINGER_MS;
 import static dev.courier.producer.ProducerConfig.MAX_BLOCK_MS;
+import static dev.courier.producer.ProducerConfig.MAX_BUFFERED_RECORDS;
 import static dev.courier.producer.ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION;
 import static dev.courier.producer.ProducerConfig.MAX_REQUEST_SIZE;
 import static dev.courier.producer.ProducerConfig.METADATA_MAX_AGE_MS;
@@ -99,6 +100,9 @@ public final class ProducerSettings {
             TRANSACTIONAL_ID, TRANSACTION_TIMEOUT_MS, SECURITY_PROTOCOL, SASL_MECHANISM, SASL_JAAS_CONFIG,
             SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL, SASL_LOGIN_CONNECT_TIMEOUT_MS, SASL_LOGIN_READ_TIMEOUT_MS);
 
+    /** Keys of Courier's own, beyond Kafka's. */
+    private static final Set<String> COURIER_KEYS = Set.of(MAX_BUFFERED_RECORDS);
+
     /** Numbers the generated client ids, like Kafka's "producer-N". */
     private static final AtomicInteger CLIENT_ID_SEQUENCE = new AtomicInteger(1);
 
@@ -112,6 +116,7 @@ public final class ProducerSettings {
     private final String compressionType;
     private final int compressionLevel;
     private final long maxBlockMs;
+    private final int maxBufferedRecords;
     private final int requestTimeoutMs;
     private final int deliveryTimeoutMs;
     private final int retries;
@@ -171,6 +176,7 @@ public final class ProducerSettings {
         };
 
         this.maxBlockMs = v.longAtLeast(MAX_BLOCK_MS, 60_000L, 0);
+        this.maxBufferedRecords = v.intAtLeast(MAX_BUFFERED_RECORDS, 0, 0);
         this.requestTimeoutMs = v.intAtLeast(REQUEST_TIMEOUT_MS, 30_000, 0);
         this.deliveryTimeoutMs = resolveDeliveryTimeout(v, lingerMs, requestTimeoutMs);
         this.retries = v.intIn(RETRIES, Integer.MAX_VALUE, 0, Integer.MAX_VALUE);
@@ -260,7 +266,7 @@ public final class ProducerSettings {
     private static void warnAboutUnknownKeys(Map<String, Object> originals) {
         Set<String> unknown = new TreeSet<>();
         for (String key : originals.keySet()) {
-            if (!KNOWN_KEYS.contains(key) && !SslSettings.KEYS.contains(key)) {
+            if (!KNOWN_KEYS.contains(key) && !SslSettings.KEYS.contains(key) && !COURIER_KEYS.contains(key)) {
                 unknown.add(key);
             }
         }
@@ -473,6 +479,9 @@ public final class ProducerSettings {
     public int compressionLevel() { return compressionLevel; }
 
     public long maxBlockMs() { return maxBlockMs; }
+
+    /** max.buffered.records; 0: no limit. */
+    public int maxBufferedRecords() { return maxBufferedRecords; }
 
     public int requestTimeoutMs() { return requestTimeoutMs; }
 

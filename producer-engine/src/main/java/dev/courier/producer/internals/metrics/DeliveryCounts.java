@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.LongAdder;
  * record's ending is counted here exactly once, by the outcome path ({@code BatchOutcomes}).
  *
  * <p>"Aborted in flight" means a forced close gave up on records a broker may already have written:
- * their outcome is unknown.
+ * their outcome is unknown. "Aborted before send" also counts what {@code purge()} failed; {@link #purged()}
+ * says how many of those it was.
  */
 public final class DeliveryCounts {
 
@@ -16,6 +17,7 @@ public final class DeliveryCounts {
     private final LongAdder failed = new LongAdder();
     private final LongAdder abortedBeforeSend = new LongAdder();
     private final LongAdder abortedInFlight = new LongAdder();
+    private final LongAdder purged = new LongAdder();
 
     public void addAcknowledged(int records) {
         acknowledged.add(records);
@@ -27,6 +29,17 @@ public final class DeliveryCounts {
 
     public void addAborted(int records, boolean inFlight) {
         (inFlight ? abortedInFlight : abortedBeforeSend).add(records);
+    }
+
+    /** Records {@code purge()} failed: counted as aborted before send, and here. */
+    public void addPurged(int records) {
+        abortedBeforeSend.add(records);
+        purged.add(records);
+    }
+
+    /** Of {@link #abortedBeforeSend()}, the records {@code purge()} failed. */
+    public long purged() {
+        return purged.sum();
     }
 
     public long acknowledged() {
@@ -53,6 +66,6 @@ public final class DeliveryCounts {
     @Override
     public String toString() {
         return "records acknowledged " + acknowledged() + ", failed " + failed() + ", aborted before send "
-                + abortedBeforeSend() + ", aborted in flight (outcome unknown) " + abortedInFlight();
+                + abortedBeforeSend() + " (purged " + purged() + "), aborted in flight (outcome unknown) " + abortedInFlight();
     }
 }

@@ -3,6 +3,8 @@ package dev.courier.producer.internals.sender;
 import dev.courier.producer.Callback;
 import dev.courier.producer.RecordMetadata;
 import dev.courier.producer.errors.ProducerClosedException;
+import dev.courier.producer.errors.RecordPurgedException;
+import dev.courier.producer.internals.admission.RecordLimit;
 import dev.courier.producer.internals.accumulator.PendingRecords.Pending;
 import dev.courier.producer.internals.accumulator.ProducerBatch;
 import dev.courier.producer.internals.accumulator.ProducerBatch.RecordCompletionListener;
@@ -25,6 +27,10 @@ import java.util.concurrent.CompletableFuture;
  * <p>Between {@link #holdCompletions()} and {@link #releaseCompletions()} (one produce response) the
  * finished batches are handed to the completion thread as one task, not one task per batch: fewer
  * queue operations and wake-ups, in the same order.
+ *
+ * <p>With {@code max.buffered.records} on, a record's slot is given back here, once, when its outcome is
+ * decided (before its callback is queued): never by the completion thread, so a callback that sends cannot
+ * wait for a slot only it would free.
  */
 public final class BatchOutcomes {
 
@@ -33,6 +39,8 @@ public final class BatchOutcomes {
     private final RecordCompletionListener listener;
     private final ProducerMetrics metrics;
     private final DeliveryCounts counts;
+    /** Null when max.buffered.records is off. */
+    private final RecordLimit recordLimit;
 
     // sender thread only
     private boolean holding;
@@ -41,6 +49,14 @@ public final class BatchOutcomes {
 
     public BatchOutcomes(RecordAccumulator accumulator, CompletionDispatcher dispatcher,
                          RecordCompletionListener listener, ProducerMetrics metrics, DeliveryCounts counts) {
+        this(accumulator, dispatcher, listener, metrics, counts, null);
+    }
+
+    /** @param recordLimit max.buffered.records, or null when it is off */
+    public BatchOutcomes(RecordAccumulator accumulator, CompletionDispatcher dispatcher,
+                         RecordCompletionListener listener, ProducerMetrics metrics, DeliveryCounts counts,
+                         RecordLimit recordLimit) {
+        this.recordLimit = recordLimit;
         this.accumulator = accumulator;
         this.counts = counts;
         this.dispatcher = dispatcher;
@@ -56,6 +72,7 @@ public final class BatchOutcomes {
         if (batch.succeed(baseOffset, logAppendTimeMs)) {
             counts.addAcknowledged(batch.recordCount());
             metrics.recordAcknowledged(batch.recordCount());
+            releaseSlots(batch.recordCount());
             finish(batch);
         }
     }
@@ -65,6 +82,7 @@ public final class BatchOutcomes {
         if (batch.fail(exception, wasSent)) {
             counts.addFailed(batch.recordCount());
             metrics.recordFailed(batch.recordCount());
+            releaseSlots(batch.recordCount());
             finish(batch);
         }
     }
@@ -78,7 +96,43 @@ public final class BatchOutcomes {
         if (batch.fail(exception, mayHaveBeenWritten)) {
             counts.addAborted(batch.recordCount(), mayHaveBeenWritten);
             metrics.recordFailed(batch.recordCount());
+            releaseSlots(batch.recordCount());
             finish(batch);
+        }
+    }
+
+    /**
+     * Fails a queued batch that was never sent, for {@code purge()} (sender thread).
+     *
+     * @return the records it failed (0 if the batch had already ended)
+     */
+    public int purge(ProducerBatch batch) {
+        if (batch.fail(purgedException(batch.topicPartition().toString()), false)) {
+            counts.addPurged(batch.recordCount());
+            metrics.recordFailed(batch.recordCount());
+            releaseSlots(batch.recordCount());
+            finish(batch);
+            return batch.recordCount();
+        }
+        return 0;
+    }
+
+    /** Fails a record that was waiting for its topic's metadata, for {@code purge()} (sender thread). */
+    public void purgePending(Pending pending) {
+        accumulator.bufferPool().release(pending.reservedBytes());
+        counts.addPurged(1);
+        metrics.recordFailed(1);
+        releaseSlots(1);
+        dispatchFailure(pending.future(), pending.callback(), purgedException("topic " + pending.topic()));
+    }
+
+    private static RecordPurgedException purgedException(String where) {
+        return new RecordPurgedException("Record for " + where + " purged before it was sent");
+    }
+
+    private void releaseSlots(int records) {
+        if (recordLimit != null) {
+            recordLimit.release(records);
         }
     }
 
@@ -143,6 +197,7 @@ public final class BatchOutcomes {
             counts.addFailed(1);
         }
         metrics.recordFailed(1);
+        releaseSlots(1);
         dispatchFailure(pending.future(), pending.callback(), exception);
     }
 

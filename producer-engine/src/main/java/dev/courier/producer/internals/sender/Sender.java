@@ -17,6 +17,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * {@link BatchCompleter}; which batches are in flight, to {@link InFlightBatches}; what differs between
  * plain, idempotent and transactional producers, to the {@link ProducerIdentity}.
  *
- * <p>Everything here runs on the sender thread except {@link #initiateClose()}, {@link #forceClose()}
- * and {@link #wakeup()}.
+ * <p>Everything here runs on the sender thread except {@link #initiateClose()}, {@link #forceClose()},
+ * {@link #requestPurge()} and {@link #wakeup()}.
  */
 public final class Sender implements Runnable {
 
@@ -51,6 +52,7 @@ public final class Sender implements Runnable {
     private final DrainGate drainGate;
     /** Fed each loop for partitioner.availability.timeout.ms; null when that is off. */
     private final LeaderAvailability leaders;
+    private final RecordPurger purger;
 
     // written by the sender thread, read by metrics
     private volatile int inFlightRequests;
@@ -81,6 +83,7 @@ public final class Sender implements Runnable {
         this.requests = new ProduceRequestBuilder(settings, identity, inFlight, metadata, metrics, responses);
         this.leaders = partitioner.leaderAvailability();
         this.drainGate = settings.guaranteeMessageOrder() ? new OrderingGate(identity, inFlight) : identity;
+        this.purger = new RecordPurger(accumulator, pending, outcomes);
     }
 
     /** {@code max.in.flight.requests.per.connection=1}: a partition waits while a batch of it is in flight. */
@@ -109,6 +112,7 @@ public final class Sender implements Runnable {
         if (forceClose) {
             abortEverything();
         }
+        purger.runRequested(); // a purge asked for while closing finds nothing left, and says so
         try {
             client.close();
         } catch (RuntimeException e) {
@@ -131,6 +135,7 @@ public final class Sender implements Runnable {
 
     /** One turn of the loop; public so tests can step the sender by hand. */
     public void runOnce() {
+        purger.runRequested();
         long now = time.monotonicMs();
         long pendingDelayMs = mover.moveReady(now);
         long identityDelayMs = identity.maintain(now);
@@ -207,6 +212,17 @@ public final class Sender implements Runnable {
         forceClose = true;
         running = false;
         client.wakeup();
+    }
+
+    /**
+     * Asks the sender to purge what is buffered and not yet sent at the start of its next turn (any thread).
+     *
+     * @return completes with the number of records purged
+     */
+    public CompletableFuture<Integer> requestPurge() {
+        CompletableFuture<Integer> result = purger.request();
+        client.wakeup();
+        return result;
     }
 
     public void wakeup() {

@@ -297,7 +297,7 @@ class BufferPoolTests {
         assertThat(pool.availableMemory()).isZero();
         assertThatThrownBy(() -> pool.reserve(1, 0))
                 .isInstanceOf(BufferExhaustedException.class)
-                .hasMessage("Failed to allocate 1 bytes within 0 ms; buffer.memory is 100, available 0");
+                .hasMessage("Failed to allocate 1 bytes without waiting; buffer.memory is 100, available 0");
 
         pool.release(30);
         assertThat(pool.availableMemory()).isEqualTo(30);

@@ -107,6 +107,14 @@ class ProducerSettingsTests {
         }
 
         @Test
+        void maxBufferedRecordsIsOffByDefault() {
+            assertThat(defaults.maxBufferedRecords()).isZero();
+            assertThat(settings("max.buffered.records", "500").maxBufferedRecords()).isEqualTo(500);
+            assertThat(rejection("max.buffered.records", "-1")).hasMessage(
+                    "Invalid value -1 for configuration max.buffered.records: must be between 0 and 2147483647");
+        }
+
+        @Test
         void idempotenceIsOnByDefaultAsInKafka() {
             assertThat(KAFKA_DEFAULTS.get("enable.idempotence")).isEqualTo(true);
             assertThat(defaults.enableIdempotence()).isTrue();
