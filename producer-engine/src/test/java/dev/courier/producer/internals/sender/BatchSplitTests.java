@@ -7,12 +7,10 @@ import dev.courier.producer.errors.RecordTooLargeException;
 import dev.courier.producer.internals.ProducerRuntime;
 import dev.courier.producer.internals.accumulator.PendingRecords;
 import dev.courier.producer.internals.accumulator.ProducerBatch;
-import dev.courier.producer.internals.config.ProducerSettings;
 import dev.courier.producer.internals.metadata.TestMetadata;
 import dev.courier.producer.internals.metadata.TopicPartition;
 import dev.courier.producer.internals.network.ClientRequest;
 import dev.courier.producer.internals.network.MockClient;
-import dev.courier.producer.internals.partition.RecordPartitioner;
 import dev.courier.producer.internals.protocol.ApiKey;
 import dev.courier.producer.internals.protocol.Errors;
 import dev.courier.producer.internals.protocol.InitProducerIdResponse;
@@ -24,7 +22,6 @@ import dev.courier.producer.internals.util.ManualTime;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -55,31 +52,18 @@ class BatchSplitTests {
     private final ManualTime time = new ManualTime();
     private final List<SentBatch> sent = new ArrayList<>();
     private MockClient client;
+    private SenderHarness harness;
     private ProducerRuntime runtime;
     private Sender sender;
 
     private void start(Object... keysAndValues) {
-        Map<String, Object> config = new HashMap<>();
-        config.put("bootstrap.servers", "127.0.0.1:9092");
-        config.put("linger.ms", 0);
-        config.put("enable.idempotence", false);
-        config.put("retry.backoff.ms", 1000);
-        config.put("retry.backoff.max.ms", 1000);
-        config.put("delivery.timeout.ms", 30_000);
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            config.put((String) keysAndValues[i], keysAndValues[i + 1]);
-        }
-        ProducerSettings settings = ProducerSettings.from(config);
-        runtime = ProducerRuntime.assemble(settings, time, (s, metadata, t) -> {
-            client = new MockClient(t, metadata);
-            client.maxInFlightPerNode(s.maxInFlightRequestsPerConnection());
-            client.onSend(this::decode);
-            return client;
-        }, new PendingRecords(), new RecordPartitioner(null, settings.batchSize(), false), (m, e, cb) -> { },
-                () -> { });
-        runtime.dispatcher().start();
-        sender = runtime.sender();
-        TestMetadata.cluster(3).topic(TOPIC, 6).applyTo(runtime.metadata(), time.monotonicMs());
+        Map<String, Object> config = SenderHarness.config("delivery.timeout.ms", 30_000);
+        config.putAll(SenderHarness.config(keysAndValues));
+        harness = SenderHarness.start(config, time, new PendingRecords(), TestMetadata.cluster(3).topic(TOPIC, 6),
+                this::decode);
+        client = harness.client();
+        runtime = harness.runtime();
+        sender = harness.sender();
     }
 
     private void startIdempotent() {
@@ -90,8 +74,8 @@ class BatchSplitTests {
 
     @AfterEach
     void stopDispatcher() {
-        if (runtime != null) {
-            runtime.dispatcher().stop(5_000);
+        if (harness != null) {
+            harness.close();
         }
     }
 

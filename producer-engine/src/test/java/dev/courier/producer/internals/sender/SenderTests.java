@@ -12,13 +12,11 @@ import dev.courier.producer.errors.UnsupportedVersionException;
 import dev.courier.producer.internals.ProducerRuntime;
 import dev.courier.producer.internals.accumulator.PendingRecords;
 import dev.courier.producer.internals.accumulator.RecordAccumulator.AppendResult;
-import dev.courier.producer.internals.config.ProducerSettings;
 import dev.courier.producer.internals.metadata.TestMetadata;
 import dev.courier.producer.internals.metadata.Cluster;
 import dev.courier.producer.internals.metadata.TopicPartition;
 import dev.courier.producer.internals.network.ClientRequest;
 import dev.courier.producer.internals.network.MockClient;
-import dev.courier.producer.internals.partition.RecordPartitioner;
 import dev.courier.producer.internals.protocol.ApiKey;
 import dev.courier.producer.internals.protocol.Errors;
 import dev.courier.producer.internals.protocol.InitProducerIdResponse;
@@ -30,7 +28,6 @@ import dev.courier.producer.internals.util.ManualTime;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -66,34 +63,18 @@ class SenderTests {
     private final List<SentBatch> sent = new ArrayList<>();
     private TestMetadata cluster = TestMetadata.cluster(3).topic(TOPIC, 6);
     private MockClient client;
+    private SenderHarness harness;
     private ProducerRuntime runtime;
     private Sender sender;
     private AppendResult lastAppend;
 
     private void start(Object... keysAndValues) {
-        Map<String, Object> config = new HashMap<>();
-        config.put("bootstrap.servers", "127.0.0.1:9092");
-        config.put("client.id", "sender-tests");
-        config.put("linger.ms", 0);
-        config.put("enable.idempotence", false);
-        config.put("retry.backoff.ms", 1000);
-        config.put("retry.backoff.max.ms", 1000);
-        config.put("request.timeout.ms", 10_000);
-        config.put("delivery.timeout.ms", 30_000);
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            config.put((String) keysAndValues[i], keysAndValues[i + 1]);
-        }
-        ProducerSettings settings = ProducerSettings.from(config);
-        runtime = ProducerRuntime.assemble(settings, time, (s, metadata, t) -> {
-            client = new MockClient(t, metadata);
-            client.maxInFlightPerNode(s.maxInFlightRequestsPerConnection());
-            client.onSend(this::decode);
-            return client;
-        }, new PendingRecords(), new RecordPartitioner(null, settings.batchSize(), false), (m, e, cb) -> { },
-                () -> { });
-        runtime.dispatcher().start();
-        sender = runtime.sender();
-        cluster.applyTo(runtime.metadata(), time.monotonicMs());
+        Map<String, Object> config = SenderHarness.config("request.timeout.ms", 10_000, "delivery.timeout.ms", 30_000);
+        config.putAll(SenderHarness.config(keysAndValues));
+        harness = SenderHarness.start(config, time, new PendingRecords(), cluster, this::decode);
+        client = harness.client();
+        runtime = harness.runtime();
+        sender = harness.sender();
     }
 
     /** An idempotent producer that already has producer id {@link #PRODUCER_ID}, epoch 0. */
@@ -108,8 +89,8 @@ class SenderTests {
 
     @AfterEach
     void stopDispatcher() {
-        if (runtime != null) {
-            runtime.dispatcher().stop(5_000);
+        if (harness != null) {
+            harness.close();
         }
     }
 

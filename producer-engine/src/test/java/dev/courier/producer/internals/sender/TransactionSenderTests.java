@@ -12,12 +12,10 @@ import dev.courier.producer.errors.TransactionAbortableException;
 import dev.courier.producer.errors.TransactionAbortedException;
 import dev.courier.producer.internals.ProducerRuntime;
 import dev.courier.producer.internals.accumulator.PendingRecords;
-import dev.courier.producer.internals.config.ProducerSettings;
 import dev.courier.producer.internals.metadata.TestMetadata;
 import dev.courier.producer.internals.metadata.TopicPartition;
 import dev.courier.producer.internals.network.ClientRequest;
 import dev.courier.producer.internals.network.MockClient;
-import dev.courier.producer.internals.partition.RecordPartitioner;
 import dev.courier.producer.internals.protocol.AddPartitionsToTxnRequest;
 import dev.courier.producer.internals.protocol.AddPartitionsToTxnResponse;
 import dev.courier.producer.internals.protocol.ApiKey;
@@ -42,7 +40,6 @@ import dev.courier.producer.internals.util.ManualTime;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,37 +67,27 @@ class TransactionSenderTests {
     private final ManualTime time = new ManualTime();
     private final List<DecodedBatch> sentBatches = new ArrayList<>();
     private MockClient client;
+    private SenderHarness harness;
     private ProducerRuntime runtime;
     private Sender sender;
     private TransactionManager transactions;
 
     @BeforeEach
     void start() {
-        Map<String, Object> config = new HashMap<>();
-        config.put("bootstrap.servers", "127.0.0.1:9092");
-        config.put("client.id", "txn-sender-tests");
-        config.put("linger.ms", 0);
-        config.put("transactional.id", TXN_ID);
-        config.put("retry.backoff.ms", 1000);
-        config.put("retry.backoff.max.ms", 1000);
-        config.put("request.timeout.ms", 10_000);
-        config.put("delivery.timeout.ms", 30_000);
-        ProducerSettings settings = ProducerSettings.from(config);
-        runtime = ProducerRuntime.assemble(settings, time, (s, metadata, t) -> {
-            client = new MockClient(t, metadata);
-            client.onSend(this::decode);
-            return client;
-        }, new PendingRecords(), new RecordPartitioner(null, settings.batchSize(), false), (m, e, cb) -> { },
-                () -> { });
-        runtime.dispatcher().start();
-        sender = runtime.sender();
+        Map<String, Object> config = SenderHarness.config("transactional.id", TXN_ID, "request.timeout.ms", 10_000,
+                "delivery.timeout.ms", 30_000);
+        config.remove("enable.idempotence"); // a transactional producer is idempotent
+        harness = SenderHarness.start(config, time, new PendingRecords(), TestMetadata.cluster(3).topic(TOPIC, 6),
+                this::decode);
+        client = harness.client();
+        runtime = harness.runtime();
+        sender = harness.sender();
         transactions = runtime.transactions();
-        TestMetadata.cluster(3).topic(TOPIC, 6).applyTo(runtime.metadata(), time.monotonicMs());
     }
 
     @AfterEach
     void stopDispatcher() {
-        runtime.dispatcher().stop(5_000);
+        harness.close();
     }
 
     private void decode(ClientRequest request) {
