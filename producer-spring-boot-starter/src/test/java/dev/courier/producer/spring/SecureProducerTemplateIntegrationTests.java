@@ -1,7 +1,10 @@
 package dev.courier.producer.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import dev.courier.producer.errors.SslAuthenticationException;
 import dev.courier.producer.spring.autoconfigure.CourierProducerAutoConfiguration;
 import dev.courier.producer.testing.EmbeddedKafka;
 import dev.courier.producer.testing.TestCertificates;
@@ -21,6 +24,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundleRegistry;
+import org.springframework.boot.ssl.pem.PemSslStoreBundle;
+import org.springframework.boot.ssl.pem.PemSslStoreDetails;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
@@ -103,6 +110,45 @@ class SecureProducerTemplateIntegrationTests {
                 "spring.ssl.bundle.pem.kafka.keystore.certificate=" + certs.file("client-chain.pem").toUri(),
                 "spring.ssl.bundle.pem.kafka.keystore.private-key=" + certs.file("client-key.pem").toUri(),
                 "courier.producer.ssl.bundle=kafka");
+    }
+
+    /**
+     * A bundle update reaches the next new connection: trusting the wrong CA the send fails with a TLS
+     * authentication error; after the bundle is updated to trust the right one, a send goes through.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void anUpdatedSslBundleIsUsedByTheNextNewConnection() {
+        String topic = kafka.uniqueTopic("bundle-reload");
+        kafka.createTopic(topic, 1, 1);
+        runner.withPropertyValues("courier.producer.bootstrap-servers=localhost:" + kafka.listenerPort("SSL"),
+                "courier.producer.max-block=30s",
+                "spring.ssl.bundle.pem.kafka.truststore.certificate=" + certs.file("other-ca.pem").toUri(),
+                "courier.producer.ssl.bundle=kafka").run(context -> {
+                    ProducerTemplate<String, String> template = context.getBean(ProducerTemplate.class);
+                    assertThatThrownBy(() -> template.send(topic, "k0", "refused").join())
+                            .satisfies(e -> assertThat(causes(e)).anyMatch(
+                                    SslAuthenticationException.class::isInstance));
+
+                    context.getBean(SslBundleRegistry.class).updateBundle("kafka", SslBundle.of(
+                            new PemSslStoreBundle(null, PemSslStoreDetails.forCertificate(
+                                    certs.file("ca.pem").toUri().toString()))));
+
+                    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                            assertThat(template.send(topic, "k1", "after-reload")).succeedsWithin(
+                                    Duration.ofSeconds(30)));
+                });
+        List<String> read = kafka.consume(topic, 1, Duration.ofSeconds(30)).stream()
+                .map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList();
+        assertThat(read).contains("after-reload").doesNotContain("refused");
+    }
+
+    private static List<Throwable> causes(Throwable e) {
+        List<Throwable> all = new java.util.ArrayList<>();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            all.add(t);
+        }
+        return all;
     }
 
     @SuppressWarnings("unchecked")
