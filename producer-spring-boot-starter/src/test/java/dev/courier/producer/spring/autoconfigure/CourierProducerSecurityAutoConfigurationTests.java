@@ -170,6 +170,18 @@ class CourierProducerSecurityAutoConfigurationTests {
     }
 
     @Test
+    void incompleteTypedOAuthPropertiesNameTheSaslGroupWithTheLineHidden() {
+        runner.withPropertyValues("courier.producer.security.protocol=SASL_SSL",
+                "courier.producer.sasl.oauth.token-endpoint=https://idp.example/token",
+                "courier.producer.sasl.oauth.client-secret=s3cr3t-value").run(context -> {
+                    FailureAnalysis analysis = analyze(context);
+                    assertThat(analysis.getDescription()).contains("Property: courier.producer.sasl")
+                            .contains("Value:    [hidden]").contains("needs option clientId");
+                    assertNoSecret(context, analysis, "s3cr3t-value");
+                });
+    }
+
+    @Test
     void aMissingTruststoreFileNamesTheRawEntry() {
         runner.withPropertyValues("courier.producer.security.protocol=SSL",
                 "courier.producer.properties[ssl.truststore.location]=/no/such/truststore.p12",
