@@ -2,8 +2,11 @@ package dev.courier.producer.spring.autoconfigure;
 
 import dev.courier.producer.ProducerConfig;
 import dev.courier.producer.errors.ConfigException;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
@@ -12,11 +15,19 @@ import org.springframework.boot.ssl.SslOptions;
 /**
  * Applies the SSL bundle named by the connection details to the engine configuration: an
  * {@link SslBundleContextProvider} under {@link ProducerConfig#SSL_CONTEXT_PROVIDER}, SSL as the security protocol
- * when nothing set one, and the bundle's enabled protocols and ciphers unless raw keys set them.
+ * when nothing set one, and the bundle's enabled protocols and ciphers unless raw keys set them. Raw keys with trust
+ * or key material ({@code ssl.truststore.location}, ...) win over the bundle, which is then not applied.
  */
 final class SslBundleSupport {
 
     static final String PROPERTY = CourierProducerProperties.PREFIX + ".ssl.bundle";
+
+    private static final Logger log = LoggerFactory.getLogger(SslBundleSupport.class);
+
+    /** Raw keys that carry trust or key material; when any is set, it wins over the bundle. */
+    private static final List<String> MATERIAL_KEYS = List.of(ProducerConfig.SSL_TRUSTSTORE_LOCATION,
+            ProducerConfig.SSL_TRUSTSTORE_CERTIFICATES, ProducerConfig.SSL_KEYSTORE_LOCATION,
+            ProducerConfig.SSL_KEYSTORE_KEY);
 
     private SslBundleSupport() {
     }
@@ -24,6 +35,12 @@ final class SslBundleSupport {
     static void apply(CourierConnectionDetails details, Supplier<SslBundles> bundles, Map<String, Object> config) {
         String name = details.getSslBundleName();
         if (name == null || name.isBlank()) {
+            return;
+        }
+        List<String> rawMaterial = MATERIAL_KEYS.stream().filter(config::containsKey).toList();
+        if (!rawMaterial.isEmpty()) {
+            log.warn("SSL bundle '{}' is not applied: {} set the TLS trust and key material, and raw keys win", name,
+                    rawMaterial);
             return;
         }
         String property = details instanceof PropertiesCourierConnectionDetails ? PROPERTY : null;

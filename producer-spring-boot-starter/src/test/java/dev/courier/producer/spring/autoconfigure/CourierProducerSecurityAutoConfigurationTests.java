@@ -131,6 +131,21 @@ class CourierProducerSecurityAutoConfigurationTests {
     }
 
     @Test
+    void rawTrustMaterialWinsOverAnSslBundle() {
+        TestCertificates certs = TestCertificates.get();
+        runner.withPropertyValues(
+                "spring.ssl.bundle.pem.kafka.truststore.certificate=" + certs.file("ca.pem").toUri(),
+                "courier.producer.ssl.bundle=kafka", "courier.producer.security.protocol=SSL",
+                "courier.producer.properties[ssl.truststore.type]=PEM",
+                "courier.producer.properties[ssl.truststore.location]=" + certs.file("ca.pem")).run(context -> {
+                    assertThat(context).hasNotFailed();
+                    ConfigCapture config = context.getBean(ConfigCapture.class);
+                    assertThat(config.config()).doesNotContainKey(ProducerConfig.SSL_CONTEXT_PROVIDER);
+                    assertThat(config.get("ssl.truststore.location")).isEqualTo(certs.file("ca.pem").toString());
+                });
+    }
+
+    @Test
     void anUnknownSslBundleNamesThePropertyAndTheDefinedBundles() {
         TestCertificates certs = TestCertificates.get();
         runner.withPropertyValues(
