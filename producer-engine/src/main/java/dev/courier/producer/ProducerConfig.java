@@ -80,6 +80,12 @@ public final class ProducerConfig {
      */
     public static final String MAX_BUFFERED_RECORDS = "max.buffered.records";
 
+    /**
+     * A {@link SslContextProvider} object (not a class name) whose context TLS connections use instead of the
+     * trust and key material of the {@code ssl.*} keys; asked again for each new connection.
+     */
+    public static final String SSL_CONTEXT_PROVIDER = "courier.ssl.context.provider";
+
     private ProducerConfig() {
     }
 }

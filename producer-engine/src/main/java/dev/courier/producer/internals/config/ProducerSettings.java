@@ -101,7 +101,8 @@ public final class ProducerSettings {
             SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL, SASL_LOGIN_CONNECT_TIMEOUT_MS, SASL_LOGIN_READ_TIMEOUT_MS);
 
     /** Keys of Courier's own, beyond Kafka's. */
-    private static final Set<String> COURIER_KEYS = Set.of(MAX_BUFFERED_RECORDS);
+    private static final Set<String> COURIER_KEYS = Set.of(MAX_BUFFERED_RECORDS,
+            dev.courier.producer.ProducerConfig.SSL_CONTEXT_PROVIDER);
 
     /** Numbers the generated client ids, like Kafka's "producer-N". */
     private static final AtomicInteger CLIENT_ID_SEQUENCE = new AtomicInteger(1);
@@ -210,7 +211,8 @@ public final class ProducerSettings {
         this.interceptorClasses = Collections.unmodifiableList(v.list(INTERCEPTOR_CLASSES));
 
         this.securityProtocol = parseSecurityProtocol(v);
-        this.sslFactory = securityProtocol.endsWith("SSL") ? SslFactory.create(SslSettings.from(originals)) : null;
+        this.sslFactory = securityProtocol.endsWith("SSL") ? SslFactory.create(SslSettings.from(originals),
+                SslFactory.contextProvider(originals)) : null;
         this.sasl = securityProtocol.startsWith("SASL_") ? SaslSettings.parse(v.rawValue(SASL_MECHANISM),
                 v.rawValue(SASL_JAAS_CONFIG), v.rawValue(SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL))
                 .withLoginTimeouts(v.longAtLeast(SASL_LOGIN_CONNECT_TIMEOUT_MS, 10_000L, 1),

@@ -9,6 +9,8 @@ import static dev.courier.producer.ProducerConfig.SSL_PROTOCOL;
 import static dev.courier.producer.ProducerConfig.SSL_TRUSTSTORE_LOCATION;
 import static dev.courier.producer.ProducerConfig.SSL_TRUSTSTORE_TYPE;
 
+import dev.courier.producer.ProducerConfig;
+import dev.courier.producer.SslContextProvider;
 import dev.courier.producer.errors.ConfigException;
 import dev.courier.producer.internals.security.PemParser.PemException;
 import java.io.IOException;
@@ -29,6 +31,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
@@ -37,6 +40,8 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the client's {@link SSLContext} once, from {@link SslSettings} (JKS, PKCS12 or PEM files, or inline PEM),
@@ -44,17 +49,27 @@ import javax.net.ssl.TrustManagerFactory;
  * dialled. Everything that can be wrong with the settings is found at construction and reported as a
  * {@link ConfigException} naming the key, never a password or key material.
  *
- * <p>Immutable and thread-safe once built.
+ * <p>With a {@link SslContextProvider} ({@link ProducerConfig#SSL_CONTEXT_PROVIDER}) the context comes from the
+ * provider instead, asked again for every engine so that rotated certificates reach new connections; the
+ * protocol, cipher suite and hostname verification settings apply either way.
+ *
+ * <p>Thread-safe once built.
  */
 public final class SslFactory {
 
-    private final SSLContext context;
+    private static final Logger log = LoggerFactory.getLogger(SslFactory.class);
+
+    /** The provider, or null when the context is built from the ssl.* keys once. */
+    private final SslContextProvider provider;
+    /** The context built from the keys, or the provider's latest good answer. */
+    private volatile SSLContext context;
     private final String[] enabledProtocols;
     private final String[] cipherSuites;
     private final String endpointIdentificationAlgorithm;
 
-    private SslFactory(SSLContext context, String[] enabledProtocols, String[] cipherSuites,
-                       String endpointIdentificationAlgorithm) {
+    private SslFactory(SslContextProvider provider, SSLContext context, String[] enabledProtocols,
+                       String[] cipherSuites, String endpointIdentificationAlgorithm) {
+        this.provider = provider;
         this.context = context;
         this.enabledProtocols = enabledProtocols;
         this.cipherSuites = cipherSuites;
@@ -63,6 +78,55 @@ public final class SslFactory {
 
     /** Loads the trust and key material and checks that the protocols and cipher suites exist. */
     public static SslFactory create(SslSettings settings) {
+        return create(settings, null);
+    }
+
+    /**
+     * As {@link #create(SslSettings)}, but with the context from {@code provider} when it is not null (the
+     * trust and key material keys are then not read).
+     */
+    public static SslFactory create(SslSettings settings, SslContextProvider provider) {
+        SSLContext context = provider == null ? contextFromKeys(settings) : firstContext(provider);
+        SSLEngine probe = context.createSSLEngine();
+        String[] protocols = checkSupported(SSL_ENABLED_PROTOCOLS, settings.enabledProtocols(),
+                probe.getSupportedProtocols());
+        String[] suites = settings.cipherSuites().isEmpty() ? null
+                : checkSupported(SSL_CIPHER_SUITES, settings.cipherSuites(), probe.getSupportedCipherSuites());
+        String algorithm = settings.endpointIdentificationAlgorithm();
+        if (!algorithm.isEmpty() && !algorithm.equalsIgnoreCase("https") && !algorithm.equalsIgnoreCase("ldaps")) {
+            throw new ConfigException(SSL_ENDPOINT_IDENTIFICATION_ALGORITHM, algorithm, "https, or empty to turn "
+                    + "hostname verification off");
+        }
+        return new SslFactory(provider, context, protocols, suites,
+                algorithm.isEmpty() ? null : algorithm.toUpperCase(Locale.ROOT));
+    }
+
+    /** The {@link ProducerConfig#SSL_CONTEXT_PROVIDER} object in {@code config}, or null when there is none. */
+    public static SslContextProvider contextProvider(Map<String, ?> config) {
+        Object value = config.get(ProducerConfig.SSL_CONTEXT_PROVIDER);
+        if (value == null || value instanceof SslContextProvider) {
+            return (SslContextProvider) value;
+        }
+        throw new ConfigException(ProducerConfig.SSL_CONTEXT_PROVIDER, value.getClass().getName(),
+                "an instance of " + SslContextProvider.class.getName());
+    }
+
+    private static SSLContext firstContext(SslContextProvider provider) {
+        SSLContext context;
+        try {
+            context = provider.sslContext();
+        } catch (RuntimeException e) {
+            throw new ConfigException("The " + ProducerConfig.SSL_CONTEXT_PROVIDER + " failed to supply a TLS "
+                    + "context: " + e.getClass().getSimpleName());
+        }
+        if (context == null) {
+            throw new ConfigException(ProducerConfig.SSL_CONTEXT_PROVIDER, provider.getClass().getName(),
+                    "a provider that returns a TLS context (it returned null)");
+        }
+        return context;
+    }
+
+    private static SSLContext contextFromKeys(SslSettings settings) {
         SSLContext context;
         try {
             context = SSLContext.getInstance(settings.protocol());
@@ -75,17 +139,7 @@ public final class SslFactory {
         } catch (java.security.KeyManagementException e) {
             throw new ConfigException("Cannot initialise the TLS context: " + e.getMessage());
         }
-        SSLEngine probe = context.createSSLEngine();
-        String[] protocols = checkSupported(SSL_ENABLED_PROTOCOLS, settings.enabledProtocols(),
-                probe.getSupportedProtocols());
-        String[] suites = settings.cipherSuites().isEmpty() ? null
-                : checkSupported(SSL_CIPHER_SUITES, settings.cipherSuites(), probe.getSupportedCipherSuites());
-        String algorithm = settings.endpointIdentificationAlgorithm();
-        if (!algorithm.isEmpty() && !algorithm.equalsIgnoreCase("https") && !algorithm.equalsIgnoreCase("ldaps")) {
-            throw new ConfigException(SSL_ENDPOINT_IDENTIFICATION_ALGORITHM, algorithm, "https, or empty to turn "
-                    + "hostname verification off");
-        }
-        return new SslFactory(context, protocols, suites, algorithm.isEmpty() ? null : algorithm.toUpperCase(Locale.ROOT));
+        return context;
     }
 
     /**
@@ -93,7 +147,7 @@ public final class SslFactory {
      * the broker's metadata), which is what hostname verification and SNI check against.
      */
     public SSLEngine createClientEngine(String host, int port) {
-        SSLEngine engine = context.createSSLEngine(host, port);
+        SSLEngine engine = currentContext().createSSLEngine(host, port);
         engine.setUseClientMode(true);
         SSLParameters parameters = engine.getSSLParameters();
         parameters.setProtocols(enabledProtocols);
@@ -103,6 +157,25 @@ public final class SslFactory {
         parameters.setEndpointIdentificationAlgorithm(endpointIdentificationAlgorithm);
         engine.setSSLParameters(parameters);
         return engine;
+    }
+
+    /** The provider's context for a new connection; its last good one when it fails now. */
+    private SSLContext currentContext() {
+        if (provider == null) {
+            return context;
+        }
+        try {
+            SSLContext fresh = provider.sslContext();
+            if (fresh != null) {
+                context = fresh;
+            } else {
+                log.warn("The {} returned no TLS context; using its previous one", ProducerConfig.SSL_CONTEXT_PROVIDER);
+            }
+        } catch (RuntimeException e) {
+            log.warn("The {} failed ({}); using its previous TLS context", ProducerConfig.SSL_CONTEXT_PROVIDER,
+                    e.getClass().getSimpleName());
+        }
+        return context;
     }
 
     private static String[] checkSupported(String key, List<String> wanted, String[] supported) {

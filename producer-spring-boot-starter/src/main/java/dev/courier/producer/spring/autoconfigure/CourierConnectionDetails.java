@@ -25,8 +25,8 @@ public interface CourierConnectionDetails extends ConnectionDetails {
     }
 
     /**
-     * Name of the Spring Boot SSL bundle to connect with, or null (the default). Not applied yet: the engine's
-     * TLS support is still being built, and this is where it will be read from.
+     * Name of the Spring Boot SSL bundle to connect with, or null (the default). The producer's TLS context comes
+     * from it (reloaded bundles reach new connections), and security.protocol becomes SSL when nothing sets it.
      */
     default String getSslBundleName() {
         return null;

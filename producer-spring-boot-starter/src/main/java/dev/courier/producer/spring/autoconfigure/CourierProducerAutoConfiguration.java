@@ -19,6 +19,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.ImportRuntimeHints;
@@ -35,7 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Where to connect comes from the {@link CourierConnectionDetails} bean: the application's own (or a service
  * connection's) when there is one, else one read from the properties.
  */
-@AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@AutoConfiguration(afterName = {"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+        "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration"})
 @ConditionalOnClass(CourierProducer.class)
 @EnableConfigurationProperties(CourierProducerProperties.class)
 @ImportRuntimeHints(CourierProducerRuntimeHints.class)
@@ -80,9 +82,11 @@ public final class CourierProducerAutoConfiguration {
     ManagedProducer<?, ?> courierManagedProducer(CourierProducerProperties properties,
                                                  CourierConnectionDetails connectionDetails,
                                                  ObjectProvider<ProducerConfigCustomizer> customizers,
-                                                 org.springframework.beans.factory.BeanFactory beanFactory) {
+                                                 org.springframework.beans.factory.BeanFactory beanFactory,
+                                                 ObjectProvider<SslBundles> sslBundles) {
         Map<String, Object> config = properties.buildProducerConfig();
         applyConnectionDetails(connectionDetails, config);
+        SslBundleSupport.apply(connectionDetails, sslBundles::getIfAvailable, config);
         config.putIfAbsent(ProducerConfig.CLIENT_ID, "courier-" + UUID.randomUUID().toString().substring(0, 8));
         customizers.orderedStream().forEach(customizer -> customizer.customize(config));
         String clientId = String.valueOf(config.get(ProducerConfig.CLIENT_ID));

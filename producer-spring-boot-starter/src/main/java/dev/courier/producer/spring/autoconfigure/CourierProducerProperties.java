@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.convert.DataSizeUnit;
 import org.springframework.boot.convert.DurationUnit;
 import org.springframework.util.unit.DataSize;
@@ -104,6 +105,15 @@ public class CourierProducerProperties {
     private final Map<String, String> properties = new HashMap<>();
 
     private final Shutdown shutdown = new Shutdown();
+
+    @NestedConfigurationProperty
+    private final CourierSecurityProperties.Security security = new CourierSecurityProperties.Security();
+
+    @NestedConfigurationProperty
+    private final CourierSecurityProperties.Ssl ssl = new CourierSecurityProperties.Ssl();
+
+    @NestedConfigurationProperty
+    private final CourierSecurityProperties.Sasl sasl = new CourierSecurityProperties.Sasl();
 
     /** What happens to records not yet delivered when the application stops. */
     public static class Shutdown {
@@ -317,5 +327,17 @@ public class CourierProducerProperties {
 
     public Shutdown getShutdown() {
         return shutdown;
+    }
+
+    public CourierSecurityProperties.Security getSecurity() {
+        return security;
+    }
+
+    public CourierSecurityProperties.Ssl getSsl() {
+        return ssl;
+    }
+
+    public CourierSecurityProperties.Sasl getSasl() {
+        return sasl;
     }
 }

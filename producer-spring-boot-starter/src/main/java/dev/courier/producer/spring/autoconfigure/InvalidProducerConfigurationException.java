@@ -39,7 +39,7 @@ public class InvalidProducerConfigurationException extends RuntimeException {
      */
     static InvalidProducerConfigurationException from(ConfigException cause, CourierProducerProperties properties,
                                                       Map<String, ?> config) {
-        String key = cause.key();
+        String key = cause.key() != null ? cause.key() : keyNamedIn(cause.getMessage(), config);
         String prefix = "Invalid value " + cause.value() + " for configuration " + key + ": ";
         String message = cause.getMessage();
         String reason = key != null && message != null && message.startsWith(prefix)
@@ -47,6 +47,32 @@ public class InvalidProducerConfigurationException extends RuntimeException {
         boolean notSet = key != null && !config.containsKey(key);
         return new InvalidProducerConfigurationException(propertyFor(key, notSet, properties, config), key,
                 cause.value(), reason, notSet, cause);
+    }
+
+    /**
+     * For a security refusal that names no key (unreadable PEM text or files, for instance), the configured
+     * ssl.* or sasl.* key its message mentions first, so the report can still point at a property; null when it mentions none.
+     */
+    private static String keyNamedIn(String message, Map<String, ?> config) {
+        if (message == null) {
+            return null;
+        }
+        String found = null;
+        int foundAt = Integer.MAX_VALUE;
+        for (String key : config.keySet()) {
+            if (!key.startsWith("ssl.") && !key.startsWith("sasl.")) {
+                continue; // rules spanning several other keys name no single property
+            }
+            int at = message.indexOf(key);
+            boolean whole = at >= 0 && (at + key.length() == message.length()
+                    || !Character.isLetterOrDigit(message.charAt(at + key.length()))
+                    && message.charAt(at + key.length()) != '.');
+            if (whole && (at < foundAt || at == foundAt && key.length() > found.length())) {
+                found = key;
+                foundAt = at;
+            }
+        }
+        return found;
     }
 
     /**

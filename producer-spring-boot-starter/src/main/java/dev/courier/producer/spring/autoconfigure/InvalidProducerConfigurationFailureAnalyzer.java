@@ -46,8 +46,14 @@ class InvalidProducerConfigurationFailureAnalyzer
         return new FailureAnalysis(description.toString(), action, cause);
     }
 
-    /** The value as written when it was, else as the engine saw it; a refused engine default says so. */
+    /**
+     * The value as written when it was, else as the engine saw it; a refused engine default says so. Secrets
+     * (passwords, client secrets, JAAS lines, private keys) are never shown.
+     */
     private static String value(InvalidProducerConfigurationException cause, ConfigurationProperty written) {
+        if (isSecret(cause.property()) || isSecret(cause.kafkaKey())) {
+            return "[hidden]";
+        }
         if (written != null) {
             return "\"" + written.getValue() + "\"";
         }
@@ -56,6 +62,15 @@ class InvalidProducerConfigurationFailureAnalyzer
         }
         return cause.notSet() ? "(not set; the engine's default is \"" + cause.value() + "\")"
                 : "\"" + cause.value() + "\"";
+    }
+
+    static boolean isSecret(String name) {
+        if (name == null) {
+            return false;
+        }
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        return n.contains("password") || n.contains("secret") || n.contains("jaas") || n.endsWith(".key")
+                || n.endsWith(".key]") || n.equals(CourierProducerProperties.PREFIX + ".sasl");
     }
 
     private ConfigurationProperty find(String property) {

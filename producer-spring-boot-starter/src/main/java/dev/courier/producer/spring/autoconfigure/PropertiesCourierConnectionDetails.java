@@ -27,6 +27,12 @@ final class PropertiesCourierConnectionDetails implements CourierConnectionDetai
 
     @Override
     public String getSecurityProtocol() {
-        return properties.getProperties().get(ProducerConfig.SECURITY_PROTOCOL);
+        String raw = properties.getProperties().get(ProducerConfig.SECURITY_PROTOCOL);
+        return raw != null ? raw : properties.getSecurity().getProtocol();
+    }
+
+    @Override
+    public String getSslBundleName() {
+        return properties.getSsl().getBundle();
     }
 }

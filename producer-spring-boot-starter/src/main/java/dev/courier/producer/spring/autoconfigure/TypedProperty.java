@@ -41,7 +41,13 @@ enum TypedProperty {
     KEY_SERIALIZER("key-serializer", ProducerConfig.KEY_SERIALIZER, CourierProducerProperties::getKeySerializer),
     VALUE_SERIALIZER("value-serializer", ProducerConfig.VALUE_SERIALIZER,
             CourierProducerProperties::getValueSerializer),
-    PARTITIONER("partitioner", ProducerConfig.PARTITIONER_CLASS, CourierProducerProperties::getPartitioner);
+    PARTITIONER("partitioner", ProducerConfig.PARTITIONER_CLASS, CourierProducerProperties::getPartitioner),
+    SECURITY_PROTOCOL("security.protocol", ProducerConfig.SECURITY_PROTOCOL, p -> p.getSecurity().getProtocol()),
+    SASL_MECHANISM("sasl.mechanism", ProducerConfig.SASL_MECHANISM, p -> SaslJaasLine.mechanism(p.getSasl())),
+    /** Built from username/password or the OAuth client properties; errors name the group. */
+    SASL_JAAS_CONFIG("sasl", ProducerConfig.SASL_JAAS_CONFIG, p -> SaslJaasLine.of(p.getSasl())),
+    SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL("sasl.oauth.token-endpoint", ProducerConfig.SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL,
+            p -> p.getSasl().getOauth().getTokenEndpoint());
 
     private static final Map<String, TypedProperty> BY_KAFKA_KEY = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(TypedProperty::kafkaKey, Function.identity()));
