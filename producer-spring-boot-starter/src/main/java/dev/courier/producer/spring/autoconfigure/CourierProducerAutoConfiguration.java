@@ -10,6 +10,11 @@ import dev.courier.producer.spring.ProducerConfigCustomizer;
 import dev.courier.producer.spring.ProducerListener;
 import dev.courier.producer.spring.ProducerTemplate;
 import dev.courier.producer.spring.SendObserver;
+import dev.courier.producer.spring.TemplateTransactions;
+import dev.courier.producer.spring.transaction.CourierTransactionManager;
+import dev.courier.producer.spring.transaction.TransactionalProducerPool;
+import dev.courier.producer.spring.transaction.TransactionalProducers;
+import java.time.Duration;
 import dev.courier.producer.spring.json.JacksonValueSerializer;
 import java.util.Map;
 import java.util.UUID;
@@ -18,10 +23,12 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.ImportRuntimeHints;
+import org.springframework.transaction.PlatformTransactionManager;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -81,22 +88,47 @@ public final class CourierProducerAutoConfiguration {
                                                  CourierConnectionDetails connectionDetails,
                                                  ObjectProvider<ProducerConfigCustomizer> customizers,
                                                  org.springframework.beans.factory.BeanFactory beanFactory) {
-        Map<String, Object> config = properties.buildProducerConfig();
-        applyConnectionDetails(connectionDetails, config);
-        config.putIfAbsent(ProducerConfig.CLIENT_ID, "courier-" + UUID.randomUUID().toString().substring(0, 8));
-        customizers.orderedStream().forEach(customizer -> customizer.customize(config));
-        String clientId = String.valueOf(config.get(ProducerConfig.CLIENT_ID));
-        Serializer keySerializer = config.containsKey(ProducerConfig.KEY_SERIALIZER) ? null
-                : beanFactory.getBean(KEY_SERIALIZER_BEAN, Serializer.class);
-        Serializer valueSerializer = config.containsKey(ProducerConfig.VALUE_SERIALIZER) ? null
-                : beanFactory.getBean(VALUE_SERIALIZER_BEAN, Serializer.class);
-        return new ManagedProducer<>(() -> {
-            try {
-                return new CourierProducer<>(config, keySerializer, valueSerializer);
-            } catch (ConfigException e) {
-                throw InvalidProducerConfigurationException.from(e, properties, config);
+        ProducerRecipe recipe = ProducerRecipe.resolve(properties, connectionDetails, customizers, beanFactory);
+        return new ManagedProducer<>(() -> recipe.create(Map.of()), recipe.clientId(),
+                properties.getShutdown().getMode(), properties.getShutdown().getTimeout());
+    }
+
+    /** The resolved configuration and serializers every producer of the application is created from. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    record ProducerRecipe(CourierProducerProperties properties, Map<String, Object> config, Serializer keySerializer,
+                          Serializer valueSerializer) {
+
+        static ProducerRecipe resolve(CourierProducerProperties properties, CourierConnectionDetails connectionDetails,
+                                      ObjectProvider<ProducerConfigCustomizer> customizers,
+                                      org.springframework.beans.factory.BeanFactory beanFactory) {
+            Map<String, Object> config = properties.buildProducerConfig();
+            applyConnectionDetails(connectionDetails, config);
+            config.putIfAbsent(ProducerConfig.CLIENT_ID, "courier-" + UUID.randomUUID().toString().substring(0, 8));
+            customizers.orderedStream().forEach(customizer -> customizer.customize(config));
+            Serializer keySerializer = config.containsKey(ProducerConfig.KEY_SERIALIZER) ? null
+                    : beanFactory.getBean(KEY_SERIALIZER_BEAN, Serializer.class);
+            Serializer valueSerializer = config.containsKey(ProducerConfig.VALUE_SERIALIZER) ? null
+                    : beanFactory.getBean(VALUE_SERIALIZER_BEAN, Serializer.class);
+            return new ProducerRecipe(properties, config, keySerializer, valueSerializer);
+        }
+
+        String clientId() {
+            return String.valueOf(config.get(ProducerConfig.CLIENT_ID));
+        }
+
+        /** A producer from the configuration with {@code overrides} on top. */
+        CourierProducer<Object, Object> create(Map<String, Object> overrides) {
+            Map<String, Object> effective = config;
+            if (!overrides.isEmpty()) {
+                effective = new java.util.HashMap<>(config);
+                effective.putAll(overrides);
             }
-        }, clientId, properties.getShutdown().getMode(), properties.getShutdown().getTimeout());
+            try {
+                return new CourierProducer<>(effective, keySerializer, valueSerializer);
+            } catch (ConfigException e) {
+                throw InvalidProducerConfigurationException.from(e, properties, effective);
+            }
+        }
     }
 
     /**
@@ -121,8 +153,52 @@ public final class CourierProducerAutoConfiguration {
     @SuppressWarnings({"unchecked", "rawtypes"})
     ProducerTemplate<?, ?> courierProducerTemplate(ManagedProducer<?, ?> producer, CourierProducerProperties properties,
                                                    ObjectProvider<ProducerListener<?, ?>> listener,
-                                                   ObjectProvider<SendObserver> observers) {
+                                                   ObjectProvider<SendObserver> observers,
+                                                   ObjectProvider<TemplateTransactions<?, ?>> transactions) {
         return new ProducerTemplate(producer, properties.getDefaultTopic(), listener.getIfUnique(),
-                observers.orderedStream().toList());
+                observers.orderedStream().toList(), transactions.getIfAvailable());
+    }
+
+    /**
+     * Transactions, when {@code courier.producer.transaction-id-prefix} is set: the pool of transactional
+     * producers, what the template sends through, and a {@link CourierTransactionManager}.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(PlatformTransactionManager.class)
+    @ConditionalOnProperty(prefix = "courier.producer", name = "transaction-id-prefix")
+    static class TransactionConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(TransactionalProducerPool.class)
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        TransactionalProducerPool<?, ?> courierTransactionalProducerPool(
+                CourierProducerProperties properties, CourierConnectionDetails connectionDetails,
+                ObjectProvider<ProducerConfigCustomizer> customizers,
+                org.springframework.beans.factory.BeanFactory beanFactory) {
+            ProducerRecipe recipe = ProducerRecipe.resolve(properties, connectionDetails, customizers, beanFactory);
+            Object maxBlock = recipe.config().get(ProducerConfig.MAX_BLOCK_MS);
+            Duration maxBlockDuration = maxBlock == null ? Duration.ofMinutes(1)
+                    : Duration.ofMillis(Long.parseLong(String.valueOf(maxBlock)));
+            return new TransactionalProducerPool(id -> recipe.create(Map.of(ProducerConfig.TRANSACTIONAL_ID, id,
+                    ProducerConfig.CLIENT_ID, recipe.clientId() + "-" + id)),
+                    properties.getTransactionIdPrefix(), properties.getTransactionPoolSize(),
+                    properties.getTransactionProducerMaxAge(), maxBlockDuration,
+                    properties.getShutdown().getMode(), properties.getShutdown().getTimeout());
+        }
+
+        @Bean
+        @ConditionalOnMissingBean(TemplateTransactions.class)
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        TransactionalProducers<?, ?> courierTemplateTransactions(TransactionalProducerPool<?, ?> pool,
+                                                                 ManagedProducer<?, ?> producer,
+                                                                 CourierProducerProperties properties) {
+            return new TransactionalProducers(pool, properties.isAllowNonTransactional() ? producer : null);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean(CourierTransactionManager.class)
+        CourierTransactionManager courierTransactionManager(TransactionalProducerPool<?, ?> pool) {
+            return new CourierTransactionManager(pool);
+        }
     }
 }
