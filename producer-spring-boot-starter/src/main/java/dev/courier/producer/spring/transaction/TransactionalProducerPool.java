@@ -62,7 +62,7 @@ public final class TransactionalProducerPool<K, V> implements SmartLifecycle, Di
      * @param factory creates an uninitialised producer for a transactional id
      * @param prefix  the transactional ids' prefix ({@code courier.producer.transaction-id-prefix})
      * @param size    most producers (and so concurrent transactions)
-     * @param maxAge  a producer idle longer than this is replaced before use
+     * @param maxAge  a producer idle this long or longer is replaced before use (zero: before every transaction)
      * @param maxBlock longest {@link #acquire()} waits for a free producer
      */
     public TransactionalProducerPool(Function<String, ? extends Producer<K, V>> factory, String prefix, int size,
@@ -132,7 +132,7 @@ public final class TransactionalProducerPool<K, V> implements SmartLifecycle, Di
                 throw new IllegalStateException("The transactional producers of '" + prefix + "' are shut down");
             }
             reused = idle.pollFirst();
-            if (reused != null && nanoClock.getAsLong() - reused.lastUsedNs <= maxAgeNs) {
+            if (reused != null && nanoClock.getAsLong() - reused.lastUsedNs < maxAgeNs) {
                 inUse.add(reused);
                 return reused;
             }
