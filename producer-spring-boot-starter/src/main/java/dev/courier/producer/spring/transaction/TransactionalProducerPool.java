@@ -188,7 +188,9 @@ public final class TransactionalProducerPool<K, V> implements SmartLifecycle, Di
             if (!keep) {
                 closeQuietly(pooled, Duration.ZERO);
                 synchronized (monitor) {
-                    freeIds.addFirst(pooled.transactionalId());
+                    if (accepting) { // after stop() every id is free already
+                        freeIds.addFirst(pooled.transactionalId());
+                    }
                 }
             }
         } finally {
