@@ -32,6 +32,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.annotation.EnableTransactionManagement;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.interceptor.TransactionAspectSupport;
@@ -121,6 +122,30 @@ class TransactionalTemplateIntegrationTests {
             assertThat(readCommitted(topic)).containsExactly("committed-1", "committed-2");
             assertThat(values(kafka.consumeAll(topic, Duration.ofSeconds(30))))
                     .contains("thrown", "rollback-only");
+        });
+    }
+
+    @Test
+    void aTransactionTemplateWithTheCourierManagerSuspendsTheOuterTransactionForRequiresNew() {
+        String topic = topic("requires-new");
+        runner.run(context -> {
+            ProducerTemplate<String, String> template = template(context);
+            CourierTransactionManager manager = context.getBean(CourierTransactionManager.class);
+            TransactionTemplate outer = new TransactionTemplate(manager);
+            TransactionTemplate inner = new TransactionTemplate(manager);
+            inner.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+            outer.executeWithoutResult(status -> {
+                template.send(topic, "k", "outer-before");
+                inner.executeWithoutResult(innerStatus -> {
+                    template.send(topic, "k", "inner-rolled-back").join();
+                    innerStatus.setRollbackOnly();
+                });
+                template.send(topic, "k", "outer-after");
+            });
+            assertThat(readCommitted(topic)).containsExactly("outer-before", "outer-after");
+            assertThat(values(kafka.consumeAll(topic, Duration.ofSeconds(30)))).contains("inner-rolled-back");
+            // The inner transaction needed a producer of its own while the outer one was open.
+            assertThat(context.getBean(TransactionalProducerPool.class).createdCount()).isEqualTo(2);
         });
     }
 
