@@ -118,16 +118,34 @@ public final class CourierProducerAutoConfiguration {
 
         /** A producer from the configuration with {@code overrides} on top. */
         CourierProducer<Object, Object> create(Map<String, Object> overrides) {
-            Map<String, Object> effective = config;
-            if (!overrides.isEmpty()) {
-                effective = new java.util.HashMap<>(config);
-                effective.putAll(overrides);
-            }
+            Map<String, Object> effective = with(overrides);
             try {
                 return new CourierProducer<>(effective, keySerializer, valueSerializer);
             } catch (ConfigException e) {
                 throw InvalidProducerConfigurationException.from(e, properties, effective);
             }
+        }
+
+        /**
+         * Checks the configuration with {@code overrides} without creating a producer, so producers created
+         * later (the transactional pool's, on demand) cannot fail startup's promise of a valid configuration.
+         */
+        void validate(Map<String, Object> overrides) {
+            Map<String, Object> effective = with(overrides);
+            try {
+                dev.courier.producer.internals.config.ProducerSettings.from(effective);
+            } catch (ConfigException e) {
+                throw InvalidProducerConfigurationException.from(e, properties, effective);
+            }
+        }
+
+        private Map<String, Object> with(Map<String, Object> overrides) {
+            if (overrides.isEmpty()) {
+                return config;
+            }
+            Map<String, Object> effective = new java.util.HashMap<>(config);
+            effective.putAll(overrides);
+            return effective;
         }
     }
 
@@ -179,6 +197,8 @@ public final class CourierProducerAutoConfiguration {
             Object maxBlock = recipe.config().get(ProducerConfig.MAX_BLOCK_MS);
             Duration maxBlockDuration = maxBlock == null ? Duration.ofMinutes(1)
                     : Duration.ofMillis(Long.parseLong(String.valueOf(maxBlock)));
+            // Producers are created on demand: check their configuration now, so a bad one fails startup.
+            recipe.validate(Map.of(ProducerConfig.TRANSACTIONAL_ID, properties.getTransactionIdPrefix() + "0"));
             return new TransactionalProducerPool(id -> recipe.create(Map.of(ProducerConfig.TRANSACTIONAL_ID, id,
                     ProducerConfig.CLIENT_ID, recipe.clientId() + "-" + id)),
                     properties.getTransactionIdPrefix(), properties.getTransactionPoolSize(),

@@ -69,6 +69,15 @@ class CourierTransactionAutoConfigurationTests {
     }
 
     @Test
+    void aConfigurationTransactionsCannotUseFailsStartupNamingTheProperty() {
+        runner.withPropertyValues("courier.producer.transaction-id-prefix=tx-",
+                "courier.producer.enable-idempotence=false").run(context ->
+                assertThat(context).hasFailed().getFailure()
+                        .hasRootCauseInstanceOf(dev.courier.producer.errors.ConfigException.class)
+                        .rootCause().hasMessageContaining("enable.idempotence"));
+    }
+
+    @Test
     void theTransactionManagerBacksOffForTheApplicationsOwn() {
         runner.withPropertyValues("courier.producer.transaction-id-prefix=tx-")
                 .withUserConfiguration(OwnTransactionManager.class).run(context -> {
