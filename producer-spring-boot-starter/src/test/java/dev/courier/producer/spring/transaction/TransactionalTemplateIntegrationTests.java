@@ -2,7 +2,11 @@ package dev.courier.producer.spring.transaction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import dev.courier.producer.CourierProducer;
+import dev.courier.producer.ProducerConfig;
+import dev.courier.producer.serialization.StringSerializer;
 import dev.courier.producer.spring.ProducerTemplate;
 import dev.courier.producer.spring.autoconfigure.CourierProducerAutoConfiguration;
 import dev.courier.producer.testing.EmbeddedKafka;
@@ -10,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -18,9 +23,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
@@ -150,6 +158,32 @@ class TransactionalTemplateIntegrationTests {
     }
 
     @Test
+    void aFencedProducerIsReplacedAndTheNextTransactionCommits() {
+        String topic = topic("fenced");
+        String prefix = kafka.uniqueTopic("fenced-tx") + "-";
+        runner.withPropertyValues("courier.producer.transaction-id-prefix=" + prefix,
+                "courier.producer.transaction-pool-size=1").run(context -> {
+            ProducerTemplate<String, String> template = template(context);
+            TransactionalProducerPool<?, ?> pool = context.getBean(TransactionalProducerPool.class);
+            template.executeInTransaction(operations -> operations.send(topic, "k", "before"));
+
+            // A second producer with the pool's only id fences the pooled one.
+            try (CourierProducer<String, String> fencer = new CourierProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                    ProducerConfig.TRANSACTIONAL_ID, prefix + "0"), new StringSerializer(), new StringSerializer())) {
+                fencer.initTransactions();
+            }
+            assertThatThrownBy(() -> template.executeInTransaction(
+                    operations -> operations.send(topic, "k", "zombie").join()))
+                    .isInstanceOf(RuntimeException.class);
+
+            template.executeInTransaction(operations -> operations.send(topic, "k", "after"));
+            assertThat(pool.createdCount()).isEqualTo(2);
+            assertThat(readCommitted(topic)).containsExactly("before", "after");
+        });
+    }
+
+    @Test
     void concurrentTransactionsEachGetTheirOwnProducerAndAllCommit() throws Exception {
         String topic = topic("concurrent");
         int threads = 4;
@@ -164,7 +198,7 @@ class TransactionalTemplateIntegrationTests {
                     int thread = t;
                     futures.add(executor.submit(() -> template.executeInTransaction(operations -> {
                         operations.send(topic, "t" + thread, "from-" + thread + "-a");
-                        await(allOpen);
+                        awaitAll(allOpen);
                         operations.send(topic, "t" + thread, "from-" + thread + "-b");
                         return null;
                     })));
@@ -229,7 +263,7 @@ class TransactionalTemplateIntegrationTests {
         });
     }
 
-    private static void await(CyclicBarrier barrier) {
+    private static void awaitAll(CyclicBarrier barrier) {
         try {
             barrier.await(60, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -241,31 +275,41 @@ class TransactionalTemplateIntegrationTests {
         return records.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).collect(Collectors.toList());
     }
 
-    /** Every committed record of the single-partition {@code topic} (all its transactions have ended). */
+    /**
+     * Every committed record of the single-partition {@code topic}, once all its transactions have ended. A
+     * commit returns before the coordinator has written the transaction markers, so first wait until the last
+     * stable offset (the read_committed end) has caught up with the high watermark: then no transaction is open.
+     */
     private static List<String> readCommitted(String topic) {
+        TopicPartition partition = new TopicPartition(topic, 0);
+        long end = await().atMost(Duration.ofSeconds(60)).until(
+                () -> endOffset(partition, IsolationLevel.READ_COMMITTED),
+                stable -> stable == endOffset(partition, IsolationLevel.READ_UNCOMMITTED));
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 new StringDeserializer())) {
-            TopicPartition partition = new TopicPartition(topic, 0);
             consumer.assign(List.of(partition));
             consumer.seekToBeginning(List.of(partition));
-            // In read_committed the end offset is the last stable offset: every transaction has ended, so
-            // reading up to it sees every committed record.
-            long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(30)).get(partition);
             List<String> values = new ArrayList<>();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (consumer.position(partition, Duration.ofSeconds(30)) < end) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("Did not reach offset " + end + " of " + topic + "; read " + values);
-                }
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
                     values.add(record.value());
                 }
-            }
+                return consumer.position(partition, Duration.ofSeconds(30)) >= end;
+            });
             return values;
+        }
+    }
+
+    private static long endOffset(TopicPartition partition, IsolationLevel isolation) {
+        try {
+            return kafka.admin().listOffsets(Map.of(partition, OffsetSpec.latest()),
+                    new ListOffsetsOptions(isolation)).partitionResult(partition).get(30, TimeUnit.SECONDS).offset();
+        } catch (Exception e) {
+            throw new IllegalStateException("Listing the end offset of " + partition + " failed", e);
         }
     }
 
