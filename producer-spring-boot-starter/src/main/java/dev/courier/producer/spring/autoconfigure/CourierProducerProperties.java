@@ -118,8 +118,8 @@ public class CourierProducerProperties {
     private int transactionPoolSize = 10;
 
     /**
-     * A transactional producer idle longer than this is closed and a new one initialised before the next
-     * transaction, well before the broker forgets an idle producer id (producer.id.expiration.ms, 1 day) or
+     * A transactional producer idle this long is closed and a new one initialised before the next transaction
+     * (0: before every transaction), well before the broker forgets an idle producer id (producer.id.expiration.ms, 1 day) or
      * transactional id (transactional.id.expiration.ms, 7 days). Costs one InitProducerId per idle period.
      */
     private Duration transactionProducerMaxAge = Duration.ofMinutes(5);
