@@ -7,6 +7,7 @@ import dev.courier.producer.RecordMetadata;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,8 @@ public class ProducerTemplate<K, V> implements ProducerOperations<K, V> {
     private final ProducerListener<K, V> listener;
     /** Iterated per send: an array, and none at all without observers (the common minimal setup). */
     private final SendObserver[] observers;
+    /** Null unless transactional ({@code courier.producer.transaction-id-prefix}). */
+    private final TemplateTransactions<K, V> transactions;
 
     /**
      * @param defaultTopic topic of {@code sendDefault}, or null
@@ -41,10 +44,21 @@ public class ProducerTemplate<K, V> implements ProducerOperations<K, V> {
      */
     public ProducerTemplate(ManagedProducer<K, V> producer, String defaultTopic, ProducerListener<K, V> listener,
                             List<SendObserver> observers) {
+        this(producer, defaultTopic, listener, observers, null);
+    }
+
+    /**
+     * A transactional template when {@code transactions} is not null: sends use the producer of the transaction
+     * in progress ({@link #executeInTransaction}, a Courier transaction manager's, or one synchronized with
+     * another transaction manager's), and {@code producer} only where non-transactional sends are allowed.
+     */
+    public ProducerTemplate(ManagedProducer<K, V> producer, String defaultTopic, ProducerListener<K, V> listener,
+                            List<SendObserver> observers, TemplateTransactions<K, V> transactions) {
         this.producer = Objects.requireNonNull(producer, "producer");
         this.defaultTopic = defaultTopic;
         this.listener = listener;
         this.observers = List.copyOf(observers).toArray(SendObserver[]::new);
+        this.transactions = transactions;
     }
 
     public ProducerTemplate(ManagedProducer<K, V> producer) {
@@ -83,6 +97,28 @@ public class ProducerTemplate<K, V> implements ProducerOperations<K, V> {
         return defaultTopic;
     }
 
+    /** Whether sends take part in transactions ({@code courier.producer.transaction-id-prefix} is set). */
+    public boolean isTransactional() {
+        return transactions != null;
+    }
+
+    /**
+     * Runs {@code callback} in a new Courier transaction and commits it when the callback returns, returning
+     * its result. When the callback (or the commit) throws, the transaction is aborted and the exception
+     * rethrown; the template stays usable either way. Sends made through the operations passed in (or through
+     * this template on this thread) belong to the transaction.
+     *
+     * @throws IllegalStateException when the template is not transactional
+     */
+    public <T> T executeInTransaction(Function<ProducerOperations<K, V>, T> callback) {
+        Objects.requireNonNull(callback, "callback");
+        if (transactions == null) {
+            throw new IllegalStateException("The template is not transactional: set courier.producer."
+                    + "transaction-id-prefix to use executeInTransaction");
+        }
+        return transactions.executeInTransaction(this, callback);
+    }
+
     /** The topic of {@code sendDefault}, or null. */
     public String defaultTopic() {
         return defaultTopic;
@@ -93,8 +129,8 @@ public class ProducerTemplate<K, V> implements ProducerOperations<K, V> {
         Objects.requireNonNull(record, "record must not be null");
         Producer<K, V> target;
         try {
-            target = producer.producerFor(record);
-        } catch (ProducerStoppedException e) {
+            target = transactions != null ? transactions.producerFor(record) : producer.producerFor(record);
+        } catch (RuntimeException e) {
             notifyError(record, null, e);
             throw e;
         }
@@ -188,6 +224,11 @@ public class ProducerTemplate<K, V> implements ProducerOperations<K, V> {
 
     @Override
     public void flush() {
+        Producer<K, V> inTransaction = transactions != null ? transactions.currentProducer() : null;
+        if (inTransaction != null) {
+            inTransaction.flush();
+            return;
+        }
         producer.flush();
     }
 

@@ -10,6 +10,11 @@ import dev.courier.producer.spring.ProducerConfigCustomizer;
 import dev.courier.producer.spring.ProducerListener;
 import dev.courier.producer.spring.ProducerTemplate;
 import dev.courier.producer.spring.SendObserver;
+import dev.courier.producer.spring.TemplateTransactions;
+import dev.courier.producer.spring.transaction.CourierTransactionManager;
+import dev.courier.producer.spring.transaction.TransactionalProducerPool;
+import dev.courier.producer.spring.transaction.TransactionalProducers;
+import java.time.Duration;
 import dev.courier.producer.spring.json.JacksonValueSerializer;
 import java.util.Map;
 import java.util.UUID;
@@ -18,11 +23,13 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.ImportRuntimeHints;
+import org.springframework.transaction.PlatformTransactionManager;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -84,23 +91,68 @@ public final class CourierProducerAutoConfiguration {
                                                  ObjectProvider<ProducerConfigCustomizer> customizers,
                                                  org.springframework.beans.factory.BeanFactory beanFactory,
                                                  ObjectProvider<SslBundles> sslBundles) {
-        Map<String, Object> config = properties.buildProducerConfig();
-        applyConnectionDetails(connectionDetails, config);
-        SslBundleSupport.apply(connectionDetails, sslBundles::getIfAvailable, config);
-        config.putIfAbsent(ProducerConfig.CLIENT_ID, "courier-" + UUID.randomUUID().toString().substring(0, 8));
-        customizers.orderedStream().forEach(customizer -> customizer.customize(config));
-        String clientId = String.valueOf(config.get(ProducerConfig.CLIENT_ID));
-        Serializer keySerializer = config.containsKey(ProducerConfig.KEY_SERIALIZER) ? null
-                : beanFactory.getBean(KEY_SERIALIZER_BEAN, Serializer.class);
-        Serializer valueSerializer = config.containsKey(ProducerConfig.VALUE_SERIALIZER) ? null
-                : beanFactory.getBean(VALUE_SERIALIZER_BEAN, Serializer.class);
-        return new ManagedProducer<>(() -> {
+        ProducerRecipe recipe = ProducerRecipe.resolve(properties, connectionDetails, customizers, beanFactory,
+                sslBundles);
+        return new ManagedProducer<>(() -> recipe.create(Map.of()), recipe.clientId(),
+                properties.getShutdown().getMode(), properties.getShutdown().getTimeout());
+    }
+
+    /** The resolved configuration and serializers every producer of the application is created from. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    record ProducerRecipe(CourierProducerProperties properties, Map<String, Object> config, Serializer keySerializer,
+                          Serializer valueSerializer) {
+
+        static ProducerRecipe resolve(CourierProducerProperties properties, CourierConnectionDetails connectionDetails,
+                                      ObjectProvider<ProducerConfigCustomizer> customizers,
+                                      org.springframework.beans.factory.BeanFactory beanFactory,
+                                      ObjectProvider<SslBundles> sslBundles) {
+            Map<String, Object> config = properties.buildProducerConfig();
+            applyConnectionDetails(connectionDetails, config);
+            SslBundleSupport.apply(connectionDetails, sslBundles::getIfAvailable, config);
+            config.putIfAbsent(ProducerConfig.CLIENT_ID, "courier-" + UUID.randomUUID().toString().substring(0, 8));
+            customizers.orderedStream().forEach(customizer -> customizer.customize(config));
+            Serializer keySerializer = config.containsKey(ProducerConfig.KEY_SERIALIZER) ? null
+                    : beanFactory.getBean(KEY_SERIALIZER_BEAN, Serializer.class);
+            Serializer valueSerializer = config.containsKey(ProducerConfig.VALUE_SERIALIZER) ? null
+                    : beanFactory.getBean(VALUE_SERIALIZER_BEAN, Serializer.class);
+            return new ProducerRecipe(properties, config, keySerializer, valueSerializer);
+        }
+
+        String clientId() {
+            return String.valueOf(config.get(ProducerConfig.CLIENT_ID));
+        }
+
+        /** A producer from the configuration with {@code overrides} on top. */
+        CourierProducer<Object, Object> create(Map<String, Object> overrides) {
+            Map<String, Object> effective = with(overrides);
             try {
-                return new CourierProducer<>(config, keySerializer, valueSerializer);
+                return new CourierProducer<>(effective, keySerializer, valueSerializer);
             } catch (ConfigException e) {
-                throw InvalidProducerConfigurationException.from(e, properties, config);
+                throw InvalidProducerConfigurationException.from(e, properties, effective);
             }
-        }, clientId, properties.getShutdown().getMode(), properties.getShutdown().getTimeout());
+        }
+
+        /**
+         * Checks the configuration with {@code overrides} without creating a producer, so producers created
+         * later (the transactional pool's, on demand) cannot fail startup's promise of a valid configuration.
+         */
+        void validate(Map<String, Object> overrides) {
+            Map<String, Object> effective = with(overrides);
+            try {
+                dev.courier.producer.internals.config.ProducerSettings.from(effective);
+            } catch (ConfigException e) {
+                throw InvalidProducerConfigurationException.from(e, properties, effective);
+            }
+        }
+
+        private Map<String, Object> with(Map<String, Object> overrides) {
+            if (overrides.isEmpty()) {
+                return config;
+            }
+            Map<String, Object> effective = new java.util.HashMap<>(config);
+            effective.putAll(overrides);
+            return effective;
+        }
     }
 
     /**
@@ -125,8 +177,55 @@ public final class CourierProducerAutoConfiguration {
     @SuppressWarnings({"unchecked", "rawtypes"})
     ProducerTemplate<?, ?> courierProducerTemplate(ManagedProducer<?, ?> producer, CourierProducerProperties properties,
                                                    ObjectProvider<ProducerListener<?, ?>> listener,
-                                                   ObjectProvider<SendObserver> observers) {
+                                                   ObjectProvider<SendObserver> observers,
+                                                   ObjectProvider<TemplateTransactions<?, ?>> transactions) {
         return new ProducerTemplate(producer, properties.getDefaultTopic(), listener.getIfUnique(),
-                observers.orderedStream().toList());
+                observers.orderedStream().toList(), transactions.getIfAvailable());
+    }
+
+    /**
+     * Transactions, when {@code courier.producer.transaction-id-prefix} is set: the pool of transactional
+     * producers, what the template sends through, and a {@link CourierTransactionManager}.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(PlatformTransactionManager.class)
+    @ConditionalOnProperty(prefix = "courier.producer", name = "transaction-id-prefix")
+    static class TransactionConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(TransactionalProducerPool.class)
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        TransactionalProducerPool<?, ?> courierTransactionalProducerPool(
+                CourierProducerProperties properties, CourierConnectionDetails connectionDetails,
+                ObjectProvider<ProducerConfigCustomizer> customizers,
+                org.springframework.beans.factory.BeanFactory beanFactory, ObjectProvider<SslBundles> sslBundles) {
+            ProducerRecipe recipe = ProducerRecipe.resolve(properties, connectionDetails, customizers, beanFactory,
+                    sslBundles);
+            Object maxBlock = recipe.config().get(ProducerConfig.MAX_BLOCK_MS);
+            Duration maxBlockDuration = maxBlock == null ? Duration.ofMinutes(1)
+                    : Duration.ofMillis(Long.parseLong(String.valueOf(maxBlock)));
+            // Producers are created on demand: check their configuration now, so a bad one fails startup.
+            recipe.validate(Map.of(ProducerConfig.TRANSACTIONAL_ID, properties.getTransactionIdPrefix() + "0"));
+            return new TransactionalProducerPool(id -> recipe.create(Map.of(ProducerConfig.TRANSACTIONAL_ID, id,
+                    ProducerConfig.CLIENT_ID, recipe.clientId() + "-" + id)),
+                    properties.getTransactionIdPrefix(), properties.getTransactionPoolSize(),
+                    properties.getTransactionProducerMaxAge(), maxBlockDuration,
+                    properties.getShutdown().getMode(), properties.getShutdown().getTimeout());
+        }
+
+        @Bean
+        @ConditionalOnMissingBean(TemplateTransactions.class)
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        TransactionalProducers<?, ?> courierTemplateTransactions(TransactionalProducerPool<?, ?> pool,
+                                                                 ManagedProducer<?, ?> producer,
+                                                                 CourierProducerProperties properties) {
+            return new TransactionalProducers(pool, properties.isAllowNonTransactional() ? producer : null);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean(CourierTransactionManager.class)
+        CourierTransactionManager courierTransactionManager(TransactionalProducerPool<?, ?> pool) {
+            return new CourierTransactionManager(pool);
+        }
     }
 }

@@ -115,6 +115,31 @@ public class CourierProducerProperties {
     @NestedConfigurationProperty
     private final CourierSecurityProperties.Sasl sasl = new CourierSecurityProperties.Sasl();
 
+    // Transactions (starter-only settings; the engine's transaction.timeout.ms goes through properties).
+
+    /**
+     * Prefix of the transactional ids; setting it makes the template transactional and adds a Courier
+     * transaction manager. Producers get the ids prefix + 0, prefix + 1, ... up to the pool size. Must be unique
+     * per application instance that may run at the same time (two instances sharing ids fence each other).
+     */
+    private String transactionIdPrefix;
+
+    /** Most transactional producers, and so most concurrent transactions; more wait up to max-block. */
+    private int transactionPoolSize = 10;
+
+    /**
+     * A transactional producer idle this long is closed and a new one initialised before the next transaction
+     * (0: before every transaction), well before the broker forgets an idle producer id (producer.id.expiration.ms, 1 day) or
+     * transactional id (transactional.id.expiration.ms, 7 days). Costs one InitProducerId per idle period.
+     */
+    private Duration transactionProducerMaxAge = Duration.ofMinutes(5);
+
+    /**
+     * Whether the transactional template may send outside a transaction, through a separate non-transactional
+     * producer. When false such sends fail with an IllegalStateException.
+     */
+    private boolean allowNonTransactional;
+
     /** What happens to records not yet delivered when the application stops. */
     public static class Shutdown {
 
@@ -339,5 +364,37 @@ public class CourierProducerProperties {
 
     public CourierSecurityProperties.Sasl getSasl() {
         return sasl;
+    }
+
+    public String getTransactionIdPrefix() {
+        return transactionIdPrefix;
+    }
+
+    public void setTransactionIdPrefix(String transactionIdPrefix) {
+        this.transactionIdPrefix = transactionIdPrefix;
+    }
+
+    public int getTransactionPoolSize() {
+        return transactionPoolSize;
+    }
+
+    public void setTransactionPoolSize(int transactionPoolSize) {
+        this.transactionPoolSize = transactionPoolSize;
+    }
+
+    public Duration getTransactionProducerMaxAge() {
+        return transactionProducerMaxAge;
+    }
+
+    public void setTransactionProducerMaxAge(Duration transactionProducerMaxAge) {
+        this.transactionProducerMaxAge = transactionProducerMaxAge;
+    }
+
+    public boolean isAllowNonTransactional() {
+        return allowNonTransactional;
+    }
+
+    public void setAllowNonTransactional(boolean allowNonTransactional) {
+        this.allowNonTransactional = allowNonTransactional;
     }
 }

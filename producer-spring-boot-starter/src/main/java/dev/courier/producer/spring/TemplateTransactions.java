@@ -1,0 +1,27 @@
+package dev.courier.producer.spring;
+
+import dev.courier.producer.Producer;
+import dev.courier.producer.ProducerRecord;
+import java.util.function.Function;
+
+/**
+ * What a transactional {@link ProducerTemplate} delegates to: which producer a send uses (the one of the
+ * transaction in progress on this thread) and {@link ProducerTemplate#executeInTransaction local transactions}.
+ * Implemented by {@code dev.courier.producer.spring.transaction.TransactionalProducers}; kept free of Spring's
+ * transaction types so the template loads without spring-tx.
+ */
+public interface TemplateTransactions<K, V> {
+
+    /**
+     * The producer for {@code record} now.
+     *
+     * @throws IllegalStateException outside a transaction, unless non-transactional sends are allowed
+     */
+    Producer<K, V> producerFor(ProducerRecord<?, ?> record);
+
+    /** The producer of the transaction in progress on this thread, or null. */
+    Producer<K, V> currentProducer();
+
+    /** Runs {@code callback} in a new transaction: commits after it, aborts and rethrows when it throws. */
+    <T> T executeInTransaction(ProducerOperations<K, V> operations, Function<ProducerOperations<K, V>, T> callback);
+}
