@@ -60,7 +60,7 @@ public final class Sender implements Runnable {
     private volatile boolean forceClose;
 
     /**
-     * @param identity plain or idempotent: see {@link ProducerIdentity#create}
+     * @param identity plain, idempotent or transactional: see {@link ProducerIdentity#create} and {@code #transactional}
      * @param inFlight the batches in flight, shared with {@code identity}
      */
     public Sender(KafkaClient client, Metadata metadata, RecordAccumulator accumulator, PendingRecords pending,
