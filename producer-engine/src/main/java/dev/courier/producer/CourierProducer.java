@@ -160,12 +160,6 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
     public CompletableFuture<RecordMetadata> send(ProducerRecord<K, V> record, Callback callback) {
         checkSendable(record);
         CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
-        if (transactions != null) {
-            RuntimeException failed = transactions.checkSend(); // throws outside a transaction
-            if (failed != null) {
-                return reject(future, callback, failed);
-            }
-        }
         try {
             return doSend(record, callback, future, settings.maxBlockMs());
         } catch (InterruptedException e) {
@@ -240,6 +234,12 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
     private CompletableFuture<RecordMetadata> doSend(ProducerRecord<K, V> record, Callback callback,
                                                      CompletableFuture<RecordMetadata> future, long maxBlockMs)
             throws InterruptedException {
+        if (transactions != null) { // here, so that send, trySend and the processor's offers all check
+            RuntimeException failed = transactions.checkSend(); // throws outside a transaction
+            if (failed != null) {
+                return reject(future, callback, failed);
+            }
+        }
         ProducerRecord<K, V> intercepted = interceptors.isEmpty() ? record : interceptOnSend(record);
         String topic = intercepted.topic();
         byte[] keyBytes = serialize(keySerializer, topic, intercepted, intercepted.key(), "key");

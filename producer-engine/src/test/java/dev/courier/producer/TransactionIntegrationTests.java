@@ -200,6 +200,8 @@ class TransactionIntegrationTests {
             producer.initTransactions();
             assertThatThrownBy(() -> producer.send(new ProducerRecord<>(topic, "outside")))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("beginTransaction()");
+            assertThatThrownBy(() -> producer.trySend(new ProducerRecord<>(topic, "outside, without waiting")))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("beginTransaction()");
             assertThatThrownBy(producer::commitTransaction).isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(producer::abortTransaction).isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(producer::initTransactions).isInstanceOf(IllegalStateException.class);
