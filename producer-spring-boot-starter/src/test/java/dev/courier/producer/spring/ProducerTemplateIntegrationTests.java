@@ -9,7 +9,7 @@ import dev.courier.producer.spring.autoconfigure.CourierProducerHealthAutoConfig
 import dev.courier.producer.spring.autoconfigure.CourierProducerMetricsAutoConfiguration;
 import dev.courier.producer.spring.autoconfigure.CourierProducerObservationAutoConfiguration;
 import dev.courier.producer.spring.health.ProducerHealthIndicator;
-import dev.courier.producer.testing.EmbeddedKafka;
+import dev.courier.test.EmbeddedKafka;
 import io.micrometer.common.KeyValue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

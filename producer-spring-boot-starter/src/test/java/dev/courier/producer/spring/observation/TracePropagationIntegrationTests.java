@@ -6,7 +6,7 @@ import dev.courier.producer.spring.ProducerTemplate;
 import dev.courier.producer.spring.SendResult;
 import dev.courier.producer.spring.autoconfigure.CourierProducerAutoConfiguration;
 import dev.courier.producer.spring.autoconfigure.CourierProducerObservationAutoConfiguration;
-import dev.courier.producer.testing.EmbeddedKafka;
+import dev.courier.test.EmbeddedKafka;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
