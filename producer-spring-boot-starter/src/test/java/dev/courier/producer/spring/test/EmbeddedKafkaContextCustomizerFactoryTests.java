@@ -1,0 +1,62 @@
+package dev.courier.producer.spring.test;
+
+import java.util.List;
+
+import dev.courier.test.EmbeddedKafkaCluster;
+import org.junit.jupiter.api.Test;
+import org.springframework.core.io.support.SpringFactoriesLoader;
+import org.springframework.test.context.ContextCustomizer;
+import org.springframework.test.context.ContextCustomizerFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Which test classes get the customizer, and when two of them can share a cached context. No broker starts here. */
+class EmbeddedKafkaContextCustomizerFactoryTests {
+
+    private final EmbeddedKafkaContextCustomizerFactory factory = new EmbeddedKafkaContextCustomizerFactory();
+
+    @Test
+    void isRegisteredForSpringsTestFramework() {
+        assertThat(SpringFactoriesLoader.forDefaultResourceLocation().load(ContextCustomizerFactory.class))
+                .hasAtLeastOneElementOfType(EmbeddedKafkaContextCustomizerFactory.class);
+    }
+
+    @Test
+    void aTestClassWithoutTheAnnotationGetsNoCustomizer() {
+        assertThat(factory.createContextCustomizer(Plain.class, List.of())).isNull();
+    }
+
+    @Test
+    void aNestedTestClassGetsItsEnclosingClassesCluster() {
+        assertThat(factory.createContextCustomizer(Declaring.Inner.class, List.of()))
+                .isEqualTo(factory.createContextCustomizer(Declaring.class, List.of()));
+    }
+
+    @Test
+    void equalDeclarationsShareAContextAndOtherDeclarationsDoNot() {
+        ContextCustomizer declaring = factory.createContextCustomizer(Declaring.class, List.of());
+
+        assertThat(declaring).isNotNull()
+                .isEqualTo(factory.createContextCustomizer(DeclaringTheSame.class, List.of()))
+                .hasSameHashCodeAs(factory.createContextCustomizer(DeclaringTheSame.class, List.of()))
+                .isNotEqualTo(factory.createContextCustomizer(DeclaringOtherTopics.class, List.of()));
+    }
+
+    static class Plain {
+    }
+
+    @EmbeddedKafkaCluster(topics = "a")
+    static class Declaring {
+
+        class Inner {
+        }
+    }
+
+    @EmbeddedKafkaCluster(topics = "a")
+    static class DeclaringTheSame {
+    }
+
+    @EmbeddedKafkaCluster(topics = "b")
+    static class DeclaringOtherTopics {
+    }
+}
