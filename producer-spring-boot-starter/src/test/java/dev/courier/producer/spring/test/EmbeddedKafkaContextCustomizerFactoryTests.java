@@ -1,5 +1,10 @@
 package dev.courier.producer.spring.test;
 
+import java.io.File;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.ArrayList;
 import java.util.List;
 
 import dev.courier.test.EmbeddedKafkaCluster;
@@ -22,6 +27,21 @@ class EmbeddedKafkaContextCustomizerFactoryTests {
     }
 
     @Test
+    void isInertWhenCourierTestIsNotOnTheClassPath() throws Exception {
+        try (URLClassLoader withoutCourierTest = classPathWithout("courier-test")) {
+            assertThat(withoutCourierTest.getResource("dev/courier/test/EmbeddedKafkaCluster.class")).isNull();
+            Class<?> factoryClass = withoutCourierTest.loadClass(EmbeddedKafkaContextCustomizerFactory.class.getName());
+            Object isolatedFactory = factoryClass.getConstructor().newInstance();
+            Class<?> testClass = withoutCourierTest.loadClass(Plain.class.getName());
+
+            Object customizer = factoryClass.getMethod("createContextCustomizer", Class.class, List.class)
+                    .invoke(isolatedFactory, testClass, List.of());
+
+            assertThat(customizer).isNull();
+        }
+    }
+
+    @Test
     void aTestClassWithoutTheAnnotationGetsNoCustomizer() {
         assertThat(factory.createContextCustomizer(Plain.class, List.of())).isNull();
     }
@@ -40,6 +60,17 @@ class EmbeddedKafkaContextCustomizerFactoryTests {
                 .isEqualTo(factory.createContextCustomizer(DeclaringTheSame.class, List.of()))
                 .hasSameHashCodeAs(factory.createContextCustomizer(DeclaringTheSame.class, List.of()))
                 .isNotEqualTo(factory.createContextCustomizer(DeclaringOtherTopics.class, List.of()));
+    }
+
+    /** This JVM's class path minus the entries whose path contains {@code excluded}, with no parent to fall back on. */
+    private static URLClassLoader classPathWithout(String excluded) throws MalformedURLException {
+        List<URL> urls = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (!entry.contains(excluded)) {
+                urls.add(new File(entry).toURI().toURL());
+            }
+        }
+        return new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
     }
 
     static class Plain {
