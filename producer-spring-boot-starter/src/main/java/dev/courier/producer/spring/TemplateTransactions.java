@@ -13,7 +13,7 @@ import java.util.function.Function;
 public interface TemplateTransactions<K, V> {
 
     /**
-     * The producer for {@code record} now.
+     * The producer for {@code record} now ({@code record} is null for a stream of records).
      *
      * @throws IllegalStateException outside a transaction, unless non-transactional sends are allowed
      */

@@ -32,6 +32,7 @@ public final class TransactionalProducers<K, V> implements TemplateTransactions<
         this.nonTransactional = nonTransactional;
     }
 
+    /** {@inheritDoc} {@code record} is null for a stream ({@code sendAll}). */
     @Override
     public Producer<K, V> producerFor(ProducerRecord<?, ?> record) {
         CourierResourceHolder<K, V> holder = current();
@@ -46,7 +47,8 @@ public final class TransactionalProducers<K, V> implements TemplateTransactions<
             return nonTransactional.producerFor(record);
         }
         throw new IllegalStateException("The template is transactional (courier.producer.transaction-id-prefix="
-                + pool.transactionIdPrefix() + ") and the record for topic " + record.topic() + " was sent outside "
+                + pool.transactionIdPrefix() + ") and " + (record != null ? "the record for topic " + record.topic()
+                : "a stream of records") + " was sent outside "
                 + "a transaction: send inside executeInTransaction, a @Transactional method or a "
                 + "TransactionTemplate, or set courier.producer.allow-non-transactional=true");
     }
