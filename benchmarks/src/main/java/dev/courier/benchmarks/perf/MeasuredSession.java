@@ -27,6 +27,18 @@ abstract class MeasuredSession implements AutoCloseable {
     /** Sends prepared record {@code index}; {@code ack} is told the outcome. */
     abstract void send(int index, Ack ack);
 
+    /**
+     * Sends every prepared record as fast as it goes (a throughput round), stamping {@code startNanos[i]} as
+     * record i is sent; may return before the records complete. By default a loop of {@link #send}; a session
+     * whose producer pulls the records (a {@code Flow} subscriber) overrides it.
+     */
+    void sendAll(long[] startNanos, Ack[] acks) {
+        for (int i = 0; i < acks.length; i++) {
+            startNanos[i] = System.nanoTime();
+            send(i, acks[i]);
+        }
+    }
+
     @Override
     public abstract void close();
 }
