@@ -9,7 +9,6 @@ import dev.courier.producer.SendOutcome;
 import dev.courier.producer.errors.BufferExhaustedException;
 import dev.courier.producer.serialization.ByteArraySerializer;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Flow;
@@ -47,9 +46,7 @@ abstract sealed class AdmissionSession extends MeasuredSession {
 
     static AdmissionSession open(Variant variant, String bootstrapServers, Map<String, Object> settings,
                                  String clientId) {
-        Map<String, Object> config = new HashMap<>(settings);
-        config.put("bootstrap.servers", bootstrapServers);
-        config.put("client.id", clientId);
+        Map<String, Object> config = clientConfig(settings, bootstrapServers, clientId);
         return switch (variant) {
             case SEND -> new Send(config, clientId);
             case TRY_SEND -> new TrySend(config, clientId);
@@ -73,12 +70,8 @@ abstract sealed class AdmissionSession extends MeasuredSession {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     void prepare(String topic, byte[][] values) {
-        records = new ProducerRecord[values.length];
-        for (int i = 0; i < values.length; i++) {
-            records[i] = new ProducerRecord<>(topic, values[i]);
-        }
+        records = courierRecords(topic, values);
     }
 
     @Override

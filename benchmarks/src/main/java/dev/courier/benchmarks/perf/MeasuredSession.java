@@ -1,6 +1,9 @@
 package dev.courier.benchmarks.perf;
 
+import dev.courier.producer.ProducerRecord;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A producer opened for one measured round ({@link MeasuredRound}): the perf tool's two clients, or the
@@ -41,4 +44,22 @@ abstract class MeasuredSession implements AutoCloseable {
 
     @Override
     public abstract void close();
+
+    /** {@code settings} plus where to connect and the client id: what a session's producer is configured with. */
+    static Map<String, Object> clientConfig(Map<String, Object> settings, String bootstrapServers, String clientId) {
+        Map<String, Object> config = new HashMap<>(settings);
+        config.put("bootstrap.servers", bootstrapServers);
+        config.put("client.id", clientId);
+        return config;
+    }
+
+    /** A round's records for Courier, one per value, without a key. */
+    @SuppressWarnings("unchecked")
+    static ProducerRecord<byte[], byte[]>[] courierRecords(String topic, byte[][] values) {
+        ProducerRecord<byte[], byte[]>[] records = new ProducerRecord[values.length];
+        for (int i = 0; i < values.length; i++) {
+            records[i] = new ProducerRecord<>(topic, values[i]);
+        }
+        return records;
+    }
 }

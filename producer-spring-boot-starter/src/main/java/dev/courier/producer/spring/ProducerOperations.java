@@ -36,8 +36,9 @@ public interface ProducerOperations<K, V> {
 
     /**
      * As {@link #send(ProducerRecord)} but never blocks: when the producer's {@code buffer.memory} (or
-     * {@code max.buffered.records}) has no room now, the returned future is already failed with
-     * {@link dev.courier.producer.errors.BufferExhaustedException}.
+     * {@code max.buffered.records}) has no room now, the record is refused and the returned future fails with
+     * {@link dev.courier.producer.errors.BufferExhaustedException} (on the producer's callback thread, right
+     * away, after the listener was told, like every other outcome).
      */
     CompletableFuture<SendResult<K, V>> trySend(ProducerRecord<K, V> record);
 

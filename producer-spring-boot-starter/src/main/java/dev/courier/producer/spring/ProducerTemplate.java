@@ -136,7 +136,7 @@ public class ProducerTemplate<K, V> implements ProducerOperations<K, V> {
      * {@inheritDoc}
      *
      * <p>Observed and reported like {@code send}: a record refused for lack of room reaches the observers
-     * (as a failure) and the listener's {@code onError}, and its future is failed when this returns.
+     * (as a failure) and the listener's {@code onError}.
      */
     @Override
     public CompletableFuture<SendResult<K, V>> trySend(ProducerRecord<K, V> record) {
