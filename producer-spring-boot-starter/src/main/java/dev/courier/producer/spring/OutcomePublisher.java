@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Flow;
+import java.util.function.BooleanSupplier;
 
 /**
  * What {@link ProducerTemplate#sendAll} returns: a cold publisher that, per subscriber, puts a new
@@ -22,34 +23,40 @@ import java.util.concurrent.Flow;
  *                                                                            listener) --&gt; subscriber
  * </pre>
  *
- * Without observers the records go straight to the processor, and without a listener either the subscriber
- * subscribes straight to it: no per-record work beyond the processor's own.
+ * Without observers (and outside a transaction) the records go straight to the processor, and without a
+ * listener either the subscriber subscribes straight to it: no per-record work beyond the processor's own.
  */
 final class OutcomePublisher<K, V> implements Flow.Publisher<SendOutcome<K, V>> {
 
     private final ProducerTemplate<K, V> template;
     private final CourierProducer<K, V> producer;
     private final Flow.Publisher<ProducerRecord<K, V>> records;
+    /** Null outside a transaction; else whether the transaction {@code producer} belongs to is still open. */
+    private final BooleanSupplier transactionOpen;
 
     OutcomePublisher(ProducerTemplate<K, V> template, CourierProducer<K, V> producer,
-                     Flow.Publisher<ProducerRecord<K, V>> records) {
+                     Flow.Publisher<ProducerRecord<K, V>> records, BooleanSupplier transactionOpen) {
         this.template = template;
         this.producer = producer;
         this.records = records;
+        this.transactionOpen = transactionOpen;
     }
 
     @Override
     public void subscribe(Flow.Subscriber<? super SendOutcome<K, V>> subscriber) {
         Objects.requireNonNull(subscriber, "subscriber"); // rule 1.9
         ProducerProcessor<K, V> processor = producer.processor();
-        if (!template.observed()) {
-            processor.subscribe(template.listening() ? new Reporting<>(template, subscriber, null) : subscriber);
-            records.subscribe(processor);
-            return;
+        Observations<K, V> observations = template.observed() ? new Observations<>() : null;
+        if (observations == null && !template.listening()) {
+            processor.subscribe(subscriber);
+        } else {
+            processor.subscribe(new Reporting<>(template, subscriber, observations));
         }
-        Observations<K, V> observations = new Observations<>();
-        processor.subscribe(new Reporting<>(template, subscriber, observations));
-        records.subscribe(new Observing<>(template, processor, observations));
+        if (observations == null && transactionOpen == null) {
+            records.subscribe(processor);
+        } else {
+            records.subscribe(new Observing<>(template, processor, observations, transactionOpen));
+        }
     }
 
     /**
@@ -115,39 +122,65 @@ final class OutcomePublisher<K, V> implements Flow.Publisher<SendOutcome<K, V>> 
         }
     }
 
-    /** Between the records and the processor: starts each record's observation and adds the observers' headers. */
+    /**
+     * Between the records and the processor: in a transaction, ends the stream once the transaction has ended
+     * (its pooled producer may be in another thread's transaction by then); with observers, starts each record's
+     * observation and adds the observers' headers. Signals are serial (rule 1.3), so {@link #stopped} needs no lock.
+     */
     private static final class Observing<K, V> implements Flow.Subscriber<ProducerRecord<K, V>> {
 
         private final ProducerTemplate<K, V> template;
         private final ProducerProcessor<K, V> processor;
+        /** Null without observers. */
         private final Observations<K, V> observations;
+        /** Null outside a transaction. */
+        private final BooleanSupplier transactionOpen;
+        private Flow.Subscription upstream;
+        private boolean stopped;
 
         Observing(ProducerTemplate<K, V> template, ProducerProcessor<K, V> processor,
-                  Observations<K, V> observations) {
+                  Observations<K, V> observations, BooleanSupplier transactionOpen) {
             this.template = template;
             this.processor = processor;
             this.observations = observations;
+            this.transactionOpen = transactionOpen;
         }
 
         @Override
         public void onSubscribe(Flow.Subscription subscription) {
+            upstream = subscription;
             processor.onSubscribe(subscription);
         }
 
         @Override
         public void onNext(ProducerRecord<K, V> record) {
             Objects.requireNonNull(record, "record"); // rule 2.13, before an observer sees it
-            processor.onNext(observations.start(template, record));
+            if (stopped) {
+                return;
+            }
+            if (transactionOpen != null && !transactionOpen.getAsBoolean()) {
+                stopped = true;
+                upstream.cancel();
+                processor.onError(new IllegalStateException("The transaction of this sendAll ended before the "
+                        + "stream of records did; the record for topic " + record.topic() + " and those after it "
+                        + "were not sent: consume the publisher to its end inside the transaction"));
+                return;
+            }
+            processor.onNext(observations != null ? observations.start(template, record) : record);
         }
 
         @Override
         public void onError(Throwable throwable) {
-            processor.onError(throwable);
+            if (!stopped) {
+                processor.onError(throwable);
+            }
         }
 
         @Override
         public void onComplete() {
-            processor.onComplete();
+            if (!stopped) {
+                processor.onComplete();
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -152,6 +153,9 @@ public class ProducerTemplate<K, V> implements ProducerOperations<K, V> {
      * is told each outcome as it is published. Records whose outcome is never published because the
      * subscriber cancelled end their observation with a {@link java.util.concurrent.CancellationException},
      * and the listener is not told about them (their fate is unknown to the template).
+     *
+     * <p>In a transaction, each record is checked before it is sent: once the transaction has ended, the stream
+     * ends with an {@link IllegalStateException} instead of sending more with the transaction's producer.
      */
     @Override
     public Flow.Publisher<SendOutcome<K, V>> sendAll(Flow.Publisher<ProducerRecord<K, V>> records) {
@@ -161,7 +165,8 @@ public class ProducerTemplate<K, V> implements ProducerOperations<K, V> {
             throw new UnsupportedOperationException("sendAll needs a CourierProducer, the producer is a "
                     + target.getClass().getName());
         }
-        return new OutcomePublisher<>(this, courier, records);
+        BooleanSupplier transactionOpen = transactions != null ? transactions.currentTransactionOpen() : null;
+        return new OutcomePublisher<>(this, courier, records, transactionOpen);
     }
 
     private CompletableFuture<SendResult<K, V>> dispatch(ProducerRecord<K, V> record, boolean tryOnly) {

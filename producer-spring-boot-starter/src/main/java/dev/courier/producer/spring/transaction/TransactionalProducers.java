@@ -6,6 +6,7 @@ import dev.courier.producer.spring.ManagedProducer;
 import dev.courier.producer.spring.ProducerOperations;
 import dev.courier.producer.spring.TemplateTransactions;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -57,6 +58,12 @@ public final class TransactionalProducers<K, V> implements TemplateTransactions<
     public Producer<K, V> currentProducer() {
         CourierResourceHolder<K, V> holder = current();
         return holder == null ? null : holder.producer();
+    }
+
+    @Override
+    public BooleanSupplier currentTransactionOpen() {
+        CourierResourceHolder<K, V> holder = current();
+        return holder == null ? null : holder::isOpen;
     }
 
     @SuppressWarnings("unchecked")

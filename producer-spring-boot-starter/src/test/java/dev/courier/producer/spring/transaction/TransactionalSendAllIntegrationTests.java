@@ -20,6 +20,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 import reactor.adapter.JdkFlowAdapter;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Signal;
 
 /** {@link ProducerTemplate#sendAll} on a transactional template: the transaction's producer inside, the rule outside. */
 class TransactionalSendAllIntegrationTests {
@@ -62,6 +63,30 @@ class TransactionalSendAllIntegrationTests {
             List<String> expected = IntStream.range(0, 2_000).mapToObj(i -> "c" + i).toList();
             assertThat(readCommitted(topic)).containsExactlyElementsOf(expected);
             assertThat(values(kafka.consumeAll(topic, Duration.ofSeconds(30)))).contains("a0", "a499");
+        });
+    }
+
+    @Test
+    void aPublisherSubscribedAfterItsTransactionEndedSendsNothingAndFailsClearly() {
+        String topic = kafka.uniqueTopic("tx-send-all-late");
+        kafka.createTopic(topic, 1, 1);
+        runner.run(context -> {
+            ProducerTemplate<String, String> template = template(context);
+            Flow.Publisher<SendOutcome<String, String>> escaped = template.executeInTransaction(operations -> {
+                operations.send(topic, "k", "in-transaction");
+                return operations.sendAll(records(topic, "late", 10)); // wrong: subscribed after the commit
+            });
+
+            List<Signal<SendOutcome<String, String>>> signals = JdkFlowAdapter.flowPublisherToFlux(escaped)
+                    .materialize().collectList().block(AWAIT);
+
+            assertThat(signals).singleElement().satisfies(signal -> assertThat(signal.getThrowable())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("transaction of this sendAll ended before the stream of records did"));
+            // The next transaction (on the same pooled producer) holds only its own record.
+            template.executeInTransaction(operations -> operations.send(topic, "k", "next"));
+            assertThat(readCommitted(topic)).containsExactly("in-transaction", "next");
+            assertThat(values(kafka.consumeAll(topic, Duration.ofSeconds(30)))).containsExactly("in-transaction", "next");
         });
     }
 
