@@ -247,7 +247,7 @@ public class ProducerTemplate<K, V> implements ProducerOperations<K, V> {
     }
 
     static void endObservers(SendObserver.Completion[] completions, RecordMetadata metadata,
-                                     Exception exception) {
+                             Exception exception) {
         for (SendObserver.Completion completion : completions) {
             if (completion == null) {
                 continue;
