@@ -10,7 +10,7 @@ import dev.courier.producer.RecordMetadata;
 import dev.courier.producer.SendOutcome;
 import dev.courier.producer.serialization.StringSerializer;
 import dev.courier.producer.spring.metrics.SendTimer;
-import dev.courier.producer.testing.EmbeddedKafka;
+import dev.courier.test.EmbeddedKafka;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -9,7 +9,7 @@ import dev.courier.producer.ProducerRecord;
 import dev.courier.producer.SendOutcome;
 import dev.courier.producer.spring.ProducerTemplate;
 import dev.courier.producer.spring.autoconfigure.CourierProducerAutoConfiguration;
-import dev.courier.producer.testing.EmbeddedKafka;
+import dev.courier.test.EmbeddedKafka;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Flow;
