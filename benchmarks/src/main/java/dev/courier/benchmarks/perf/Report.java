@@ -48,7 +48,7 @@ final class Report {
         md.append("## Machine\n\n").append(Machine.describe()).append("\n");
         md.append("- Broker: ").append(brokerDescription).append("\n");
         md.append("- Clients: Courier ").append(Machine.courierVersion()).append(", kafka-clients ")
-                .append(org.apache.kafka.common.utils.AppInfoParser.getVersion()).append("\n\n");
+                .append(org.apache.kafka.common.utils.internals.AppInfoParser.getVersion()).append("\n\n");
         md.append("## How to read this\n\n");
         md.append("Ratios are Courier / kafka-clients of the medians over ").append(options.rounds())
                 .append(" alternating rounds per client and cell (the order flips every round, and one unrecorded "
