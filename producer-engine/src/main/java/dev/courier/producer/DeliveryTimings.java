@@ -7,11 +7,11 @@ package dev.courier.producer;
  *
  * <p>The phases follow each other and add up to the time from {@code send} to the acknowledgement:
  * {@code metadataWaitMs} (the record waited for its topic's metadata before it joined a batch: 0 for most
- * records, and for a batch), {@code lingerMs} (the batch open for more records: from its creation until it was
+ * records; for a batch, the longest any of its records waited), {@code lingerMs} (the batch open for more records: from its creation until it was
  * full or {@code linger.ms} had passed), {@code queueMs} (ready but not sent: waiting for a connection, an
  * in-flight slot, a producer id), {@code retryMs} (failed attempts and their backoffs: from the first
  * attempt's request to the last one's; 0 when the first succeeded) and {@code wireMs} (the last attempt,
- * request to response). The records of a batch that did not wait for metadata share one instance.
+ * request to response). The records of a batch none of whose records waited for metadata share one instance.
  *
  * @param metadataWaitMs time waiting for the topic's metadata
  * @param lingerMs       time the batch was open for more records

@@ -270,11 +270,18 @@ public final class ProducerBatch {
             return; // never sent
         }
         long readyMs = Math.min(createdMs + lingerMs, firstSentMs);
-        timings = new DeliveryTimings(0, Math.max(0, readyMs - createdMs), firstSentMs - readyMs,
+        long longestMetadataWaitMs = 0;
+        for (int i = 0; metadataWaits != null && i < recordCount; i++) {
+            longestMetadataWaitMs = Math.max(longestMetadataWaitMs, metadataWaits[i]);
+        }
+        timings = new DeliveryTimings(longestMetadataWaitMs, Math.max(0, readyMs - createdMs), firstSentMs - readyMs,
                 lastSentMs - firstSentMs, Math.max(0, answeredMs - lastSentMs), requests);
     }
 
-    /** The batch's timings (metadata wait 0), or null unless delivery timings are on and it succeeded. */
+    /**
+     * The batch's timings, its metadata wait being the longest any of its records waited; null unless delivery
+     * timings are on and it succeeded.
+     */
     public DeliveryTimings deliveryTimings() {
         return timings;
     }
@@ -452,7 +459,7 @@ public final class ProducerBatch {
                     long offset = baseOffset < 0 ? -1 : baseOffset + i;
                     long timestamp = logAppendTimeMs >= 0 ? logAppendTimeMs : timestamps[i];
                     RecordMetadata metadata = new RecordMetadata(topicPartition.topic(), topicPartition.partition(),
-                            offset, timestamp, timings == null || metadataWaits == null || metadataWaits[i] == 0
+                            offset, timestamp, timings == null || metadataWaits == null
                                     ? timings : timings.withMetadataWait(metadataWaits[i]));
                     listener.onRecordCompleted(metadata, null, callbacks[i]);
                     futures[i].complete(metadata);
