@@ -68,6 +68,18 @@ class SenderEventsTests {
         return harness.append(T0, value, time.milliseconds());
     }
 
+    /** Sends a record whose first attempt fails with {@code error} and whose second succeeds at {@code offset}. */
+    private CompletableFuture<RecordMetadata> sendRetriedOnceAfter(Errors error, long offset) {
+        CompletableFuture<RecordMetadata> future = send("a");
+        step();
+        harness.client().respond(SenderHarness.answer(error, -1));
+        step();
+        advance(1200); // past the retry backoff (1000 ms, 20 % jitter)
+        harness.client().respond(SenderHarness.answer(Errors.NONE, offset));
+        step();
+        return future;
+    }
+
     @Test
     void aRetryIsReportedWithItsAttemptErrorAndBackoffThenTheBatchWithItsAttemptsAndTimings() {
         start("delivery.timings.enable", true);
@@ -138,13 +150,7 @@ class SenderEventsTests {
         harness.client().prepareResponse(ApiKey.INIT_PRODUCER_ID,
                 new InitProducerIdResponse(0, (short) 0, PRODUCER_ID, (short) 0));
         step();
-        CompletableFuture<RecordMetadata> future = send("a");
-        step();
-        harness.client().respond(SenderHarness.answer(Errors.UNKNOWN_PRODUCER_ID, -1));
-        step();
-        advance(1200);
-        harness.client().respond(SenderHarness.answer(Errors.NONE, 1));
-        step();
+        CompletableFuture<RecordMetadata> future = sendRetriedOnceAfter(Errors.UNKNOWN_PRODUCER_ID, 1);
         assertThat(future).succeedsWithin(AWAIT);
 
         List<EpochBump> bumps = listener.of(EpochBump.class);
@@ -174,13 +180,7 @@ class SenderEventsTests {
         };
         harness = SenderHarness.start(SenderHarness.config("event.listeners", List.of(throwing, listener)), time,
                 new PendingRecords(), TestMetadata.cluster(1).topic("t", 1), null);
-        CompletableFuture<RecordMetadata> first = send("a");
-        step();
-        harness.client().respond(SenderHarness.answer(Errors.NOT_LEADER_OR_FOLLOWER, -1));
-        step();
-        advance(1200);
-        harness.client().respond(SenderHarness.answer(Errors.NONE, 5));
-        step();
+        CompletableFuture<RecordMetadata> first = sendRetriedOnceAfter(Errors.NOT_LEADER_OR_FOLLOWER, 5);
         CompletableFuture<RecordMetadata> second = send("b");
         step();
         harness.client().respond(SenderHarness.answer(Errors.NONE, 6));
