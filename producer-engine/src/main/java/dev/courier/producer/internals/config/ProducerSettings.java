@@ -213,7 +213,8 @@ public final class ProducerSettings {
         this.valueSerializer = v.rawValue(VALUE_SERIALIZER);
         this.partitionerClass = v.rawValue(PARTITIONER_CLASS);
         this.interceptorClasses = Collections.unmodifiableList(v.list(INTERCEPTOR_CLASSES));
-        this.eventListeners = Collections.unmodifiableList(v.list(dev.courier.producer.ProducerConfig.EVENT_LISTENERS));
+        this.eventListeners = Collections.unmodifiableList(
+                v.list(dev.courier.producer.ProducerConfig.EVENT_LISTENERS));
         this.deliveryTimingsEnable = v.bool(dev.courier.producer.ProducerConfig.DELIVERY_TIMINGS_ENABLE, false);
 
         this.securityProtocol = parseSecurityProtocol(v);

@@ -2,8 +2,11 @@ package dev.courier.producer.internals.events;
 
 import dev.courier.producer.ProducerEventListener;
 import dev.courier.producer.ProducerEventListener.BatchCompleted;
+import dev.courier.producer.ProducerEventListener.BatchSplit;
 import dev.courier.producer.ProducerEventListener.Connection;
+import dev.courier.producer.ProducerEventListener.EpochBump;
 import dev.courier.producer.ProducerEventListener.Outcome;
+import dev.courier.producer.ProducerEventListener.Retry;
 import dev.courier.producer.TopicPartition;
 import dev.courier.producer.internals.accumulator.ProducerBatch;
 import java.util.List;
@@ -74,16 +77,14 @@ public final class EngineEvents implements AutoCloseable {
     /** @param attempt the attempt that failed, 1 for the first */
     public void retry(ProducerBatch batch, int attempt, String error, long backoffMs) {
         if (active()) {
-            ProducerEventListener.Retry retry = new ProducerEventListener.Retry(publicPartition(batch), batch.recordCount(),
-                    attempt, error, backoffMs);
+            Retry retry = new Retry(publicPartition(batch), batch.recordCount(), attempt, error, backoffMs);
             emit(l -> l.onRetry(retry));
         }
     }
 
     public void epochBump(long producerId, short oldEpoch, short newEpoch, String reason) {
         if (active()) {
-            ProducerEventListener.EpochBump bump = new ProducerEventListener.EpochBump(producerId, oldEpoch, newEpoch,
-                    reason);
+            EpochBump bump = new EpochBump(producerId, oldEpoch, newEpoch, reason);
             emit(l -> l.onEpochBump(bump));
         }
     }
@@ -101,8 +102,7 @@ public final class EngineEvents implements AutoCloseable {
 
     public void batchSplit(ProducerBatch batch, int parts) {
         if (active()) {
-            ProducerEventListener.BatchSplit split = new ProducerEventListener.BatchSplit(publicPartition(batch),
-                    batch.recordCount(), parts);
+            BatchSplit split = new BatchSplit(publicPartition(batch), batch.recordCount(), parts);
             emit(l -> l.onBatchSplit(split));
         }
     }

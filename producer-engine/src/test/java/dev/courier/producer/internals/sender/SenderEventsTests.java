@@ -34,7 +34,8 @@ class SenderEventsTests {
 
     private static final Duration AWAIT = Duration.ofSeconds(5);
     private static final TopicPartition T0 = new TopicPartition("t", 0);
-    private static final dev.courier.producer.TopicPartition PUBLIC_T0 = new dev.courier.producer.TopicPartition("t", 0);
+    private static final dev.courier.producer.TopicPartition PUBLIC_T0 =
+            new dev.courier.producer.TopicPartition("t", 0);
     private static final long PRODUCER_ID = 4711;
 
     private final ManualTime time = new ManualTime();

@@ -27,7 +27,8 @@ public final class EventMetersCustomizer implements ProducerConfigCustomizer, Or
 
     @Override
     public void customize(Map<String, Object> config) {
-        boolean timings = Boolean.parseBoolean(String.valueOf(config.get(ProducerConfig.DELIVERY_TIMINGS_ENABLE)).trim());
+        Object timingsEnable = config.get(ProducerConfig.DELIVERY_TIMINGS_ENABLE);
+        boolean timings = Boolean.parseBoolean(String.valueOf(timingsEnable).trim());
         ProducerEventMeters meters = new ProducerEventMeters(registry.get(),
                 Tags.of("client.id", String.valueOf(config.get(ProducerConfig.CLIENT_ID))), timings);
         Object existing = config.get(ProducerConfig.EVENT_LISTENERS);
