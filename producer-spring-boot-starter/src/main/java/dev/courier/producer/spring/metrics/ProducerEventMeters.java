@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,8 +23,7 @@ import java.util.concurrent.TimeUnit;
 public final class ProducerEventMeters implements ProducerEventListener {
 
     /** Meter names of the engine metrics this listener counts instead; {@link ProducerMeters} skips them. */
-    public static final java.util.Set<String> REPLACED_METRICS = java.util.Set.of("record-retry-total",
-            "batch-split-total");
+    public static final Set<String> REPLACED_METRICS = Set.of("record-retry-total", "batch-split-total");
 
     private final Counter retries;
     private final Counter splits;
