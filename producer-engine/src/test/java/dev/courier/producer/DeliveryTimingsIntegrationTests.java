@@ -7,7 +7,7 @@ import dev.courier.producer.ProducerEventListener.Connection;
 import dev.courier.producer.ProducerEventListener.Outcome;
 import dev.courier.producer.internals.events.RecordingListener;
 import dev.courier.producer.serialization.StringSerializer;
-import dev.courier.producer.testing.EmbeddedKafka;
+import dev.courier.test.EmbeddedKafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,7 +8,7 @@ import dev.courier.producer.RecordMetadata;
 import dev.courier.producer.spring.ManagedProducer;
 import dev.courier.producer.spring.autoconfigure.CourierProducerAutoConfiguration;
 import dev.courier.producer.spring.autoconfigure.CourierProducerMetricsAutoConfiguration;
-import dev.courier.producer.testing.EmbeddedKafka;
+import dev.courier.test.EmbeddedKafka;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
