@@ -133,6 +133,17 @@ final class TransactionalIdentity implements ProducerIdentity {
         return batch.hasSequence() ? sequences.onError(batch, error) : null;
     }
 
+    /**
+     * Under transactions v2 a partition leader answers CONCURRENT_TRANSACTIONS while the previous transaction's
+     * markers are still being written (the coordinator bumped the epoch already): retry soon, not after the full
+     * backoff.
+     */
+    @Override
+    public long retryBackoffMs(Errors error, long backoffMs) {
+        return error == Errors.CONCURRENT_TRANSACTIONS
+                ? Math.min(backoffMs, TransactionManager.CONCURRENT_TRANSACTIONS_BACKOFF_MS) : backoffMs;
+    }
+
     /** Records expire while held when the coordinator never added their partition (or never answered). */
     @Override
     public String holdReason() {

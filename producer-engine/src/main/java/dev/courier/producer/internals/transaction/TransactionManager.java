@@ -49,6 +49,14 @@ public final class TransactionManager {
 
     private static final Logger log = LoggerFactory.getLogger(TransactionManager.class);
 
+    /**
+     * The backoff (at most; never more than {@code retry.backoff.ms}) after CONCURRENT_TRANSACTIONS, from the
+     * coordinator or, under transactions v2, from a partition leader: the previous transaction's markers are
+     * still being written, which takes milliseconds. Waiting the full retry backoff (100 ms by default) would
+     * cap back-to-back transactions at a few per second; the Java client waits 20 ms too.
+     */
+    public static final long CONCURRENT_TRANSACTIONS_BACKOFF_MS = 20;
+
     /** Told about each new producer id and epoch (the identity resets its sequences). */
     public interface ProducerIdListener {
         void producerIdReceived(long producerId, short epoch);

@@ -515,4 +515,74 @@ class TransactionSenderTests {
         assertThat(sentBatches.get(1).baseSequence()).as("a new epoch numbers from 0").isZero();
         assertThat(requestKeys()).doesNotContain(ApiKey.ADD_PARTITIONS_TO_TXN, ApiKey.ADD_OFFSETS_TO_TXN);
     }
+
+    @Test
+    void underTransactionsV2AProduceAnsweredConcurrentTransactionsIsRetriedAfterAShortBackoff() {
+        client.finalizedFeature("transaction.version", (short) 2);
+        initialise();
+        transactions.beginTransaction();
+        CompletableFuture<RecordMetadata> record = send(0, "a");
+        client.prepareResponse(ApiKey.PRODUCE, produce(Errors.CONCURRENT_TRANSACTIONS));
+        step();
+        step();
+        assertThat(client.requests(ApiKey.PRODUCE)).hasSize(1);
+        assertThat(record).isNotDone();
+
+        advance(TransactionManager.CONCURRENT_TRANSACTIONS_BACKOFF_MS - 1);
+        assertThat(client.requests(ApiKey.PRODUCE)).as("still backing off").hasSize(1);
+        client.prepareResponse(ApiKey.PRODUCE, produce(Errors.NONE));
+        advance(1); // 20 ms, not the 1000 ms retry backoff
+        step();
+        assertThat(client.requests(ApiKey.PRODUCE)).as("the previous transaction's markers are written by now")
+                .hasSize(2);
+        assertThat(record).succeedsWithin(AWAIT);
+        assertThat(sentBatches.get(1).baseSequence()).as("the same batch again").isZero();
+    }
+
+    @Test
+    void otherRetriableProduceErrorsKeepTheFullBackoff() {
+        client.finalizedFeature("transaction.version", (short) 2);
+        initialise();
+        transactions.beginTransaction();
+        CompletableFuture<RecordMetadata> record = send(0, "a");
+        client.prepareResponse(ApiKey.PRODUCE, produce(Errors.NOT_ENOUGH_REPLICAS));
+        step();
+        step();
+        advance(TransactionManager.CONCURRENT_TRANSACTIONS_BACKOFF_MS * 10);
+        assertThat(client.requests(ApiKey.PRODUCE)).as("at least 800 ms (1000 ms less 20 % jitter)").hasSize(1);
+        client.prepareResponse(ApiKey.PRODUCE, produce(Errors.NONE));
+        advance(1000);
+        step();
+        assertThat(client.requests(ApiKey.PRODUCE)).hasSize(2);
+        assertThat(record).succeedsWithin(AWAIT);
+    }
+
+    @Test
+    void anEndTxnAnsweredConcurrentTransactionsIsRetriedAfterAShortBackoffAndLoadInProgressAfterTheFullOne() {
+        initialise();
+        transactions.beginTransaction();
+        send(0, "a");
+        client.prepareResponse(ApiKey.ADD_PARTITIONS_TO_TXN, addPartitions(Errors.NONE));
+        client.prepareResponse(ApiKey.PRODUCE, produce(Errors.NONE));
+        for (int i = 0; i < 4; i++) {
+            step();
+        }
+        TransactionResult commit = transactions.beginCommit();
+        client.prepareResponse(ApiKey.END_TXN, endTxn(Errors.CONCURRENT_TRANSACTIONS));
+        step();
+        step();
+        assertThat(client.requests(ApiKey.END_TXN)).hasSize(1);
+        client.prepareResponse(ApiKey.END_TXN, endTxn(Errors.COORDINATOR_LOAD_IN_PROGRESS));
+        advance(TransactionManager.CONCURRENT_TRANSACTIONS_BACKOFF_MS);
+        step();
+        assertThat(client.requests(ApiKey.END_TXN)).as("retried after 20 ms").hasSize(2);
+        client.prepareResponse(ApiKey.END_TXN, endTxn(Errors.NONE));
+        advance(TransactionManager.CONCURRENT_TRANSACTIONS_BACKOFF_MS * 10);
+        assertThat(client.requests(ApiKey.END_TXN)).as("a loading coordinator gets the full backoff").hasSize(2);
+        advance(2500); // the second failed attempt: 2000 ms +- 20 %
+        step();
+        assertThat(client.requests(ApiKey.END_TXN)).hasSize(3);
+        assertThat(commit.isDone()).isTrue();
+        commit.await(0);
+    }
 }
