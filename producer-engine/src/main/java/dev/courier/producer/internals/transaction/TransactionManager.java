@@ -174,7 +174,10 @@ public final class TransactionManager {
         return commit.result;
     }
 
-    /** commitTransaction() after its flush: EndTxn(commit) once every record is complete. */
+    /**
+     * commitTransaction(): EndTxn(commit) goes out once every record of the transaction is complete (see
+     * {@link #nextRequest}); a second call after a timeout resumes the wait.
+     */
     public synchronized TransactionResult beginCommit() {
         if (state == TransactionState.COMMITTING) {
             return endResult;
@@ -183,15 +186,6 @@ public final class TransactionManager {
         state = TransactionState.COMMITTING;
         endResult = new TransactionResult("commitTransaction");
         return endResult;
-    }
-
-    /** commitTransaction()'s check before it flushes. */
-    public synchronized boolean isCommitting() {
-        if (state == TransactionState.COMMITTING) {
-            return true;
-        }
-        requireUsable("commitTransaction()");
-        return false;
     }
 
     /** abortTransaction(): undrained records fail, in-flight ones finish, then EndTxn(abort). */
