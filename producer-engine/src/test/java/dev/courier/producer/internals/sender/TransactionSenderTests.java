@@ -585,4 +585,57 @@ class TransactionSenderTests {
         assertThat(commit.isDone()).isTrue();
         commit.await(0);
     }
+
+    @Test
+    void underTransactionsV2APartitionsSecondBatchFollowsTheFirstWithoutWaitingForItsAnswer() {
+        client.finalizedFeature("transaction.version", (short) 2);
+        initialise();
+        transactions.beginTransaction();
+        CompletableFuture<RecordMetadata> first = send(0, "a");
+        step(); // the epoch's first batch for partition 0
+        CompletableFuture<RecordMetadata> second = send(0, "b");
+        step();
+        assertThat(client.requests(ApiKey.PRODUCE)).as("the broker takes only sequence 0 first: no need to wait")
+                .hasSize(2);
+
+        // The first is refused while the previous transaction completes, so the broker refuses the second too.
+        client.respond(produce(Errors.CONCURRENT_TRANSACTIONS));
+        client.respond(produce(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER));
+        step();
+        advance(1200); // past both backoffs
+        step();
+        step();
+        assertThat(client.requests(ApiKey.PRODUCE)).hasSize(4);
+        client.respond(produce(Errors.NONE));
+        if (client.inFlightRequestCount() > 0) {
+            client.respond(produce(Errors.NONE));
+        }
+        step();
+        assertThat(first).succeedsWithin(AWAIT);
+        assertThat(second).succeedsWithin(AWAIT);
+        assertThat(sentBatches).extracting(DecodedBatch::baseSequence).as("resent in order, same sequences")
+                .containsExactly(0, 1, 0, 1);
+        assertThat(transactions.state()).as("nothing in doubt: the transaction can commit")
+                .isEqualTo(TransactionState.IN_TRANSACTION);
+    }
+
+    @Test
+    void onTheClassicProtocolAPartitionsSecondBatchWaitsForTheFirstsAnswer() {
+        initialise();
+        transactions.beginTransaction();
+        send(0, "a");
+        client.prepareResponse(ApiKey.ADD_PARTITIONS_TO_TXN, addPartitions(Errors.NONE));
+        step();
+        step();
+        step(); // the epoch's first batch for partition 0
+        assertThat(client.requests(ApiKey.PRODUCE)).hasSize(1);
+        send(0, "b");
+        step();
+        assertThat(client.requests(ApiKey.PRODUCE)).as("held until the broker has state for the producer")
+                .hasSize(1);
+        client.respond(produce(Errors.NONE));
+        step();
+        step();
+        assertThat(client.requests(ApiKey.PRODUCE)).hasSize(2);
+    }
 }
