@@ -107,7 +107,9 @@ final class TransactionPerf {
                 .append(String.format(Locale.ROOT, " in %.0f s", elapsed)).append(" with `PerfTool ")
                 .append(String.join(" ", options.rawArgs())).append("`.\n\n");
         md.append("## Machine\n\n").append(Report.Machine.describe()).append("\n");
-        md.append("- Broker: ").append(brokerDescription).append("\n\n");
+        md.append("- Broker: ").append(brokerDescription).append("\n");
+        md.append(String.format(Locale.ROOT, "- Load average at the end: %.1f%n%n",
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         md.append("## Settings\n\n");
         md.append("Both clients: `").append(cell.producerSettings()).append("`, `transaction.timeout.ms=")
                 .append(TRANSACTION_TIMEOUT_MS).append("`, a transactional id of their own per round, byte-array "
