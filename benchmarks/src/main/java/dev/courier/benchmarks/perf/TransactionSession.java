@@ -1,152 +1,80 @@
 package dev.courier.benchmarks.perf;
 
-import dev.courier.producer.CourierProducer;
-import dev.courier.producer.serialization.ByteArraySerializer;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.producer.KafkaProducer;
 
 /**
  * A transactional producer of either kind, opened (and {@code initTransactions()}-ed) for one round of the
- * transactions mode ({@link TransactionPerf}): the same settings for both, plus {@code transactional.id} and
- * {@code transaction.timeout.ms}.
+ * transactions mode ({@link TransactionPerf}): a {@link ClientSession} with the same settings for both, plus
+ * {@code transactional.id} and {@code transaction.timeout.ms}, and the transaction calls on top.
  */
-abstract sealed class TransactionSession extends MeasuredSession {
+final class TransactionSession extends MeasuredSession {
 
-    TransactionSession(String clientId) {
-        super(clientId);
+    private final ClientSession session;
+    private final Runnable begin;
+    private final Runnable commit;
+
+    private TransactionSession(ClientSession session, Runnable begin, Runnable commit) {
+        super(session.clientId);
+        this.session = session;
+        this.begin = begin;
+        this.commit = commit;
     }
 
     static TransactionSession open(ClientKind kind, String bootstrapServers, Map<String, Object> settings,
                                    String clientId, int transactionTimeoutMs) {
         Map<String, Object> config = new HashMap<>(settings);
-        config.put("bootstrap.servers", bootstrapServers);
-        config.put("client.id", clientId);
         config.put("transactional.id", clientId);
         config.put("transaction.timeout.ms", String.valueOf(transactionTimeoutMs));
-        TransactionSession session = kind == ClientKind.COURIER ? new Courier(config, clientId)
-                : new Kafka(config, clientId);
-        session.initTransactions();
-        return session;
+        ClientSession session = ClientSession.open(kind, bootstrapServers, config, clientId);
+        try {
+            if (session instanceof ClientSession.Courier courier) {
+                courier.producer().initTransactions();
+                return new TransactionSession(session, courier.producer()::beginTransaction,
+                        courier.producer()::commitTransaction);
+            }
+            ClientSession.Kafka kafka = (ClientSession.Kafka) session;
+            kafka.producer().initTransactions();
+            return new TransactionSession(session, kafka.producer()::beginTransaction,
+                    kafka.producer()::commitTransaction);
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
+        }
     }
 
-    abstract void initTransactions();
-
-    abstract void beginTransaction();
+    void beginTransaction() {
+        begin.run();
+    }
 
     /** Flushes and commits; returns once every record of the transaction is acknowledged and the commit done. */
-    abstract void commitTransaction();
-
-    static final class Courier extends TransactionSession {
-        private final CourierProducer<byte[], byte[]> producer;
-        private dev.courier.producer.ProducerRecord<byte[], byte[]>[] records;
-
-        Courier(Map<String, Object> config, String clientId) {
-            super(clientId);
-            this.producer = new CourierProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
-        }
-
-        @Override
-        List<String> threadNamePrefixes() {
-            return List.of("courier-producer-network-" + clientId, "courier-producer-callbacks-" + clientId);
-        }
-
-        @Override
-        int partitionsFor(String topic) {
-            return producer.partitionsFor(topic).size();
-        }
-
-        @Override
-        @SuppressWarnings("unchecked")
-        void prepare(String topic, byte[][] values) {
-            records = new dev.courier.producer.ProducerRecord[values.length];
-            for (int i = 0; i < values.length; i++) {
-                records[i] = new dev.courier.producer.ProducerRecord<>(topic, values[i]);
-            }
-        }
-
-        @Override
-        void send(int index, Ack ack) {
-            producer.send(records[index], ack);
-            records[index] = null;
-        }
-
-        @Override
-        void initTransactions() {
-            producer.initTransactions();
-        }
-
-        @Override
-        void beginTransaction() {
-            producer.beginTransaction();
-        }
-
-        @Override
-        void commitTransaction() {
-            producer.commitTransaction();
-        }
-
-        @Override
-        public void close() {
-            producer.close(Duration.ofSeconds(30));
-        }
+    void commitTransaction() {
+        commit.run();
     }
 
-    static final class Kafka extends TransactionSession {
-        private final KafkaProducer<byte[], byte[]> producer;
-        private org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>[] records;
+    @Override
+    List<String> threadNamePrefixes() {
+        return session.threadNamePrefixes();
+    }
 
-        Kafka(Map<String, Object> config, String clientId) {
-            super(clientId);
-            this.producer = new KafkaProducer<>(config, new org.apache.kafka.common.serialization.ByteArraySerializer(),
-                    new org.apache.kafka.common.serialization.ByteArraySerializer());
-        }
+    @Override
+    int partitionsFor(String topic) {
+        return session.partitionsFor(topic);
+    }
 
-        @Override
-        List<String> threadNamePrefixes() {
-            return List.of("kafka-producer-network-thread | " + clientId);
-        }
+    @Override
+    void prepare(String topic, byte[][] values) {
+        session.prepare(topic, values);
+    }
 
-        @Override
-        int partitionsFor(String topic) {
-            return producer.partitionsFor(topic).size();
-        }
+    @Override
+    void send(int index, Ack ack) {
+        session.send(index, ack);
+    }
 
-        @Override
-        @SuppressWarnings("unchecked")
-        void prepare(String topic, byte[][] values) {
-            records = new org.apache.kafka.clients.producer.ProducerRecord[values.length];
-            for (int i = 0; i < values.length; i++) {
-                records[i] = new org.apache.kafka.clients.producer.ProducerRecord<>(topic, values[i]);
-            }
-        }
-
-        @Override
-        void send(int index, Ack ack) {
-            producer.send(records[index], ack);
-            records[index] = null;
-        }
-
-        @Override
-        void initTransactions() {
-            producer.initTransactions();
-        }
-
-        @Override
-        void beginTransaction() {
-            producer.beginTransaction();
-        }
-
-        @Override
-        void commitTransaction() {
-            producer.commitTransaction();
-        }
-
-        @Override
-        public void close() {
-            producer.close(Duration.ofSeconds(30));
-        }
+    @Override
+    public void close() {
+        session.close();
     }
 }

@@ -15,7 +15,6 @@ import dev.courier.producer.spring.ProducerOperations;
 import dev.courier.producer.spring.ProducerTemplate;
 import dev.courier.producer.spring.autoconfigure.CourierProducerAutoConfiguration;
 import dev.courier.producer.testing.EmbeddedKafka;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,14 +23,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -115,7 +110,7 @@ class TemplateOffsetsIntegrationTests {
                 }
             }
 
-            List<String> visible = readCommitted(output);
+            List<String> visible = TransactionalTemplateIntegrationTests.readCommitted(output);
             Set<String> distinct = new HashSet<>(visible);
             List<String> expected = new ArrayList<>();
             for (int i = 0; i < INPUT_RECORDS; i++) {
@@ -263,40 +258,6 @@ class TemplateOffsetsIntegrationTests {
                 producer.send(new ProducerRecord<>(input, i % INPUT_PARTITIONS, "k" + i, "record-" + i));
             }
             producer.flush();
-        }
-    }
-
-    /** Every committed record of the single-partition {@code topic}, once no transaction is open on it. */
-    private static List<String> readCommitted(String topic) {
-        org.apache.kafka.common.TopicPartition partition = new org.apache.kafka.common.TopicPartition(topic, 0);
-        long end = await().atMost(Duration.ofSeconds(60)).until(
-                () -> endOffset(partition, IsolationLevel.READ_COMMITTED),
-                stable -> stable == endOffset(partition, IsolationLevel.READ_UNCOMMITTED));
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new StringDeserializer())) {
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            List<String> values = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    values.add(record.value());
-                }
-                return consumer.position(partition, Duration.ofSeconds(30)) >= end;
-            });
-            return values;
-        }
-    }
-
-    private static long endOffset(org.apache.kafka.common.TopicPartition partition, IsolationLevel isolation) {
-        try {
-            return kafka.admin().listOffsets(Map.of(partition, OffsetSpec.latest()),
-                    new ListOffsetsOptions(isolation)).partitionResult(partition).get(30, TimeUnit.SECONDS).offset();
-        } catch (Exception e) {
-            throw new IllegalStateException("Listing the end offset of " + partition + " failed", e);
         }
     }
 }

@@ -280,7 +280,7 @@ class TransactionalTemplateIntegrationTests {
      * commit returns before the coordinator has written the transaction markers, so first wait until the last
      * stable offset (the read_committed end) has caught up with the high watermark: then no transaction is open.
      */
-    private static List<String> readCommitted(String topic) {
+    static List<String> readCommitted(String topic) {
         TopicPartition partition = new TopicPartition(topic, 0);
         long end = await().atMost(Duration.ofSeconds(60)).until(
                 () -> endOffset(partition, IsolationLevel.READ_COMMITTED),
