@@ -495,16 +495,30 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
         result.await(settings.maxBlockMs());
     }
 
+    /**
+     * Commits once every record of the transaction is acknowledged. The commit is requested before the flush, so
+     * the sender thread sends EndTxn as soon as the last record is acknowledged, without a round trip through
+     * this thread; a record that fails meanwhile makes the commit fail instead. Returns when the records'
+     * futures have completed too.
+     */
     @Override
     public void commitTransaction() {
         TransactionManager t = transactional("commitTransaction()");
         long deadline = time.monotonicMs() + settings.maxBlockMs();
-        if (!t.isCommitting()) {
-            awaitRecords(deadline, "commitTransaction()"); // the flush: every record of the transaction ends
-        }
-        TransactionResult result = t.beginCommit();
+        TransactionResult result = t.beginCommit(); // throws at once if the transaction cannot commit
+        accumulator.beginFlush(); // every batch is ready now, lingering or not
         sender.wakeup();
-        result.await(deadline - time.monotonicMs());
+        try {
+            result.await(deadline - time.monotonicMs());
+        } catch (TimeoutException e) {
+            throw e; // records may still be out: calling commitTransaction() again resumes the wait
+        } catch (RuntimeException e) {
+            awaitRecords(deadline, "commitTransaction()"); // the failed transaction's records have all ended
+            throw e;
+        } finally {
+            accumulator.endFlush();
+        }
+        awaitRecords(deadline, "commitTransaction()");
     }
 
     @Override

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.courier.producer.errors.ApplicationRecoverableException;
+import dev.courier.producer.errors.RecordTooLargeException;
+import dev.courier.producer.errors.TransactionAbortableException;
 import dev.courier.producer.errors.TransactionAbortedException;
 import dev.courier.producer.serialization.StringSerializer;
 import dev.courier.test.EmbeddedKafka;
@@ -188,6 +190,41 @@ class TransactionIntegrationTests {
             committedOffsets(String group) throws Exception {
         return kafka.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
                 .get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aRecordFailingDuringTheCommitFailsItOnlyOnceEveryRecordHasEndedAndAbortRecovers() throws Exception {
+        String topic = kafka.uniqueTopic("txn-failed-send");
+        kafka.createTopic(topic, 2, 1, Map.of("max.message.bytes", "1024"));
+        List<CompletableFuture<RecordMetadata>> small = new ArrayList<>();
+        // A long linger: nothing leaves before commitTransaction() flushes, so the record fails during the commit.
+        try (Producer<String, String> producer = transactional(uniqueTransactionalId("failed-send"),
+                Map.of(ProducerConfig.LINGER_MS, 60_000))) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            for (int i = 0; i < 10; i++) {
+                small.add(producer.send(new ProducerRecord<>(topic, 1, null, "doomed-" + i)));
+            }
+            CompletableFuture<RecordMetadata> tooLarge = producer.send(new ProducerRecord<>(topic, 0, null,
+                    "x".repeat(4096)));
+
+            assertThatThrownBy(producer::commitTransaction).isInstanceOf(TransactionAbortableException.class)
+                    .hasMessageContaining("abortTransaction()");
+            assertThat(tooLarge).as("ended before the commit threw").isCompletedExceptionally();
+            assertThat(TestProducers.failureOf(tooLarge)).isInstanceOf(RecordTooLargeException.class);
+            assertThat(small).as("every record of the transaction ended before the commit threw")
+                    .allMatch(CompletableFuture::isDone);
+
+            producer.abortTransaction();
+            producer.beginTransaction();
+            for (int i = 0; i < 10; i++) {
+                producer.send(new ProducerRecord<>(topic, i % 2, null, "after-" + i));
+            }
+            producer.commitTransaction();
+        }
+        List<String> committed = TransactionReader.readCommitted(kafka.bootstrapServers(), topic);
+        assertThat(committed).as("10 committed, the failed transaction's 11 hidden or never written").hasSize(10)
+                .allMatch(v -> v.startsWith("after-")).doesNotHaveDuplicates();
     }
 
     @Test

@@ -31,6 +31,11 @@ abstract sealed class ClientSession extends MeasuredSession {
             this.producer = new CourierProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
         }
 
+        /** The producer itself, for sessions that drive more of it than sends (transactions). */
+        CourierProducer<byte[], byte[]> producer() {
+            return producer;
+        }
+
         @Override
         List<String> threadNamePrefixes() {
             return List.of("courier-producer-network-" + clientId, "courier-producer-callbacks-" + clientId);
@@ -73,6 +78,11 @@ abstract sealed class ClientSession extends MeasuredSession {
             super(clientId);
             this.producer = new KafkaProducer<>(config, new org.apache.kafka.common.serialization.ByteArraySerializer(),
                     new org.apache.kafka.common.serialization.ByteArraySerializer());
+        }
+
+        /** The producer itself, for sessions that drive more of it than sends (transactions). */
+        KafkaProducer<byte[], byte[]> producer() {
+            return producer;
         }
 
         @Override

@@ -24,11 +24,16 @@ import java.util.regex.Pattern;
  *   --tls                                the TLS cells instead (100 B and 1 KiB, acks=all, linger=5 batch=64K, none
  *                                        and lz4) against the embedded broker's SSL listener, both clients with
  *                                        the same TLS settings (TLSv1.3, hostname verification on)
+ *   --mode=transactions                  transactions of 1,000 x 100 B instead of the matrix (see TransactionPerf;
+ *                                        embedded or external broker; results in results/transactions)
  * </pre>
  */
 record PerfOptions(String broker, String bootstrapServers, boolean quick, boolean full, int rounds, double scale,
                    Pattern cells, int rate, int rateSeconds, boolean idempotence, int partitions, Path out, ClientKind only,
-                   boolean tls, List<String> rawArgs) {
+                   boolean tls, List<String> rawArgs, String mode) {
+
+    /** {@code --mode=transactions}: {@link TransactionPerf} instead of the matrix. */
+    static final String TRANSACTIONS = "transactions";
 
     static PerfOptions parse(String[] args) {
         String broker = "embedded";
@@ -45,6 +50,7 @@ record PerfOptions(String broker, String bootstrapServers, boolean quick, boolea
         Path out = null;
         ClientKind only = null;
         boolean tls = false;
+        String mode = "matrix";
         List<String> unknown = new ArrayList<>();
         for (String arg : args) {
             if (arg.isBlank()) {
@@ -71,6 +77,7 @@ record PerfOptions(String broker, String bootstrapServers, boolean quick, boolea
                 case "--out" -> out = Path.of(value);
                 case "--only" -> only = value.equalsIgnoreCase("courier") ? ClientKind.COURIER : ClientKind.KAFKA;
                 case "--tls" -> tls = true;
+                case "--mode" -> mode = value;
                 default -> unknown.add(arg);
             }
         }
@@ -86,10 +93,21 @@ record PerfOptions(String broker, String bootstrapServers, boolean quick, boolea
         if (tls && !broker.equals("embedded")) {
             throw new IllegalArgumentException("--tls runs against the embedded broker only");
         }
+        if (!List.of("matrix", TRANSACTIONS).contains(mode)) {
+            throw new IllegalArgumentException("--mode must be matrix or transactions: " + mode);
+        }
+        if (mode.equals(TRANSACTIONS) && (tls || broker.equals("standin"))) {
+            throw new IllegalArgumentException("--mode=transactions needs a real broker (embedded or external), "
+                    + "without --tls: the stand-in does not speak the transaction APIs");
+        }
+        String outName = tls ? "embedded-tls" : mode.equals(TRANSACTIONS) ? TRANSACTIONS : broker;
         return new PerfOptions(broker, bootstrap, quick, full, rounds != null ? rounds : quick ? 1 : 3,
                 quick ? scale / 4 : scale, cells, rate, rateSeconds != null ? rateSeconds : quick ? 2 : 5, idempotence,
-                partitions, out != null ? out : Path.of("results", tls ? "embedded-tls" : broker), only, tls,
-                List.of(args));
+                partitions, out != null ? out : Path.of("results", outName), only, tls, List.of(args), mode);
+    }
+
+    boolean transactionsMode() {
+        return mode.equals(TRANSACTIONS);
     }
 
     /** The matrix, in run order: throughput cells, then the fixed-rate latency runs. */

@@ -34,6 +34,10 @@ public final class PerfTool {
     }
 
     void run() throws Exception {
+        if (options.transactionsMode()) {
+            new TransactionPerf(options, out).run();
+            return;
+        }
         long began = System.nanoTime();
         List<Cell> matrix = options.matrix();
         if (matrix.isEmpty()) {

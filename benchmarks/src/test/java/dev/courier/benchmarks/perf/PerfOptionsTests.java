@@ -27,4 +27,16 @@ class PerfOptionsTests {
     void withoutTlsNoCellIsATlsCell() {
         assertThat(PerfOptions.parse(new String[0]).matrix()).noneMatch(cell -> cell.name().equals(Cell.TLS));
     }
+
+    @Test
+    void transactionsModeWritesItsOwnResultsAndNeedsARealBroker() {
+        PerfOptions options = PerfOptions.parse(new String[] {"--mode=transactions"});
+        assertThat(options.transactionsMode()).isTrue();
+        assertThat(options.out().toString()).endsWith("transactions");
+        assertThat(PerfOptions.parse(new String[0]).transactionsMode()).isFalse();
+        assertThatThrownBy(() -> PerfOptions.parse(new String[] {"--mode=transactions", "--broker=standin"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stand-in");
+        assertThatThrownBy(() -> PerfOptions.parse(new String[] {"--mode=bogus"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--mode");
+    }
 }

@@ -1,7 +1,11 @@
 package dev.courier.producer.spring;
 
+import dev.courier.producer.ConsumerGroupMetadata;
+import dev.courier.producer.OffsetAndMetadata;
 import dev.courier.producer.ProducerRecord;
 import dev.courier.producer.SendOutcome;
+import dev.courier.producer.TopicPartition;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 
@@ -62,4 +66,16 @@ public interface ProducerOperations<K, V> {
 
     /** Sends everything buffered now and returns when every earlier send is complete. */
     void flush();
+
+    /**
+     * Adds the consumer's {@code offsets} (the next offsets to read) to the transaction in progress, so that they
+     * are committed for {@code groupMetadata}'s group if and only if the transaction commits: the
+     * consume-transform-produce step of an exactly-once pipeline. Blocks until the coordinator has them (at most
+     * {@code max.block.ms}). Works inside {@link ProducerTemplate#executeInTransaction}, a Courier transaction
+     * ({@code @Transactional}, {@code TransactionTemplate}) and one synchronized with another transaction manager's.
+     *
+     * @throws IllegalStateException outside a transaction, or on a template that is not transactional
+     */
+    void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets,
+                                  ConsumerGroupMetadata groupMetadata);
 }

@@ -1,12 +1,16 @@
 package dev.courier.producer.spring;
 
 import dev.courier.producer.Callback;
+import dev.courier.producer.ConsumerGroupMetadata;
 import dev.courier.producer.CourierProducer;
+import dev.courier.producer.OffsetAndMetadata;
 import dev.courier.producer.Producer;
 import dev.courier.producer.ProducerRecord;
 import dev.courier.producer.RecordMetadata;
 import dev.courier.producer.SendOutcome;
+import dev.courier.producer.TopicPartition;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
@@ -288,6 +292,23 @@ public class ProducerTemplate<K, V> implements ProducerOperations<K, V> {
             return;
         }
         producer.flush();
+    }
+
+    @Override
+    public void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets,
+                                         ConsumerGroupMetadata groupMetadata) {
+        Objects.requireNonNull(offsets, "offsets must not be null");
+        Objects.requireNonNull(groupMetadata, "groupMetadata must not be null");
+        if (transactions == null) {
+            throw new IllegalStateException("sendOffsetsToTransaction needs a transactional template: set "
+                    + "courier.producer.transaction-id-prefix");
+        }
+        Producer<K, V> inTransaction = transactions.transactionProducer();
+        if (inTransaction == null) {
+            throw new IllegalStateException("sendOffsetsToTransaction outside a transaction: call it inside "
+                    + "executeInTransaction, a @Transactional method or a TransactionTemplate");
+        }
+        inTransaction.sendOffsetsToTransaction(offsets, groupMetadata);
     }
 
     /**

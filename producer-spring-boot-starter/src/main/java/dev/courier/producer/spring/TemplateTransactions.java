@@ -31,6 +31,12 @@ public interface TemplateTransactions<K, V> {
         return null;
     }
 
+    /**
+     * The producer of the transaction this thread's sends belong to now, as {@link #producerFor} finds it (joining
+     * another transaction manager's active transaction if need be), or null outside any transaction.
+     */
+    Producer<K, V> transactionProducer();
+
     /** Runs {@code callback} in a new transaction: commits after it, aborts and rethrows when it throws. */
     <T> T executeInTransaction(ProducerOperations<K, V> operations, Function<ProducerOperations<K, V>, T> callback);
 }

@@ -98,7 +98,8 @@ final class BatchCompleter {
         }
         boolean retriable = verdict == null ? error.isRetriable() : verdict == ProducerIdentity.Verdict.RETRY;
         if (retriable && canRetry(batch, now)) {
-            long backoffMs = leaderChanged ? 0 : retryBackoff.backoffMs(batch.attempts());
+            long backoffMs = leaderChanged ? 0
+                    : identity.retryBackoffMs(error, retryBackoff.backoffMs(batch.attempts()));
             log.debug("Retrying {} after {} ({}), attempt {}, backoff {} ms", batch, error, message,
                     batch.attempts() + 1, backoffMs);
             batch.backOff(now, backoffMs, error + (message.isEmpty() ? "" : ": " + message));

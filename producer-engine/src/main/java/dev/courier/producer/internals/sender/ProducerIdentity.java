@@ -89,6 +89,14 @@ public interface ProducerIdentity extends DrainGate {
      */
     Verdict onError(ProducerBatch batch, Errors error);
 
+    /**
+     * How long to wait before retrying a batch the broker answered with {@code error}, given the usual
+     * exponential {@code backoffMs}: the identity may shorten it for errors it knows clear quickly.
+     */
+    default long retryBackoffMs(Errors error, long backoffMs) {
+        return backoffMs;
+    }
+
     /** Why batches are held back (no producer id yet, and the last attempt's error), or null. */
     String holdReason();
 }

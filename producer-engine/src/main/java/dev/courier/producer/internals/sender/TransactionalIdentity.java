@@ -74,6 +74,8 @@ final class TransactionalIdentity implements ProducerIdentity {
             failUndrained(failure);
         }
         sequences.resolveSequences();
+        // Transactions v2: the broker takes only sequence 0 first, so batches need not wait for the first's answer.
+        sequences.pipelineBehindFirstBatch(transactions.transactionsV2());
         if (sequences.bumpRequired()) {
             transactions.epochBumpRequired("The broker's sequence numbers for this producer are in doubt"
                     + " after a failed send; the transaction must be aborted (which bumps the epoch)");
@@ -131,6 +133,17 @@ final class TransactionalIdentity implements ProducerIdentity {
             return Verdict.FAIL;
         }
         return batch.hasSequence() ? sequences.onError(batch, error) : null;
+    }
+
+    /**
+     * Under transactions v2 a partition leader answers CONCURRENT_TRANSACTIONS while the previous transaction's
+     * markers are still being written (the coordinator bumped the epoch already): retry soon, not after the full
+     * backoff.
+     */
+    @Override
+    public long retryBackoffMs(Errors error, long backoffMs) {
+        return error == Errors.CONCURRENT_TRANSACTIONS
+                ? Math.min(backoffMs, TransactionManager.CONCURRENT_TRANSACTIONS_BACKOFF_MS) : backoffMs;
     }
 
     /** Records expire while held when the coordinator never added their partition (or never answered). */

@@ -67,7 +67,7 @@ final class CoordinatorAnswers {
                         ? Outcome.RETRY : TransactionErrors.retriable(error);
                 if (retry != null) {
                     manager.partitionToRetry(tp);
-                    outcome = outcome == Outcome.FIND_COORDINATOR ? outcome : retry;
+                    outcome = outcome.and(retry);
                 } else {
                     manager.failed("adding " + tp + " to the transaction", error);
                 }
@@ -103,7 +103,7 @@ final class CoordinatorAnswers {
                 Outcome retry = error == Errors.UNKNOWN_TOPIC_OR_PARTITION || error == Errors.REQUEST_TIMED_OUT
                         ? Outcome.RETRY : TransactionErrors.retriable(error);
                 if (retry != null) {
-                    outcome = outcome == Outcome.FIND_COORDINATOR ? outcome : retry;
+                    outcome = outcome.and(retry);
                     continue;
                 }
                 String where = "committing offsets of group " + commit.group.groupId() + " for " + result.topic()

@@ -159,8 +159,9 @@ public final class CoordinatorChannel {
                 failedAttempts = 0;
                 notBeforeMs = 0;
             }
-            case RETRY -> backOff(request.body().apiKey() + ": the coordinator is busy (loading or still ending the"
-                    + " previous transaction)");
+            case RETRY_SOON -> backOff(request.body().apiKey() + ": the coordinator is still ending the previous"
+                    + " transaction", TransactionManager.CONCURRENT_TRANSACTIONS_BACKOFF_MS);
+            case RETRY -> backOff(request.body().apiKey() + ": the coordinator is busy (loading)");
             case FIND_COORDINATOR -> {
                 coordinators.remove(coordinatorKey);
                 log.info("{}: the coordinator for {} moved; looking it up again", request.body().apiKey(),
@@ -171,7 +172,11 @@ public final class CoordinatorChannel {
     }
 
     private void backOff(String reason) {
-        long backoffMs = backoff.backoffMs(failedAttempts++);
+        backOff(reason, Long.MAX_VALUE);
+    }
+
+    private void backOff(String reason, long capMs) {
+        long backoffMs = Math.min(backoff.backoffMs(failedAttempts++), capMs);
         notBeforeMs = time.monotonicMs() + backoffMs;
         log.debug("{}; retrying in {} ms", reason, backoffMs);
     }

@@ -10,14 +10,24 @@ import java.util.function.Function;
  */
 class CoordinatorRequest {
 
-    /** What the channel does after an answer. */
+    /** What the channel does after an answer; declared from the mildest to the most drastic. */
     enum Outcome {
         /** Handled (succeeded, or the manager recorded the failure). */
         DONE,
+        /**
+         * Ask again after a short backoff: the previous transaction is still completing (CONCURRENT_TRANSACTIONS),
+         * which takes the coordinator milliseconds, not the full retry backoff.
+         */
+        RETRY_SOON,
         /** Ask again after the backoff. */
         RETRY,
         /** The coordinator moved or is gone: look it up again, then ask again. */
-        FIND_COORDINATOR
+        FIND_COORDINATOR;
+
+        /** The more drastic of the two, for an answer with several partitions' errors. */
+        Outcome and(Outcome other) {
+            return other.ordinal() > ordinal() ? other : this;
+        }
     }
 
     private final byte keyType;

@@ -15,11 +15,15 @@ final class TransactionErrors {
     private TransactionErrors() {
     }
 
-    /** Coordinator moved or busy: find it again, or just retry after the backoff. Null for other errors. */
+    /**
+     * Coordinator moved or busy: find it again, or just retry after the backoff (a short one while the previous
+     * transaction completes). Null for other errors.
+     */
     static Outcome retriable(Errors error) {
         return switch (error) {
             case NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE -> Outcome.FIND_COORDINATOR;
-            case COORDINATOR_LOAD_IN_PROGRESS, CONCURRENT_TRANSACTIONS -> Outcome.RETRY;
+            case COORDINATOR_LOAD_IN_PROGRESS -> Outcome.RETRY;
+            case CONCURRENT_TRANSACTIONS -> Outcome.RETRY_SOON;
             default -> null;
         };
     }

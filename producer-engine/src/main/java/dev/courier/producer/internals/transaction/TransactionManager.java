@@ -49,6 +49,14 @@ public final class TransactionManager {
 
     private static final Logger log = LoggerFactory.getLogger(TransactionManager.class);
 
+    /**
+     * The backoff (at most; never more than {@code retry.backoff.ms}) after CONCURRENT_TRANSACTIONS, from the
+     * coordinator or, under transactions v2, from a partition leader: the previous transaction's markers are
+     * still being written, which takes milliseconds. Waiting the full retry backoff (100 ms by default) would
+     * cap back-to-back transactions at a few per second; the Java client waits 20 ms too.
+     */
+    public static final long CONCURRENT_TRANSACTIONS_BACKOFF_MS = 20;
+
     /** Told about each new producer id and epoch (the identity resets its sequences). */
     public interface ProducerIdListener {
         void producerIdReceived(long producerId, short epoch);
@@ -166,7 +174,10 @@ public final class TransactionManager {
         return commit.result;
     }
 
-    /** commitTransaction() after its flush: EndTxn(commit) once every record is complete. */
+    /**
+     * commitTransaction(): EndTxn(commit) goes out once every record of the transaction is complete (see
+     * {@link #nextRequest}); a second call after a timeout resumes the wait.
+     */
     public synchronized TransactionResult beginCommit() {
         if (state == TransactionState.COMMITTING) {
             return endResult;
@@ -175,15 +186,6 @@ public final class TransactionManager {
         state = TransactionState.COMMITTING;
         endResult = new TransactionResult("commitTransaction");
         return endResult;
-    }
-
-    /** commitTransaction()'s check before it flushes. */
-    public synchronized boolean isCommitting() {
-        if (state == TransactionState.COMMITTING) {
-            return true;
-        }
-        requireUsable("commitTransaction()");
-        return false;
     }
 
     /** abortTransaction(): undrained records fail, in-flight ones finish, then EndTxn(abort). */

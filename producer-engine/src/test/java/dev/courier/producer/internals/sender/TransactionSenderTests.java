@@ -515,4 +515,127 @@ class TransactionSenderTests {
         assertThat(sentBatches.get(1).baseSequence()).as("a new epoch numbers from 0").isZero();
         assertThat(requestKeys()).doesNotContain(ApiKey.ADD_PARTITIONS_TO_TXN, ApiKey.ADD_OFFSETS_TO_TXN);
     }
+
+    @Test
+    void underTransactionsV2AProduceAnsweredConcurrentTransactionsIsRetriedAfterAShortBackoff() {
+        client.finalizedFeature("transaction.version", (short) 2);
+        initialise();
+        transactions.beginTransaction();
+        CompletableFuture<RecordMetadata> record = send(0, "a");
+        client.prepareResponse(ApiKey.PRODUCE, produce(Errors.CONCURRENT_TRANSACTIONS));
+        step();
+        step();
+        assertThat(client.requests(ApiKey.PRODUCE)).hasSize(1);
+        assertThat(record).isNotDone();
+
+        advance(TransactionManager.CONCURRENT_TRANSACTIONS_BACKOFF_MS - 1);
+        assertThat(client.requests(ApiKey.PRODUCE)).as("still backing off").hasSize(1);
+        client.prepareResponse(ApiKey.PRODUCE, produce(Errors.NONE));
+        advance(1); // 20 ms, not the 1000 ms retry backoff
+        step();
+        assertThat(client.requests(ApiKey.PRODUCE)).as("the previous transaction's markers are written by now")
+                .hasSize(2);
+        assertThat(record).succeedsWithin(AWAIT);
+        assertThat(sentBatches.get(1).baseSequence()).as("the same batch again").isZero();
+    }
+
+    @Test
+    void otherRetriableProduceErrorsKeepTheFullBackoff() {
+        client.finalizedFeature("transaction.version", (short) 2);
+        initialise();
+        transactions.beginTransaction();
+        CompletableFuture<RecordMetadata> record = send(0, "a");
+        client.prepareResponse(ApiKey.PRODUCE, produce(Errors.NOT_ENOUGH_REPLICAS));
+        step();
+        step();
+        advance(TransactionManager.CONCURRENT_TRANSACTIONS_BACKOFF_MS * 10);
+        assertThat(client.requests(ApiKey.PRODUCE)).as("at least 800 ms (1000 ms less 20 % jitter)").hasSize(1);
+        client.prepareResponse(ApiKey.PRODUCE, produce(Errors.NONE));
+        advance(1000);
+        step();
+        assertThat(client.requests(ApiKey.PRODUCE)).hasSize(2);
+        assertThat(record).succeedsWithin(AWAIT);
+    }
+
+    @Test
+    void anEndTxnAnsweredConcurrentTransactionsIsRetriedAfterAShortBackoffAndLoadInProgressAfterTheFullOne() {
+        initialise();
+        transactions.beginTransaction();
+        send(0, "a");
+        client.prepareResponse(ApiKey.ADD_PARTITIONS_TO_TXN, addPartitions(Errors.NONE));
+        client.prepareResponse(ApiKey.PRODUCE, produce(Errors.NONE));
+        for (int i = 0; i < 4; i++) {
+            step();
+        }
+        TransactionResult commit = transactions.beginCommit();
+        client.prepareResponse(ApiKey.END_TXN, endTxn(Errors.CONCURRENT_TRANSACTIONS));
+        step();
+        step();
+        assertThat(client.requests(ApiKey.END_TXN)).hasSize(1);
+        client.prepareResponse(ApiKey.END_TXN, endTxn(Errors.COORDINATOR_LOAD_IN_PROGRESS));
+        advance(TransactionManager.CONCURRENT_TRANSACTIONS_BACKOFF_MS);
+        step();
+        assertThat(client.requests(ApiKey.END_TXN)).as("retried after 20 ms").hasSize(2);
+        client.prepareResponse(ApiKey.END_TXN, endTxn(Errors.NONE));
+        advance(TransactionManager.CONCURRENT_TRANSACTIONS_BACKOFF_MS * 10);
+        assertThat(client.requests(ApiKey.END_TXN)).as("a loading coordinator gets the full backoff").hasSize(2);
+        advance(2500); // the second failed attempt: 2000 ms +- 20 %
+        step();
+        assertThat(client.requests(ApiKey.END_TXN)).hasSize(3);
+        assertThat(commit.isDone()).isTrue();
+        commit.await(0);
+    }
+
+    @Test
+    void underTransactionsV2APartitionsSecondBatchFollowsTheFirstWithoutWaitingForItsAnswer() {
+        client.finalizedFeature("transaction.version", (short) 2);
+        initialise();
+        transactions.beginTransaction();
+        CompletableFuture<RecordMetadata> first = send(0, "a");
+        step(); // the epoch's first batch for partition 0
+        CompletableFuture<RecordMetadata> second = send(0, "b");
+        step();
+        assertThat(client.requests(ApiKey.PRODUCE)).as("the broker takes only sequence 0 first: no need to wait")
+                .hasSize(2);
+
+        // The first is refused while the previous transaction completes, so the broker refuses the second too.
+        client.respond(produce(Errors.CONCURRENT_TRANSACTIONS));
+        client.respond(produce(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER));
+        step();
+        advance(1200); // past both backoffs
+        step();
+        step();
+        assertThat(client.requests(ApiKey.PRODUCE)).hasSize(4);
+        client.respond(produce(Errors.NONE));
+        if (client.inFlightRequestCount() > 0) {
+            client.respond(produce(Errors.NONE));
+        }
+        step();
+        assertThat(first).succeedsWithin(AWAIT);
+        assertThat(second).succeedsWithin(AWAIT);
+        assertThat(sentBatches).extracting(DecodedBatch::baseSequence).as("resent in order, same sequences")
+                .containsExactly(0, 1, 0, 1);
+        assertThat(transactions.state()).as("nothing in doubt: the transaction can commit")
+                .isEqualTo(TransactionState.IN_TRANSACTION);
+    }
+
+    @Test
+    void onTheClassicProtocolAPartitionsSecondBatchWaitsForTheFirstsAnswer() {
+        initialise();
+        transactions.beginTransaction();
+        send(0, "a");
+        client.prepareResponse(ApiKey.ADD_PARTITIONS_TO_TXN, addPartitions(Errors.NONE));
+        step();
+        step();
+        step(); // the epoch's first batch for partition 0
+        assertThat(client.requests(ApiKey.PRODUCE)).hasSize(1);
+        send(0, "b");
+        step();
+        assertThat(client.requests(ApiKey.PRODUCE)).as("held until the broker has state for the producer")
+                .hasSize(1);
+        client.respond(produce(Errors.NONE));
+        step();
+        step();
+        assertThat(client.requests(ApiKey.PRODUCE)).hasSize(2);
+    }
 }

@@ -2,6 +2,8 @@ package dev.courier.producer.spring.autoconfigure;
 
 import dev.courier.producer.spring.ManagedProducer;
 import dev.courier.producer.spring.health.ProducerHealthIndicator;
+import dev.courier.producer.spring.health.TransactionalPoolHealthIndicator;
+import dev.courier.producer.spring.transaction.TransactionalProducerPool;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -9,10 +11,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * The {@code courier} health indicator ({@link ProducerHealthIndicator}) when Spring Boot's health support is
- * present; {@code management.health.courier.enabled=false} turns it off.
+ * present, and {@code courierTransactions} ({@link TransactionalPoolHealthIndicator}) with a transactional template;
+ * {@code management.health.courier.enabled=false} turns both off.
  */
 @AutoConfiguration(after = CourierProducerAutoConfiguration.class)
 @ConditionalOnClass({HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class})
@@ -24,5 +28,17 @@ public final class CourierProducerHealthAutoConfiguration {
     @ConditionalOnMissingBean(name = "courierHealthIndicator")
     ProducerHealthIndicator courierHealthIndicator(ManagedProducer<?, ?> producer) {
         return new ProducerHealthIndicator(producer);
+    }
+
+    /** {@code courierTransactions}: the transactional producer pool, when the template is transactional. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnBean(TransactionalProducerPool.class)
+    static class TransactionalPoolHealthConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "courierTransactionsHealthIndicator")
+        TransactionalPoolHealthIndicator courierTransactionsHealthIndicator(TransactionalProducerPool<?, ?> pool) {
+            return new TransactionalPoolHealthIndicator(pool);
+        }
     }
 }

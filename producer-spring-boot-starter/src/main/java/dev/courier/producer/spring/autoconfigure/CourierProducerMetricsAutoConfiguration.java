@@ -5,6 +5,8 @@ import dev.courier.producer.spring.metrics.EventMetersCustomizer;
 import dev.courier.producer.spring.metrics.ProducerEventMeters;
 import dev.courier.producer.spring.metrics.ProducerMeters;
 import dev.courier.producer.spring.metrics.SendTimer;
+import dev.courier.producer.spring.metrics.TransactionalPoolMeters;
+import dev.courier.producer.spring.transaction.TransactionalProducerPool;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.util.Set;
@@ -14,6 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * Micrometer meters for the producer, when the application has a {@link MeterRegistry}: the engine's
@@ -59,5 +62,20 @@ public final class CourierProducerMetricsAutoConfiguration {
     @ConditionalOnMissingBean
     SendTimer courierSendTimer(ManagedProducer<?, ?> producer, MeterRegistry registry) {
         return new SendTimer(registry, producer.clientId());
+    }
+
+    /** The transactional producer pool's meters, when the template is transactional. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnBean(TransactionalProducerPool.class)
+    static class TransactionalPoolMetersConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        TransactionalPoolMeters courierTransactionalPoolMeters(TransactionalProducerPool<?, ?> pool,
+                                                               MeterRegistry registry) {
+            TransactionalPoolMeters meters = new TransactionalPoolMeters(pool);
+            meters.bindTo(registry);
+            return meters;
+        }
     }
 }

@@ -49,6 +49,8 @@ public final class TransactionalProducerPool<K, V> implements SmartLifecycle, Di
     private final LongSupplier nanoClock;
     private final Semaphore permits;
     private final AtomicLong created = new AtomicLong();
+    private final AtomicLong replacedForAge = new AtomicLong();
+    private final AtomicLong discarded = new AtomicLong();
     private final Object monitor = new Object();
 
     // Guarded by monitor.
@@ -141,6 +143,7 @@ public final class TransactionalProducerPool<K, V> implements SmartLifecycle, Di
         if (reused != null) {
             log.debug("Transactional producer '{}' idled longer than {} ms; replacing it", id,
                     TimeUnit.NANOSECONDS.toMillis(maxAgeNs));
+            replacedForAge.incrementAndGet();
             closeQuietly(reused, Duration.ZERO);
         }
         PooledProducer<K, V> fresh;
@@ -186,6 +189,9 @@ public final class TransactionalProducerPool<K, V> implements SmartLifecycle, Di
         }
         try {
             if (!keep) {
+                if (!reusable) {
+                    discarded.incrementAndGet();
+                }
                 closeQuietly(pooled, Duration.ZERO);
                 synchronized (monitor) {
                     if (accepting) { // after stop() every id is free already
@@ -201,6 +207,30 @@ public final class TransactionalProducerPool<K, V> implements SmartLifecycle, Di
     /** How many producers this pool has created (and initialised) so far. */
     public long createdCount() {
         return created.get();
+    }
+
+    /** What the pool holds now and has done so far, for meters and health (a consistent snapshot of the counts). */
+    public Stats stats() {
+        synchronized (monitor) {
+            return new Stats(size, idle.size(), inUse.size(), created.get(), replacedForAge.get(), discarded.get(),
+                    accepting);
+        }
+    }
+
+    /**
+     * A snapshot of the pool.
+     *
+     * @param size           most producers (courier.producer.transaction-pool-size)
+     * @param idle           producers waiting for a transaction
+     * @param inUse          producers in a transaction now
+     * @param created        producers created and initialised so far (including replacements)
+     * @param replacedForAge producers closed and re-initialised because they idled longer than the max age
+     * @param discarded      producers closed after a transaction that failed with more than an abortable error
+     *                       (fenced, fatal), their ids given to new producers
+     * @param accepting      false once the pool is shut down
+     */
+    public record Stats(int size, int idle, int inUse, long created, long replacedForAge, long discarded,
+                        boolean accepting) {
     }
 
     public String transactionIdPrefix() {

@@ -36,13 +36,9 @@ public final class TransactionalProducers<K, V> implements TemplateTransactions<
     /** {@inheritDoc} {@code record} is null for a stream ({@code sendAll}). */
     @Override
     public Producer<K, V> producerFor(ProducerRecord<?, ?> record) {
-        CourierResourceHolder<K, V> holder = current();
-        if (holder != null) {
-            return holder.producer();
-        }
-        if (TransactionSynchronizationManager.isSynchronizationActive()
-                && TransactionSynchronizationManager.isActualTransactionActive()) {
-            return synchronizedTransaction().producer();
+        Producer<K, V> inTransaction = transactionProducer();
+        if (inTransaction != null) {
+            return inTransaction;
         }
         if (nonTransactional != null) {
             return nonTransactional.producerFor(record);
@@ -52,6 +48,19 @@ public final class TransactionalProducers<K, V> implements TemplateTransactions<
                 : "a stream of records") + " was sent outside "
                 + "a transaction: send inside executeInTransaction, a @Transactional method or a "
                 + "TransactionTemplate, or set courier.producer.allow-non-transactional=true");
+    }
+
+    @Override
+    public Producer<K, V> transactionProducer() {
+        CourierResourceHolder<K, V> holder = current();
+        if (holder != null) {
+            return holder.producer();
+        }
+        if (TransactionSynchronizationManager.isSynchronizationActive()
+                && TransactionSynchronizationManager.isActualTransactionActive()) {
+            return synchronizedTransaction().producer();
+        }
+        return null;
     }
 
     @Override

@@ -152,4 +152,26 @@ class TransactionalProducerPoolTests {
         assertThat(pool.acquire().producer()).isNotSameAs(busy.producer()).isNotSameAs(idle.producer());
         assertThat(createdIds).containsExactly("orders-tx-0", "orders-tx-1", "orders-tx-0");
     }
+
+    @Test
+    void statsCountIdleInUseCreatedReinitialisedForAgeAndDiscarded() {
+        TransactionalProducerPool<String, String> pool = pool(3, Duration.ofMinutes(5), Duration.ofSeconds(1));
+        assertThat(pool.stats()).isEqualTo(new TransactionalProducerPool.Stats(3, 0, 0, 0, 0, 0, true));
+
+        TransactionalProducerPool.PooledProducer<String, String> a = pool.acquire();
+        TransactionalProducerPool.PooledProducer<String, String> b = pool.acquire();
+        assertThat(pool.stats()).isEqualTo(new TransactionalProducerPool.Stats(3, 0, 2, 2, 0, 0, true));
+        pool.release(a, true);
+        pool.release(b, false); // fenced: closed, its id freed
+        assertThat(pool.stats()).isEqualTo(new TransactionalProducerPool.Stats(3, 1, 0, 2, 0, 1, true));
+
+        nanos.addAndGet(Duration.ofMinutes(5).toNanos());
+        TransactionalProducerPool.PooledProducer<String, String> renewed = pool.acquire(); // a idled too long
+        assertThat(renewed).isNotSameAs(a);
+        assertThat(pool.stats()).isEqualTo(new TransactionalProducerPool.Stats(3, 0, 1, 3, 1, 1, true));
+        pool.release(renewed, true);
+
+        pool.stop();
+        assertThat(pool.stats()).isEqualTo(new TransactionalProducerPool.Stats(3, 0, 0, 3, 1, 1, false));
+    }
 }
