@@ -200,13 +200,16 @@ class SaslIntegrationTests {
         String topic = kafka.uniqueTopic("wrong-password");
         Producer<String, String> producer = new CourierProducer<>(config, new StringSerializer(), new StringSerializer());
         try {
+            FirstFailureClock clock = FirstFailureClock.start("SASL_PLAINTEXT " + mechanism + " wrong password");
             List<CompletableFuture<RecordMetadata>> futures = send(producer, topic, 3);
+            futures.forEach(clock::watch);
             for (CompletableFuture<RecordMetadata> future : futures) {
                 assertThatThrownBy(() -> future.get(PROMPTLY.toSeconds(), TimeUnit.SECONDS))
                         .hasCauseInstanceOf(SaslAuthenticationException.class)
                         .satisfies(e -> assertThat(e.getCause().getMessage()).contains(mechanism)
                                 .doesNotContain(wrongPassword));
             }
+            clock.log();
             // later records fail the same way; send itself never stalls
             CompletableFuture<RecordMetadata> later = producer.send(new ProducerRecord<>(topic, "later"));
             assertThatThrownBy(() -> later.get(PROMPTLY.toSeconds(), TimeUnit.SECONDS))
@@ -233,9 +236,11 @@ class SaslIntegrationTests {
         networkLog.addAppender(logged);
         Producer<String, String> producer = new CourierProducer<>(config, new StringSerializer(), new StringSerializer());
         try {
-            CompletableFuture<RecordMetadata> future = producer.send(new ProducerRecord<>(topic, "x"));
+            FirstFailureClock clock = FirstFailureClock.start("PLAINTEXT client on a SASL port (max.block.ms=3000)");
+            CompletableFuture<RecordMetadata> future = clock.watch(producer.send(new ProducerRecord<>(topic, "x")));
             assertThatThrownBy(() -> future.get(PROMPTLY.toSeconds(), TimeUnit.SECONDS))
                     .hasCauseInstanceOf(TimeoutException.class);
+            clock.log();
             assertThat(logged.list).anySatisfy(event -> {
                 assertThat(event.getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
                 assertThat(event.getFormattedMessage()).contains("security.protocol does not match");
@@ -264,8 +269,12 @@ class SaslIntegrationTests {
         Map<String, Object> config = saslConfig("PLAIN", userJaas(PLAIN_MODULE, "bob", BOB_PASSWORD));
         try (Producer<String, String> producer = new CourierProducer<>(config, new StringSerializer(),
                 new StringSerializer())) {
+            FirstFailureClock hiddenClock = FirstFailureClock.start("topic without any ACL (metadata refused)");
             List<CompletableFuture<RecordMetadata>> hiddenFutures = send(producer, hidden, 3);
+            hiddenFutures.forEach(hiddenClock::watch);
+            FirstFailureClock readOnlyClock = FirstFailureClock.start("topic with DESCRIBE but no WRITE (produce refused)");
             List<CompletableFuture<RecordMetadata>> readOnlyFutures = send(producer, readOnly, 3);
+            readOnlyFutures.forEach(readOnlyClock::watch);
             List<CompletableFuture<RecordMetadata>> allowedFutures = send(producer, allowed, 3);
             for (CompletableFuture<RecordMetadata> future : allowedFutures) {
                 assertThat(future).succeedsWithin(Duration.ofSeconds(60));
@@ -278,6 +287,8 @@ class SaslIntegrationTests {
                 assertThatThrownBy(() -> future.get(PROMPTLY.toSeconds(), TimeUnit.SECONDS))
                         .hasCauseInstanceOf(TopicAuthorizationException.class);
             }
+            hiddenClock.log();
+            readOnlyClock.log();
         }
         assertThat(kafka.consume(allowed, 3, Duration.ofSeconds(30))).hasSize(3);
     }

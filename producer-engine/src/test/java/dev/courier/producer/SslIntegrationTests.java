@@ -8,9 +8,15 @@ import dev.courier.producer.errors.SslAuthenticationException;
 import dev.courier.producer.serialization.StringSerializer;
 import dev.courier.producer.testing.EmbeddedKafka;
 import dev.courier.producer.testing.TestCertificates;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,13 +83,24 @@ class SslIntegrationTests {
     }
 
     private static List<CompletableFuture<RecordMetadata>> send(Map<String, Object> config, String topic, int count) {
+        return send(config, topic, count, null);
+    }
+
+    /** Sends {@code count} records and closes the producer; {@code failureCase}, if set, times the first failure. */
+    private static List<CompletableFuture<RecordMetadata>> send(Map<String, Object> config, String topic, int count,
+                                                                String failureCase) {
         List<CompletableFuture<RecordMetadata>> futures = new ArrayList<>();
+        FirstFailureClock clock;
         try (Producer<String, String> producer = new CourierProducer<>(config, new StringSerializer(),
                 new StringSerializer())) {
+            clock = FirstFailureClock.start(failureCase);
             for (int i = 0; i < count; i++) {
-                futures.add(producer.send(new ProducerRecord<>(topic, "key-" + (i % 7), "value-" + i)));
+                futures.add(clock.watch(producer.send(new ProducerRecord<>(topic, "key-" + (i % 7), "value-" + i))));
             }
             producer.flush();
+        }
+        if (failureCase != null) {
+            clock.log();
         }
         return futures;
     }
@@ -167,7 +184,8 @@ class SslIntegrationTests {
     @Test
     void mutualTlsWithoutAClientCertificateFailsTheRecordsWithAnAuthenticationError() {
         String topic = newTopic("mtls-no-cert");
-        List<CompletableFuture<RecordMetadata>> futures = send(tls("localhost", "MTLS"), topic, 10);
+        List<CompletableFuture<RecordMetadata>> futures = send(tls("localhost", "MTLS"), topic, 10,
+                "mTLS without a client certificate");
         for (CompletableFuture<RecordMetadata> future : futures) {
             assertThat(TestProducers.failureOf(future)).isInstanceOf(SslAuthenticationException.class);
         }
@@ -177,7 +195,8 @@ class SslIntegrationTests {
     void aCertificateForAnotherHostFailsUnlessHostnameVerificationIsOff() {
         String topic = newTopic("tls-hostname");
         // The certificate names localhost only; 127.0.0.1 is the same broker under a name it does not carry.
-        List<CompletableFuture<RecordMetadata>> refused = send(tls("127.0.0.1", "SSL"), topic, 5);
+        List<CompletableFuture<RecordMetadata>> refused = send(tls("127.0.0.1", "SSL"), topic, 5,
+                "certificate name does not match the host");
         for (CompletableFuture<RecordMetadata> future : refused) {
             assertThat(TestProducers.failureOf(future)).isInstanceOf(SslAuthenticationException.class)
                     .hasMessageContaining("127.0.0.1");
@@ -197,7 +216,7 @@ class SslIntegrationTests {
         config.remove(ProducerConfig.SSL_TRUSTSTORE_PASSWORD);
         config.put(ProducerConfig.SSL_TRUSTSTORE_TYPE, "PEM");
         config.put(ProducerConfig.SSL_TRUSTSTORE_LOCATION, certs.file("other-ca.pem").toString());
-        for (CompletableFuture<RecordMetadata> future : send(config, topic, 5)) {
+        for (CompletableFuture<RecordMetadata> future : send(config, topic, 5, "SSL untrusted CA")) {
             assertThat(TestProducers.failureOf(future)).isInstanceOf(SslAuthenticationException.class);
         }
     }
@@ -208,9 +227,61 @@ class SslIntegrationTests {
         config.put(ProducerConfig.SSL_KEYSTORE_TYPE, "PKCS12");
         config.put(ProducerConfig.SSL_KEYSTORE_LOCATION, certs.file("client.p12").toString());
         config.put(ProducerConfig.SSL_KEYSTORE_PASSWORD, "not-the-password-7");
+        FirstFailureClock clock = FirstFailureClock.start("wrong keystore password (at construction, no send)");
         assertThatThrownBy(() -> new CourierProducer<>(config, new StringSerializer(), new StringSerializer()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("ssl.keystore.password")
                 .hasMessageNotContaining("not-the-password-7");
+        clock.failedNow();
+        clock.log();
+    }
+
+    @Test
+    void inlinePemWithAnRsaKeyWorksForMutualTls() throws Exception {
+        // The broker's own RSA key pair serves as a client identity here: issued by the CA the broker trusts, and
+        // carrying no extended key usage that would restrict it to servers.
+        String topic = newTopic("tls-inline-pem-rsa");
+        Map<String, Object> config = tls("localhost", "MTLS");
+        config.remove(ProducerConfig.SSL_TRUSTSTORE_LOCATION);
+        config.remove(ProducerConfig.SSL_TRUSTSTORE_PASSWORD);
+        config.put(ProducerConfig.SSL_TRUSTSTORE_TYPE, "PEM");
+        config.put(ProducerConfig.SSL_TRUSTSTORE_CERTIFICATES, certs.text("ca.pem"));
+        KeyStore server = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(certs.file("server.p12"))) {
+            server.load(in, PW.toCharArray());
+        }
+        PrivateKey key = (PrivateKey) server.getKey("server", PW.toCharArray());
+        assertThat(key.getAlgorithm()).isEqualTo("RSA");
+        StringBuilder chain = new StringBuilder();
+        for (Certificate certificate : server.getCertificateChain("server")) {
+            chain.append(pem("CERTIFICATE", certificate.getEncoded()));
+        }
+        config.put(ProducerConfig.SSL_KEYSTORE_TYPE, "PEM");
+        config.put(ProducerConfig.SSL_KEYSTORE_KEY, pem("PRIVATE KEY", key.getEncoded()));
+        config.put(ProducerConfig.SSL_KEYSTORE_CERTIFICATE_CHAIN, chain.toString());
+        send(config, topic, 50).forEach(CompletableFuture::join);
+        assertThat(values(kafka.consume(topic, 50, Duration.ofSeconds(60)))).isEqualTo(expectedValues(50));
+    }
+
+    @Test
+    void aClientCertificateTheBrokerRejectsAfterATls13HandshakeIsAnAuthenticationFailure() {
+        // In TLS 1.3 the client's handshake is complete once it has sent its certificate and Finished; the broker
+        // checks the certificate afterwards and answers with an alert instead of the first response.
+        String topic = newTopic("mtls-untrusted-client");
+        Map<String, Object> config = tls("localhost", "MTLS");
+        config.put(ProducerConfig.SSL_PROTOCOL, "TLSv1.3");
+        config.put(ProducerConfig.SSL_ENABLED_PROTOCOLS, "TLSv1.3");
+        config.put(ProducerConfig.SSL_KEYSTORE_TYPE, "PKCS12");
+        config.put(ProducerConfig.SSL_KEYSTORE_LOCATION, certs.file("other-ca.p12").toString()); // not trusted by it
+        config.put(ProducerConfig.SSL_KEYSTORE_PASSWORD, PW);
+        for (CompletableFuture<RecordMetadata> future : send(config, topic, 5,
+                "mTLS client certificate rejected after a TLS 1.3 handshake")) {
+            assertThat(TestProducers.failureOf(future)).isInstanceOf(SslAuthenticationException.class);
+        }
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder().encodeToString(der) + "\n-----END " + type
+                + "-----\n";
     }
 }
