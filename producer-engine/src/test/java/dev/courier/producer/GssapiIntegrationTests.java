@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.courier.producer.errors.SaslAuthenticationException;
+import dev.courier.producer.internals.security.TestKdc;
 import dev.courier.producer.serialization.StringSerializer;
 import dev.courier.producer.testing.EmbeddedKafka;
-import java.io.File;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kerby.kerberos.kerb.server.SimpleKdcServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,60 +29,27 @@ import org.junit.jupiter.api.Test;
  * are read back by the official consumer, itself authenticated with GSSAPI; a keytab that is not there, or a service
  * name the KDC does not know, fails the records promptly as an authentication error.
  *
- * <p>The JDK reads the KDC's address from the JVM-wide {@code java.security.krb5.conf}; it is set here and restored
- * afterwards, and the broker's login module is told to re-read it ({@code refreshKrb5Config}) in case another test
- * of the same JVM loaded Kerberos settings before.
+ * <p>The JDK reads the KDC's address from the JVM-wide {@code java.security.krb5.conf} ({@link TestKdc} sets it and
+ * restores it afterwards); the login modules are told to re-read it ({@code refreshKrb5Config}) since another test of
+ * the same JVM may have loaded another KDC's settings before.
  */
 class GssapiIntegrationTests {
 
-    private static final String REALM = "COURIER.TEST";
-    private static final String KRB5_MODULE = "com.sun.security.auth.module.Krb5LoginModule";
     private static final Duration PROMPTLY = Duration.ofSeconds(20);
 
-    private static Path dir;
-    private static SimpleKdcServer kdc;
+    private static TestKdc kdc;
+    private static Path courierKeytab;
     private static EmbeddedKafka kafka;
-    private static String previousKrb5Conf;
 
     @BeforeAll
     static void startKdcAndBroker() throws Exception {
-        dir = Files.createTempDirectory("courier-kdc-");
-        int kdcPort = freePort();
-        previousKrb5Conf = System.getProperty("java.security.krb5.conf");
-        kdc = new SimpleKdcServer();
-        kdc.setWorkDir(dir.toFile());
-        kdc.setKdcHost("localhost");
-        kdc.setKdcRealm(REALM);
-        kdc.setKdcTcpPort(kdcPort);
-        kdc.setAllowUdp(false);
-        kdc.init();
-        kdc.start();
-        kdc.createAndExportPrincipals(keytab("broker").toFile(), "kafka/localhost");
-        kdc.createAndExportPrincipals(keytab("courier").toFile(), "courier");
-        // Our own krb5.conf (Kerby's init set the property to one of its own): TCP only, and no DNS canonicalization,
-        // so that the service principal is kafka/localhost whatever the machine's resolver makes of localhost.
-        Path krb5 = dir.resolve("krb5.conf");
-        Files.writeString(krb5, String.join("\n",
-                "[libdefaults]",
-                "  default_realm = " + REALM,
-                "  udp_preference_limit = 1",
-                "  dns_lookup_kdc = false",
-                "  dns_lookup_realm = false",
-                "  dns_canonicalize_hostname = false",
-                "  rdns = false",
-                "[realms]",
-                "  " + REALM + " = {",
-                "    kdc = localhost:" + kdcPort,
-                "  }",
-                ""), StandardCharsets.UTF_8);
-        System.setProperty("java.security.krb5.conf", krb5.toString());
-
+        kdc = TestKdc.start();
+        Path brokerKeytab = kdc.keytab("kafka/localhost");
+        courierKeytab = kdc.keytab("courier");
         Map<String, String> broker = new HashMap<>();
         broker.put("sasl.enabled.mechanisms", "GSSAPI");
         broker.put("sasl.kerberos.service.name", "kafka");
-        broker.put("listener.name.sasl.gssapi.sasl.jaas.config", KRB5_MODULE + " required useKeyTab=true storeKey=true"
-                + " refreshKrb5Config=true keyTab=\"" + keytab("broker") + "\" principal=\"kafka/localhost@" + REALM
-                + "\";");
+        broker.put("listener.name.sasl.gssapi.sasl.jaas.config", TestKdc.keytabJaas(brokerKeytab, "kafka/localhost"));
         kafka = EmbeddedKafka.startWithListeners(Map.of(EmbeddedKafka.SASL_LISTENER, "SASL_PLAINTEXT"), broker);
     }
 
@@ -97,21 +59,11 @@ class GssapiIntegrationTests {
             if (kafka != null) {
                 kafka.close();
             }
-            if (kdc != null) {
-                kdc.stop();
-            }
         } finally {
-            if (previousKrb5Conf == null) {
-                System.clearProperty("java.security.krb5.conf");
-            } else {
-                System.setProperty("java.security.krb5.conf", previousKrb5Conf);
+            if (kdc != null) {
+                kdc.close();
             }
-            deleteQuietly(dir);
         }
-    }
-
-    private static Path keytab(String name) {
-        return dir.resolve(name + ".keytab");
     }
 
     /** GSSAPI settings as a Kafka user writes them, for Courier and the official consumer alike. */
@@ -120,8 +72,7 @@ class GssapiIntegrationTests {
         settings.put("security.protocol", "SASL_PLAINTEXT");
         settings.put("sasl.mechanism", "GSSAPI");
         settings.put("sasl.kerberos.service.name", "kafka");
-        settings.put("sasl.jaas.config", KRB5_MODULE + " required useKeyTab=true storeKey=true keyTab=\"" + keytab
-                + "\" principal=\"courier@" + REALM + "\";");
+        settings.put("sasl.jaas.config", TestKdc.keytabJaas(keytab, "courier"));
         return settings;
     }
 
@@ -145,7 +96,7 @@ class GssapiIntegrationTests {
     void recordsSentWithAKeytabLoginAreReadBackByTheOfficialConsumerOverGssapi() throws Exception {
         String topic = kafka.uniqueTopic("gssapi");
         kafka.createTopic(topic, 2, 1);
-        Map<String, String> security = gssapi(keytab("courier"));
+        Map<String, String> security = gssapi(courierKeytab);
         try (Producer<String, String> producer = producer(security)) {
             CompletableFuture.allOf(send(producer, topic, 50).toArray(CompletableFuture[]::new))
                     .get(60, TimeUnit.SECONDS);
@@ -158,12 +109,12 @@ class GssapiIntegrationTests {
 
     @Test
     void aKeytabThatIsNotThereFailsTheRecordsPromptlyAsAnAuthenticationError() {
-        expectAuthenticationFailure(gssapi(dir.resolve("missing.keytab")), "GSSAPI keytab missing", "keyTab");
+        expectAuthenticationFailure(gssapi(kdc.missingFile("courier.keytab")), "GSSAPI keytab missing", "keyTab");
     }
 
     @Test
     void aServiceNameTheKdcDoesNotKnowFailsTheRecordsPromptlyAsAnAuthenticationError() {
-        Map<String, String> security = gssapi(keytab("courier"));
+        Map<String, String> security = gssapi(courierKeytab);
         security.put("sasl.kerberos.service.name", "not-kafka");
         expectAuthenticationFailure(security, "GSSAPI service principal unknown to the KDC", "GSSAPI");
     }
@@ -183,31 +134,6 @@ class GssapiIntegrationTests {
         } finally {
             CompletableFuture<Void> closed = CompletableFuture.runAsync(producer::close);
             assertThat(closed).succeedsWithin(PROMPTLY);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void deleteQuietly(Path root) {
-        if (root == null) {
-            return;
-        }
-        File[] files = root.toFile().listFiles();
-        if (files != null) {
-            for (File file : files) {
-                if (file.isDirectory()) {
-                    deleteQuietly(file.toPath());
-                } else if (!file.delete()) {
-                    file.deleteOnExit();
-                }
-            }
-        }
-        if (!root.toFile().delete()) {
-            root.toFile().deleteOnExit();
         }
     }
 }

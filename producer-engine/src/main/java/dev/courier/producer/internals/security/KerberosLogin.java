@@ -27,6 +27,7 @@ final class KerberosLogin implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(KerberosLogin.class);
     private static final String CONTEXT = "KafkaClient";
+    private static final long MIN_RELOGIN_INTERVAL_MS = 60_000;
 
     private final JaasConfig jaas;
     private final Time time;
@@ -77,6 +78,8 @@ final class KerberosLogin implements AutoCloseable {
             long end = tgt.getEndTime().getTime();
             reloginAtMs = start + (long) ((end - start) * 0.8);
         }
+        // a clock skewed against the KDC's (or a very short ticket) must not turn every connection into a login
+        reloginAtMs = Math.max(reloginAtMs, nowMs + MIN_RELOGIN_INTERVAL_MS);
         log.info("Kerberos login as {} (next login after {})", principal(fresh.getSubject()),
                 java.time.Instant.ofEpochMilli(reloginAtMs));
     }
