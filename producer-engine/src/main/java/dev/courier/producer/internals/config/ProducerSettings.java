@@ -70,8 +70,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The producer's configuration, parsed and validated once at construction. Keys, defaults and ranges
  * are Kafka 4.x's (see {@link dev.courier.producer.ProducerConfig}), so an existing Kafka producer
- * configuration carries over; the deliberate difference is that only PLAINTEXT and SSL connections are
- * supported (no SASL yet).
+ * configuration carries over, security included (PLAINTEXT, SSL, SASL_PLAINTEXT and SASL_SSL; SASL with PLAIN,
+ * SCRAM, OAUTHBEARER and GSSAPI).
  *
  * <p>Immutable and therefore safe to share between threads.
  */
