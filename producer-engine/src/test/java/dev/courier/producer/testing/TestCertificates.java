@@ -29,7 +29,8 @@ import javax.crypto.spec.PBEParameterSpec;
  *   verification;</li>
  *   <li>a client certificate (EC P-256) for mutual TLS;</li>
  * </ul>
- * and a second CA that issued nothing the broker uses (an "untrusted" CA for clients to trust by mistake).
+ * and a second CA that issued nothing the broker uses (an "untrusted" CA for clients to trust by mistake); on request
+ * ({@link #expiredClientKeyStore()}) also an expired client certificate from the test CA.
  * Every store is PKCS12 unless named otherwise; {@link #PASSWORD} protects all of them.
  *
  * <p>{@link #get()} generates once per JVM; thread-safe.
