@@ -10,7 +10,6 @@ import dev.courier.producer.testing.EmbeddedKafka;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,22 +82,13 @@ class GssapiIntegrationTests {
         return new CourierProducer<>(config, new StringSerializer(), new StringSerializer());
     }
 
-    private static List<CompletableFuture<RecordMetadata>> send(Producer<String, String> producer, String topic,
-                                                                int count) {
-        List<CompletableFuture<RecordMetadata>> futures = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            futures.add(producer.send(new ProducerRecord<>(topic, "key-" + i, "value-" + i)));
-        }
-        return futures;
-    }
-
     @Test
     void recordsSentWithAKeytabLoginAreReadBackByTheOfficialConsumerOverGssapi() throws Exception {
         String topic = kafka.uniqueTopic("gssapi");
         kafka.createTopic(topic, 2, 1);
         Map<String, String> security = gssapi(courierKeytab);
         try (Producer<String, String> producer = producer(security)) {
-            CompletableFuture.allOf(send(producer, topic, 50).toArray(CompletableFuture[]::new))
+            CompletableFuture.allOf(TestProducers.sendNumbered(producer, topic, 50).toArray(CompletableFuture[]::new))
                     .get(60, TimeUnit.SECONDS);
         }
         List<ConsumerRecord<byte[], byte[]>> records = kafka.consumeOverSasl(topic, 50, Duration.ofSeconds(60),
@@ -123,7 +113,7 @@ class GssapiIntegrationTests {
         Producer<String, String> producer = producer(security);
         try {
             FirstFailureClock clock = FirstFailureClock.start(failureCase);
-            List<CompletableFuture<RecordMetadata>> futures = send(producer, kafka.uniqueTopic("gssapi-no-keytab"), 3);
+            List<CompletableFuture<RecordMetadata>> futures = TestProducers.sendNumbered(producer, kafka.uniqueTopic("gssapi-no-keytab"), 3);
             futures.forEach(clock::watch);
             for (CompletableFuture<RecordMetadata> future : futures) {
                 assertThatThrownBy(() -> future.get(PROMPTLY.toSeconds(), TimeUnit.SECONDS))

@@ -2,7 +2,6 @@ package dev.courier.producer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import dev.courier.producer.errors.SaslAuthenticationException;
 import dev.courier.producer.errors.SslAuthenticationException;
@@ -11,15 +10,11 @@ import dev.courier.producer.testing.EmbeddedKafka;
 import dev.courier.producer.testing.TestCertificates;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.ScramCredentialInfo;
-import org.apache.kafka.clients.admin.ScramMechanism;
-import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,11 +45,7 @@ class SaslSslIntegrationTests {
     @BeforeAll
     static void startCluster() throws Exception {
         certs = TestCertificates.get();
-        Map<String, String> broker = new HashMap<>();
-        broker.put("ssl.keystore.type", "PKCS12");
-        broker.put("ssl.keystore.location", certs.file("server.p12").toString());
-        broker.put("ssl.keystore.password", PW);
-        broker.put("ssl.key.password", PW);
+        Map<String, String> broker = SecureBrokers.tlsIdentity(certs);
         broker.put("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512,OAUTHBEARER");
         broker.put("listener.name.sasl.plain.sasl.jaas.config", PLAIN_MODULE + " required user_alice=\""
                 + ALICE_PASSWORD + "\";");
@@ -63,13 +54,7 @@ class SaslSslIntegrationTests {
         broker.put("listener.name.sasl.oauthbearer.sasl.jaas.config", OAUTH_MODULE
                 + " required unsecuredLoginStringClaim_sub=\"broker\";");
         kafka = EmbeddedKafka.startWithListeners(Map.of(EmbeddedKafka.SASL_LISTENER, "SASL_SSL"), broker);
-        kafka.admin().alterUserScramCredentials(List.of(
-                new UserScramCredentialUpsertion("scram256", new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096),
-                        "scram256-secret"),
-                new UserScramCredentialUpsertion("scram512", new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192),
-                        "scram512-secret"))).all().get(30, TimeUnit.SECONDS);
-        await("SCRAM users known").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> kafka.admin()
-                .describeUserScramCredentials(List.of("scram256", "scram512")).all().get().size() == 2);
+        SecureBrokers.createScramUsers(kafka);
     }
 
     @AfterAll
@@ -101,21 +86,12 @@ class SaslSslIntegrationTests {
         return module + " required username=\"" + user + "\" password=\"" + password + "\";";
     }
 
-    private static List<CompletableFuture<RecordMetadata>> send(Producer<String, String> producer, String topic,
-                                                                int count) {
-        List<CompletableFuture<RecordMetadata>> futures = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            futures.add(producer.send(new ProducerRecord<>(topic, "key-" + i, "value-" + i)));
-        }
-        return futures;
-    }
-
     private static void roundTrip(Map<String, String> security) throws Exception {
         String topic = kafka.uniqueTopic("sasl-ssl-" + security.get("sasl.mechanism"));
         kafka.createTopic(topic, 2, 1);
         try (Producer<String, String> producer = new CourierProducer<>(producerConfig(security),
                 new StringSerializer(), new StringSerializer())) {
-            List<CompletableFuture<RecordMetadata>> futures = send(producer, topic, 50);
+            List<CompletableFuture<RecordMetadata>> futures = TestProducers.sendNumbered(producer, topic, 50);
             CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         }
         List<ConsumerRecord<byte[], byte[]>> records = kafka.consumeOverSasl(topic, 50, Duration.ofSeconds(60),
@@ -166,7 +142,7 @@ class SaslSslIntegrationTests {
         Producer<String, String> producer = new CourierProducer<>(config, new StringSerializer(), new StringSerializer());
         try {
             FirstFailureClock clock = FirstFailureClock.start(failureCase);
-            List<CompletableFuture<RecordMetadata>> futures = send(producer, topic, 3);
+            List<CompletableFuture<RecordMetadata>> futures = TestProducers.sendNumbered(producer, topic, 3);
             futures.forEach(clock::watch);
             for (CompletableFuture<RecordMetadata> future : futures) {
                 assertThatThrownBy(() -> future.get(PROMPTLY.toSeconds(), TimeUnit.SECONDS))

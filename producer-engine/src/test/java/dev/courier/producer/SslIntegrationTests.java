@@ -50,14 +50,7 @@ class SslIntegrationTests {
     @BeforeAll
     static void startBroker() {
         certs = TestCertificates.get();
-        Map<String, String> broker = new HashMap<>();
-        broker.put("ssl.keystore.type", "PKCS12");
-        broker.put("ssl.keystore.location", certs.file("server.p12").toString());
-        broker.put("ssl.keystore.password", PW);
-        broker.put("ssl.key.password", PW);
-        broker.put("ssl.truststore.type", "PKCS12");
-        broker.put("ssl.truststore.location", certs.file("truststore.p12").toString());
-        broker.put("ssl.truststore.password", PW);
+        Map<String, String> broker = SecureBrokers.tlsIdentity(certs);
         broker.put("listener.name.mtls.ssl.client.auth", "required");
         Map<String, String> listeners = new LinkedHashMap<>();
         listeners.put("SSL", "SSL");
@@ -155,11 +148,7 @@ class SslIntegrationTests {
     @Test
     void inlinePemTrustAndAnEncryptedPemClientKeyWorkForMutualTls() {
         String topic = newTopic("tls-inline-pem");
-        Map<String, Object> config = tls("localhost", "MTLS");
-        config.remove(ProducerConfig.SSL_TRUSTSTORE_LOCATION);
-        config.remove(ProducerConfig.SSL_TRUSTSTORE_PASSWORD);
-        config.put(ProducerConfig.SSL_TRUSTSTORE_TYPE, "PEM");
-        config.put(ProducerConfig.SSL_TRUSTSTORE_CERTIFICATES, certs.text("ca.pem"));
+        Map<String, Object> config = inlinePemTrust(tls("localhost", "MTLS"));
         config.put(ProducerConfig.SSL_KEYSTORE_TYPE, "PEM");
         config.put(ProducerConfig.SSL_KEYSTORE_KEY, certs.text("client-key-encrypted.pem"));
         config.put(ProducerConfig.SSL_KEYSTORE_CERTIFICATE_CHAIN, certs.text("client-chain.pem"));
@@ -172,11 +161,8 @@ class SslIntegrationTests {
     void mutualTlsWithAPkcs12ClientKeyStoreOverTls12Delivers() {
         String topic = newTopic("mtls-pkcs12");
         Map<String, Object> config = tls("localhost", "MTLS");
-        config.put(ProducerConfig.SSL_PROTOCOL, "TLSv1.2");
-        config.put(ProducerConfig.SSL_ENABLED_PROTOCOLS, "TLSv1.2");
-        config.put(ProducerConfig.SSL_KEYSTORE_TYPE, "PKCS12");
-        config.put(ProducerConfig.SSL_KEYSTORE_LOCATION, certs.file("client.p12").toString());
-        config.put(ProducerConfig.SSL_KEYSTORE_PASSWORD, PW);
+        onlyProtocol(config, "TLSv1.2");
+        withKeyStore(config, certs.file("client.p12"));
         send(config, topic, 100).forEach(CompletableFuture::join);
         assertThat(values(kafka.consume(topic, 100, Duration.ofSeconds(60)))).isEqualTo(expectedValues(100));
     }
@@ -224,8 +210,7 @@ class SslIntegrationTests {
     @Test
     void aWrongKeyStorePasswordIsAConfigErrorAtConstructionThatDoesNotShowThePassword() {
         Map<String, Object> config = tls("localhost", "MTLS");
-        config.put(ProducerConfig.SSL_KEYSTORE_TYPE, "PKCS12");
-        config.put(ProducerConfig.SSL_KEYSTORE_LOCATION, certs.file("client.p12").toString());
+        withKeyStore(config, certs.file("client.p12"));
         config.put(ProducerConfig.SSL_KEYSTORE_PASSWORD, "not-the-password-7");
         FirstFailureClock clock = FirstFailureClock.start("wrong keystore password (at construction, no send)");
         assertThatThrownBy(() -> new CourierProducer<>(config, new StringSerializer(), new StringSerializer()))
@@ -241,11 +226,7 @@ class SslIntegrationTests {
         // The broker's own RSA key pair serves as a client identity here: issued by the CA the broker trusts, and
         // carrying no extended key usage that would restrict it to servers.
         String topic = newTopic("tls-inline-pem-rsa");
-        Map<String, Object> config = tls("localhost", "MTLS");
-        config.remove(ProducerConfig.SSL_TRUSTSTORE_LOCATION);
-        config.remove(ProducerConfig.SSL_TRUSTSTORE_PASSWORD);
-        config.put(ProducerConfig.SSL_TRUSTSTORE_TYPE, "PEM");
-        config.put(ProducerConfig.SSL_TRUSTSTORE_CERTIFICATES, certs.text("ca.pem"));
+        Map<String, Object> config = inlinePemTrust(tls("localhost", "MTLS"));
         KeyStore server = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(certs.file("server.p12"))) {
             server.load(in, PW.toCharArray());
@@ -270,16 +251,34 @@ class SslIntegrationTests {
         // from a CA the broker does not name would not even be sent: the client would send none, as above.)
         String topic = newTopic("mtls-expired-client");
         Map<String, Object> config = tls("localhost", "MTLS");
-        config.put(ProducerConfig.SSL_PROTOCOL, "TLSv1.3");
-        config.put(ProducerConfig.SSL_ENABLED_PROTOCOLS, "TLSv1.3");
-        config.put(ProducerConfig.SSL_KEYSTORE_TYPE, "PKCS12");
-        config.put(ProducerConfig.SSL_KEYSTORE_LOCATION, certs.expiredClientKeyStore().toString());
-        config.put(ProducerConfig.SSL_KEYSTORE_PASSWORD, PW);
+        onlyProtocol(config, "TLSv1.3");
+        withKeyStore(config, certs.expiredClientKeyStore());
         for (CompletableFuture<RecordMetadata> future : send(config, topic, 5,
                 "mTLS expired client certificate rejected after a TLS 1.3 handshake")) {
             assertThat(TestProducers.failureOf(future)).isInstanceOf(SslAuthenticationException.class)
                     .hasMessageContaining("certificate");
         }
+    }
+
+    private static void onlyProtocol(Map<String, Object> config, String protocol) {
+        config.put(ProducerConfig.SSL_PROTOCOL, protocol);
+        config.put(ProducerConfig.SSL_ENABLED_PROTOCOLS, protocol);
+    }
+
+    /** Adds a PKCS12 client key store (mutual TLS) to {@code config}. */
+    private static void withKeyStore(Map<String, Object> config, java.nio.file.Path store) {
+        config.put(ProducerConfig.SSL_KEYSTORE_TYPE, "PKCS12");
+        config.put(ProducerConfig.SSL_KEYSTORE_LOCATION, store.toString());
+        config.put(ProducerConfig.SSL_KEYSTORE_PASSWORD, PW);
+    }
+
+    /** {@code config} trusting the test CA through inline PEM text instead of the trust store file. */
+    private static Map<String, Object> inlinePemTrust(Map<String, Object> config) {
+        config.remove(ProducerConfig.SSL_TRUSTSTORE_LOCATION);
+        config.remove(ProducerConfig.SSL_TRUSTSTORE_PASSWORD);
+        config.put(ProducerConfig.SSL_TRUSTSTORE_TYPE, "PEM");
+        config.put(ProducerConfig.SSL_TRUSTSTORE_CERTIFICATES, certs.text("ca.pem"));
+        return config;
     }
 
     private static String pem(String type, byte[] der) {

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.courier.producer.SecureBrokers;
 import dev.courier.producer.errors.SslAuthenticationException;
 import dev.courier.producer.spring.autoconfigure.CourierProducerAutoConfiguration;
 import dev.courier.producer.testing.EmbeddedKafka;
 import dev.courier.producer.testing.TestCertificates;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,14 +48,7 @@ class SecureProducerTemplateIntegrationTests {
     @BeforeAll
     static void startBroker() throws Exception {
         certs = TestCertificates.get();
-        Map<String, String> broker = new HashMap<>();
-        broker.put("ssl.keystore.type", "PKCS12");
-        broker.put("ssl.keystore.location", certs.file("server.p12").toString());
-        broker.put("ssl.keystore.password", TestCertificates.PASSWORD);
-        broker.put("ssl.key.password", TestCertificates.PASSWORD);
-        broker.put("ssl.truststore.type", "PKCS12");
-        broker.put("ssl.truststore.location", certs.file("truststore.p12").toString());
-        broker.put("ssl.truststore.password", TestCertificates.PASSWORD);
+        Map<String, String> broker = SecureBrokers.tlsIdentity(certs);
         broker.put("listener.name.mtls.ssl.client.auth", "required");
         broker.put("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512");
         for (String listener : List.of("sasl", "saslssl")) {
