@@ -88,6 +88,18 @@ public final class ProducerConfig {
      */
     public static final String SSL_CONTEXT_PROVIDER = "courier.ssl.context.provider";
 
+    /**
+     * {@link ProducerEventListener}s told about connections, retries, epoch bumps and batches: class names,
+     * classes or instances, as for {@code interceptor.classes}. Default: none (no event is created).
+     */
+    public static final String EVENT_LISTENERS = "event.listeners";
+
+    /**
+     * Whether each acknowledged record's {@link RecordMetadata#timings()} says where its time went (metadata
+     * wait, linger, queue, retries, wire, attempts). Default false: nothing is measured.
+     */
+    public static final String DELIVERY_TIMINGS_ENABLE = "delivery.timings.enable";
+
     private ProducerConfig() {
     }
 }

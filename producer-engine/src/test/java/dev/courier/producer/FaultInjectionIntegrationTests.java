@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 
 import dev.courier.producer.errors.TimeoutException;
 import dev.courier.producer.serialization.StringSerializer;
-import dev.courier.producer.testing.EmbeddedKafka;
+import dev.courier.test.EmbeddedKafka;
 import dev.courier.producer.testing.FaultyProxy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.courier.producer.errors.RecordTooLargeException;
 import dev.courier.producer.errors.TimeoutException;
 import dev.courier.producer.serialization.StringSerializer;
-import dev.courier.producer.testing.EmbeddedKafka;
+import dev.courier.test.EmbeddedKafka;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;

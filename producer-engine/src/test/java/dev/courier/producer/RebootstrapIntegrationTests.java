@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.courier.producer.errors.TimeoutException;
 import dev.courier.producer.serialization.StringSerializer;
-import dev.courier.producer.testing.EmbeddedKafka;
+import dev.courier.test.EmbeddedKafka;
 import dev.courier.producer.testing.FaultyProxy;
 import java.net.InetSocketAddress;
 import java.time.Duration;

@@ -15,7 +15,7 @@ import dev.courier.producer.internals.network.Selector;
 import dev.courier.producer.internals.security.Authenticators;
 import dev.courier.producer.internals.security.SaslSettings;
 import dev.courier.producer.internals.util.Time;
-import dev.courier.producer.testing.EmbeddedKafka;
+import dev.courier.test.EmbeddedKafka;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashMap;

@@ -2,8 +2,8 @@ package dev.courier.producer;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.courier.producer.testing.EmbeddedKafka;
 import dev.courier.producer.testing.TestCertificates;
+import dev.courier.test.EmbeddedKafka;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.courier.producer.errors.ConfigException;
 import dev.courier.producer.errors.SslAuthenticationException;
 import dev.courier.producer.serialization.StringSerializer;
-import dev.courier.producer.testing.EmbeddedKafka;
+import dev.courier.test.EmbeddedKafka;
 import dev.courier.producer.testing.TestCertificates;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

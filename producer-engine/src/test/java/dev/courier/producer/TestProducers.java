@@ -1,6 +1,6 @@
 package dev.courier.producer;
 
-import dev.courier.producer.testing.EmbeddedKafka;
+import dev.courier.test.EmbeddedKafka;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.courier.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.courier.producer.serialization.StringSerializer;
-import dev.courier.producer.testing.EmbeddedKafka;
+import dev.courier.test.EmbeddedKafka;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

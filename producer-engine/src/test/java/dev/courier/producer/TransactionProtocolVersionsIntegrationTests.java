@@ -3,7 +3,7 @@ package dev.courier.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.courier.producer.serialization.StringSerializer;
-import dev.courier.producer.testing.EmbeddedKafka;
+import dev.courier.test.EmbeddedKafka;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;

@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.courier.producer.errors.ApplicationRecoverableException;
 import dev.courier.producer.errors.TransactionTimedOutException;
 import dev.courier.producer.serialization.StringSerializer;
-import dev.courier.producer.testing.EmbeddedKafka;
+import dev.courier.test.EmbeddedKafka;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

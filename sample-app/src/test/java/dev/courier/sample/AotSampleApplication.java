@@ -1,6 +1,6 @@
 package dev.courier.sample;
 
-import dev.courier.producer.testing.EmbeddedKafka;
+import dev.courier.test.EmbeddedKafka;
 
 /**
  * Runs the sample as processed by Spring AOT ({@code -Paot}, see the README) against a broker started in this JVM,

@@ -2,7 +2,7 @@ package dev.courier.sample;
 
 import dev.courier.producer.ProducerConfig;
 import dev.courier.producer.spring.ProducerConfigCustomizer;
-import dev.courier.producer.testing.EmbeddedKafka;
+import dev.courier.test.EmbeddedKafka;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.test.context.TestConfiguration;

@@ -4,25 +4,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.courier.producer.spring.ProducerTemplate;
-import dev.courier.producer.testing.EmbeddedKafka;
+import dev.courier.test.EmbeddedKafka;
+import dev.courier.test.EmbeddedKafkaCluster;
+import dev.courier.test.RecordReader;
+import dev.courier.test.WrittenRecord;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
-/** The sample started as a user would, against the embedded broker: its endpoint and its demo publish for real. */
+/**
+ * The sample started as a user would, against a broker from courier-test: {@code @EmbeddedKafkaCluster} points the
+ * producer at it (over application.yml's bootstrap servers); its endpoint and its demo publish for real.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@Import(EmbeddedKafkaConfig.class)
+@EmbeddedKafkaCluster(topics = "sample-events", partitions = EmbeddedKafkaConfig.PARTITIONS)
 class SampleApplicationIntegrationTests {
 
     @Autowired
@@ -30,6 +33,9 @@ class SampleApplicationIntegrationTests {
 
     @Autowired
     private EmbeddedKafka kafka;
+
+    @Autowired
+    private RecordReader reader;
 
     @Autowired
     private SampleProperties properties;
@@ -52,15 +58,15 @@ class SampleApplicationIntegrationTests {
         assertThat(response.statusCode()).isEqualTo(201);
         assertThat(response.body()).contains("\"topic\":\"" + properties.topic() + "\"").contains("\"offset\":");
         String id = response.body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
-        List<ConsumerRecord<byte[], byte[]>> records = kafka.consume(properties.topic(), 1, Duration.ofSeconds(30));
+        List<WrittenRecord> records = reader.awaitRecords(properties.topic(), 1);
         assertThat(records).anySatisfy(record -> {
-            assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo(id);
-            assertThat(new String(record.value(), StandardCharsets.UTF_8))
+            assertThat(record.keyAsString()).isEqualTo(id);
+            assertThat(record.valueAsString())
                     .contains("\"id\":\"" + id + "\"")
                     .contains("\"type\":\"order-created\"")
                     .contains("\"payload\":\"42\"");
             // No tracer on the sample's class path: no trace headers are written.
-            assertThat(record.headers().toArray()).isEmpty();
+            assertThat(record.headers()).isEmpty();
         });
     }
 
@@ -97,6 +103,6 @@ class SampleApplicationIntegrationTests {
         assertThat(report.perPartition()).containsOnlyKeys(0, 1, 2);
         assertThat(report.perPartition().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(2_000);
         assertThat(report.summary()).contains("acknowledged  2,000").contains("records/s");
-        assertThat(kafka.consume(topic, 2_000, Duration.ofSeconds(30))).hasSize(2_000);
+        assertThat(reader.awaitRecords(topic, 2_000)).hasSize(2_000);
     }
 }

@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
-import org.apache.kafka.common.utils.Crc32C;
+import org.apache.kafka.common.utils.internals.Crc32C;
 import org.apache.kafka.common.utils.Utils;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -72,8 +72,8 @@ public class PrimitivesBenchmark {
         ByteBuffer out = varints;
         out.clear();
         for (int i = 0; i < ints.length; i++) {
-            org.apache.kafka.common.utils.ByteUtils.writeVarint(ints[i], out);
-            org.apache.kafka.common.utils.ByteUtils.writeVarlong(longs[i], out);
+            org.apache.kafka.common.utils.internals.ByteUtils.writeVarint(ints[i], out);
+            org.apache.kafka.common.utils.internals.ByteUtils.writeVarlong(longs[i], out);
         }
         return out.position();
     }

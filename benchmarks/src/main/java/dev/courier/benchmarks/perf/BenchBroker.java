@@ -1,7 +1,7 @@
 package dev.courier.benchmarks.perf;
 
 import dev.courier.benchmarks.standin.StandInBroker;
-import dev.courier.producer.testing.EmbeddedKafka;
+import dev.courier.test.EmbeddedKafka;
 import dev.courier.producer.testing.TestCertificates;
 import java.io.IOException;
 import java.util.HashMap;

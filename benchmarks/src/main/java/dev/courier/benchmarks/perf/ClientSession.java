@@ -3,7 +3,6 @@ package dev.courier.benchmarks.perf;
 import dev.courier.producer.CourierProducer;
 import dev.courier.producer.serialization.ByteArraySerializer;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -16,9 +15,7 @@ abstract sealed class ClientSession extends MeasuredSession {
     }
 
     static ClientSession open(ClientKind kind, String bootstrapServers, Map<String, Object> settings, String clientId) {
-        Map<String, Object> config = new HashMap<>(settings);
-        config.put("bootstrap.servers", bootstrapServers);
-        config.put("client.id", clientId);
+        Map<String, Object> config = clientConfig(settings, bootstrapServers, clientId);
         return kind == ClientKind.COURIER ? new Courier(config, clientId) : new Kafka(config, clientId);
     }
 
@@ -52,12 +49,8 @@ abstract sealed class ClientSession extends MeasuredSession {
         }
 
         @Override
-        @SuppressWarnings("unchecked")
         void prepare(String topic, byte[][] values) {
-            records = new dev.courier.producer.ProducerRecord[values.length];
-            for (int i = 0; i < values.length; i++) {
-                records[i] = new dev.courier.producer.ProducerRecord<>(topic, values[i]);
-            }
+            records = courierRecords(topic, values);
         }
 
         @Override

@@ -10,7 +10,7 @@ import org.HdrHistogram.Histogram;
  * window. Shared by the perf tool and the template benchmark, so both measure the same way.
  */
 record MeasuredRound(int records, double seconds, long cpuNanos, long userNanos, long allocatedBytes, long gcCount,
-                     Histogram latencyMicros) {
+                     Histogram latencyMicros, long callerCpuNanos) {
 
     private static final long TIMEOUT_MINUTES = 5;
 
@@ -51,10 +51,7 @@ record MeasuredRound(int records, double seconds, long cpuNanos, long userNanos,
                 meter.addCallerCpu(ThreadMeter.callerCpuNow() - cpuBefore);
             }
         } else {
-            for (int i = 0; i < records; i++) {
-                startNanos[i] = System.nanoTime();
-                session.send(i, acks[i]);
-            }
+            session.sendAll(startNanos, acks);
         }
         if (!recorder.await(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
             throw new IllegalStateException(what + ": only " + recorder.completedCount() + " of " + records
@@ -68,7 +65,8 @@ record MeasuredRound(int records, double seconds, long cpuNanos, long userNanos,
             throw new IllegalStateException(what + ": records failed in " + cell.label(), recorder.firstError());
         }
         return new MeasuredRound(records, (recorder.lastCompletionNanos() - start) / 1e9, meter.cpuNanos(),
-                meter.userNanos(), meter.allocatedBytes(), meter.gcCountDelta(), recorder.histogram());
+                meter.userNanos(), meter.allocatedBytes(), meter.gcCountDelta(), recorder.histogram(),
+                meter.callerCpuNanos());
     }
 
     double perRecord(long total) {

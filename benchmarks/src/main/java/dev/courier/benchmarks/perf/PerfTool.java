@@ -39,8 +39,9 @@ public final class PerfTool {
         if (matrix.isEmpty()) {
             throw new IllegalArgumentException("no cell matches " + options.cells());
         }
-        out.printf("Courier vs kafka-clients: %d cells x %d rounds x 2 clients, broker: %s%n", matrix.size(),
-                options.rounds(), options.broker());
+        out.printf("Courier %s vs kafka-clients %s: %d cells x %d rounds x 2 clients, broker: %s%n",
+                Report.Machine.courierVersion(), Report.Machine.rivalVersion(), matrix.size(), options.rounds(),
+                options.broker());
         try (BenchBroker broker = switch (options.broker()) {
             case "standin" -> BenchBroker.standIn(options.partitions());
             case "external" -> BenchBroker.external(options.bootstrapServers());

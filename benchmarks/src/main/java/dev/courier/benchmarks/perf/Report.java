@@ -48,7 +48,7 @@ final class Report {
         md.append("## Machine\n\n").append(Machine.describe()).append("\n");
         md.append("- Broker: ").append(brokerDescription).append("\n");
         md.append("- Clients: Courier ").append(Machine.courierVersion()).append(", kafka-clients ")
-                .append(org.apache.kafka.common.utils.AppInfoParser.getVersion()).append("\n\n");
+                .append(Machine.rivalVersion()).append("\n\n");
         md.append("## How to read this\n\n");
         md.append("Ratios are Courier / kafka-clients of the medians over ").append(options.rounds())
                 .append(" alternating rounds per client and cell (the order flips every round, and one unrecorded "
@@ -145,6 +145,25 @@ final class Report {
         static String courierVersion() {
             String v = dev.courier.producer.CourierProducer.class.getPackage().getImplementationVersion();
             return v != null ? v : "(this checkout)";
+        }
+
+        /**
+         * The rival's release, from the {@code kafka/kafka-version.properties} that its jar carries (what its
+         * AppInfoParser reports; read directly because that class moved to an internal package in 4.3, and the
+         * perf tool runs against 4.2.2 too).
+         */
+        static String rivalVersion() {
+            try (var in = org.apache.kafka.clients.producer.KafkaProducer.class
+                    .getResourceAsStream("/kafka/kafka-version.properties")) {
+                if (in == null) {
+                    return "unknown";
+                }
+                java.util.Properties properties = new java.util.Properties();
+                properties.load(in);
+                return properties.getProperty("version", "unknown");
+            } catch (IOException e) {
+                return "unknown";
+            }
         }
 
         private static String cpuModel() {

@@ -46,6 +46,12 @@ public final class TemplateOverhead {
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "courier-bench-logback.xml");
         }
+        new TemplateOverhead(parseOptions(args), System.out).run();
+        System.exit(0);
+    }
+
+    /** {@code --name=value} (or a bare {@code --flag}, mapped to "") by name; shared with {@link AdmissionModes}. */
+    static Map<String, String> parseOptions(String[] args) {
         Map<String, String> options = new java.util.HashMap<>();
         for (String arg : args) {
             if (!arg.isBlank()) {
@@ -53,8 +59,7 @@ public final class TemplateOverhead {
                 options.put(eq < 0 ? arg : arg.substring(0, eq), eq < 0 ? "" : arg.substring(eq + 1));
             }
         }
-        new TemplateOverhead(options, System.out).run();
-        System.exit(0);
+        return options;
     }
 
     private String option(String name, String fallback) {
@@ -188,7 +193,7 @@ public final class TemplateOverhead {
         }
     }
 
-    private static double median(List<Round> rounds, ToDoubleFunction<Round> metric) {
+    static <T> double median(List<T> rounds, ToDoubleFunction<? super T> metric) {
         double[] values = rounds.stream().mapToDouble(metric).sorted().toArray();
         if (values.length == 0) {
             return Double.NaN;

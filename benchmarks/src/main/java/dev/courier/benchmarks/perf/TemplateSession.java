@@ -61,9 +61,7 @@ abstract sealed class TemplateSession extends MeasuredSession {
 
     static TemplateSession open(Variant variant, String bootstrapServers, Map<String, Object> settings,
                                 String clientId) {
-        Map<String, Object> config = new HashMap<>(settings);
-        config.put("bootstrap.servers", bootstrapServers);
-        config.put("client.id", clientId);
+        Map<String, Object> config = clientConfig(settings, bootstrapServers, clientId);
         return switch (variant) {
             case RAW -> new Raw(config, clientId, false);
             case RAW_FUTURE -> new Raw(config, clientId, true);
@@ -79,12 +77,8 @@ abstract sealed class TemplateSession extends MeasuredSession {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     void prepare(String topic, byte[][] values) {
-        records = new ProducerRecord[values.length];
-        for (int i = 0; i < values.length; i++) {
-            records[i] = new ProducerRecord<>(topic, values[i]);
-        }
+        records = courierRecords(topic, values);
     }
 
     /**

@@ -34,6 +34,7 @@ final class ThreadMeter {
     private long userNanos;
     private long allocatedBytes;
     private long gcCount;
+    private long callerCpuNanos;
     /** When set, the caller's (index 0) CPU is what {@link #addCallerCpu} reported, not its whole window. */
     private boolean callerTimedPerSend;
     private long callerSendNanos;
@@ -118,6 +119,7 @@ final class ThreadMeter {
         allocatedBytes = 0;
         int first = 0;
         if (callerTimedPerSend) {
+            callerCpuNanos = callerSendNanos;
             cpuNanos += callerSendNanos;
             userNanos += callerSendNanos;
             allocatedBytes += THREADS.getThreadAllocatedBytes(threadIds[0]) - allocatedAtStart[0];
@@ -129,6 +131,9 @@ final class ThreadMeter {
             long user = THREADS.getThreadUserTime(threadIds[i]);
             if (cpu >= 0 && cpuAtStart[i] >= 0) {
                 cpuNanos += cpu - cpuAtStart[i];
+                if (i == 0) {
+                    callerCpuNanos = cpu - cpuAtStart[i];
+                }
             }
             if (user >= 0 && userAtStart[i] >= 0) {
                 userNanos += user - userAtStart[i];
@@ -142,6 +147,11 @@ final class ThreadMeter {
 
     long cpuNanos() {
         return cpuNanos;
+    }
+
+    /** The caller thread's part of {@link #cpuNanos()}: what sending costs the application's own thread. */
+    long callerCpuNanos() {
+        return callerCpuNanos;
     }
 
     /**

@@ -8,7 +8,9 @@ import dev.courier.producer.internals.accumulator.ProducerBatch.RecordCompletion
 import dev.courier.producer.internals.accumulator.RecordAccumulator;
 import dev.courier.producer.internals.completion.CompletionDispatcher;
 import dev.courier.producer.internals.config.BootstrapServers;
+import dev.courier.producer.internals.config.Plugins;
 import dev.courier.producer.internals.config.ProducerSettings;
+import dev.courier.producer.internals.events.EngineEvents;
 import dev.courier.producer.internals.metadata.Metadata;
 import dev.courier.producer.internals.metrics.DeliveryCounts;
 import dev.courier.producer.internals.metrics.ProducerMetrics;
@@ -64,12 +66,14 @@ public final class ProducerRuntime {
     private final CapacitySignal capacity;
     private final Thread ioThread;
     private final TransactionManager transactions;
+    private final EngineEvents events;
     private final CountDownLatch closedLatch = new CountDownLatch(1);
 
     private ProducerRuntime(Metadata metadata, Compression compression, BufferPool pool, RecordAccumulator accumulator,
                             CompletionDispatcher dispatcher, ProducerMetrics metrics, BatchOutcomes outcomes,
                             Sender sender, KafkaClient client, Thread ioThread, TransactionManager transactions,
-                            RecordLimit recordLimit, CapacitySignal capacity) {
+                            RecordLimit recordLimit, CapacitySignal capacity, EngineEvents events) {
+        this.events = events;
         this.transactions = transactions;
         this.recordLimit = recordLimit;
         this.capacity = capacity;
@@ -135,7 +139,10 @@ public final class ProducerRuntime {
         metadata.bootstrap(bootstrap, () -> BootstrapServers.resolve(settings.bootstrapServers()));
         metadata.recovery(settings.metadataRecoveryRebootstrap(), settings.metadataRecoveryRebootstrapTriggerMs());
         metadata.addListener(onMetadataUpdate);
+        EngineEvents events = EngineEvents.of(new Plugins().eventListeners(settings.eventListeners(),
+                settings.originals()));
         KafkaClient client = clientFactory.create(settings, metadata, time);
+        client.events(events);
         CompletionDispatcher dispatcher = new CompletionDispatcher(settings.clientId());
         Sender[] senderRef = new Sender[1];
         DeliveryCounts counts = new DeliveryCounts();
@@ -148,11 +155,13 @@ public final class ProducerRuntime {
         if (recordLimit != null) {
             recordLimit.onReleased(capacity::onRoom);
         }
-        BatchOutcomes outcomes = new BatchOutcomes(accumulator, dispatcher, listener, metrics, counts, recordLimit);
+        BatchOutcomes outcomes = new BatchOutcomes(accumulator, dispatcher, listener, metrics, counts, recordLimit,
+                events);
         SenderSettings senderSettings = new SenderSettings(settings.acks(), settings.maxRequestSize(),
                 settings.requestTimeoutMs(), settings.retries(), settings.retryBackoffMs(),
                 settings.retryBackoffMaxMs(), settings.deliveryTimeoutMs(), settings.maxBlockMs(),
-                settings.maxInFlightRequestsPerConnection() == 1, settings.enableIdempotence());
+                settings.maxInFlightRequestsPerConnection() == 1, settings.enableIdempotence(), settings.lingerMs(),
+                settings.deliveryTimingsEnable(), events);
         InFlightBatches inFlight = new InFlightBatches();
         TransactionManager transactions = settings.transactionalId() == null ? null
                 : new TransactionManager(settings.transactionalId(), settings.transactionTimeoutMs(), time);
@@ -166,7 +175,7 @@ public final class ProducerRuntime {
         Thread ioThread = new Thread(sender, "courier-producer-network-" + settings.clientId());
         ioThread.setDaemon(true);
         return new ProducerRuntime(metadata, compression, pool, accumulator, dispatcher, metrics, outcomes, sender,
-                client, ioThread, transactions, recordLimit, capacity);
+                client, ioThread, transactions, recordLimit, capacity, events);
     }
 
     private static NetworkClientConfig networkConfig(ProducerSettings settings) {
@@ -253,6 +262,7 @@ public final class ProducerRuntime {
             dispatcher.stop(fromCallback ? 0 : FORCED_CLOSE_GRACE_MS);
             capacity.close();
             metadata.close();
+            events.close();
         } finally {
             closedLatch.countDown();
         }

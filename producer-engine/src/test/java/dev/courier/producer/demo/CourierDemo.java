@@ -5,7 +5,7 @@ import dev.courier.producer.ProducerConfig;
 import dev.courier.producer.ProducerRecord;
 import dev.courier.producer.Producer;
 import dev.courier.producer.serialization.StringSerializer;
-import dev.courier.producer.testing.EmbeddedKafka;
+import dev.courier.test.EmbeddedKafka;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;

@@ -68,7 +68,10 @@ public final class ManagedProducer<K, V> implements SmartLifecycle, DisposableBe
         this.accepting = true;
     }
 
-    /** The producer to send {@code record} with, or {@link ProducerStoppedException} while stopped. */
+    /**
+     * The producer to send {@code record} with (null for a stream of records), or
+     * {@link ProducerStoppedException} while stopped.
+     */
     public Producer<K, V> producerFor(ProducerRecord<?, ?> record) {
         Producer<K, V> current = producer;
         if (current == null || !accepting) {
@@ -78,8 +81,9 @@ public final class ManagedProducer<K, V> implements SmartLifecycle, DisposableBe
     }
 
     ProducerStoppedException stopped(ProducerRecord<?, ?> record) {
-        return new ProducerStoppedException("Courier producer '" + clientId + "' is shut down; the record for topic "
-                + (record != null ? record.topic() : "?") + " was not accepted", record);
+        return new ProducerStoppedException("Courier producer '" + clientId + "' is shut down; "
+                + (record != null ? "the record for topic " + record.topic() : "the stream of records")
+                + " was not accepted", record);
     }
 
     /** Whether sends are accepted right now. */

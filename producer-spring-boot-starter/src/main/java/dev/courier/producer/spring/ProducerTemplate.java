@@ -1,12 +1,16 @@
 package dev.courier.producer.spring;
 
 import dev.courier.producer.Callback;
+import dev.courier.producer.CourierProducer;
 import dev.courier.producer.Producer;
 import dev.courier.producer.ProducerRecord;
 import dev.courier.producer.RecordMetadata;
+import dev.courier.producer.SendOutcome;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -126,6 +130,46 @@ public class ProducerTemplate<K, V> implements ProducerOperations<K, V> {
 
     @Override
     public CompletableFuture<SendResult<K, V>> send(ProducerRecord<K, V> record) {
+        return dispatch(record, false);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Observed and reported like {@code send}: a record refused for lack of room reaches the observers
+     * (as a failure) and the listener's {@code onError}.
+     */
+    @Override
+    public CompletableFuture<SendResult<K, V>> trySend(ProducerRecord<K, V> record) {
+        return dispatch(record, true);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Observers see each record from its arrival to its outcome's publication: their timers include waiting
+     * for buffer room (as {@code send}'s include blocking for memory) and for the earlier records' outcomes
+     * (outcomes are published in order), and the trace context goes into each record's headers. The listener
+     * is told each outcome as it is published. Records whose outcome is never published because the
+     * subscriber cancelled end their observation with a {@link java.util.concurrent.CancellationException},
+     * and the listener is not told about them (their fate is unknown to the template).
+     *
+     * <p>In a transaction, each record is checked before it is sent: once the transaction has ended, the stream
+     * ends with an {@link IllegalStateException} instead of sending more with the transaction's producer.
+     */
+    @Override
+    public Flow.Publisher<SendOutcome<K, V>> sendAll(Flow.Publisher<ProducerRecord<K, V>> records) {
+        Objects.requireNonNull(records, "records must not be null");
+        Producer<K, V> target = transactions != null ? transactions.producerFor(null) : producer.producerFor(null);
+        if (!(target instanceof CourierProducer<K, V> courier)) {
+            throw new UnsupportedOperationException("sendAll needs a CourierProducer, the producer is a "
+                    + target.getClass().getName());
+        }
+        BooleanSupplier transactionOpen = transactions != null ? transactions.currentTransactionOpen() : null;
+        return new OutcomePublisher<>(this, courier, records, transactionOpen);
+    }
+
+    private CompletableFuture<SendResult<K, V>> dispatch(ProducerRecord<K, V> record, boolean tryOnly) {
         Objects.requireNonNull(record, "record must not be null");
         Producer<K, V> target;
         try {
@@ -144,7 +188,11 @@ public class ProducerTemplate<K, V> implements ProducerOperations<K, V> {
         }
         SendFuture<K, V> result = new SendFuture<>(this, record, completions);
         try {
-            target.send(record, result);
+            if (tryOnly) {
+                target.trySend(record, result);
+            } else {
+                target.send(record, result);
+            }
         } catch (RuntimeException e) {
             // Refused before acceptance: the callback never runs, so end everything here.
             RuntimeException thrown = e instanceof IllegalStateException && !producer.isAccepting()
@@ -175,7 +223,17 @@ public class ProducerTemplate<K, V> implements ProducerOperations<K, V> {
         }
     }
 
-    private SendObserver.Completion[] startObservers(ProducerRecord<K, V> record, OutgoingHeaders headers) {
+    /** Whether any {@link SendObserver} watches sends (records need no per-send observer work otherwise). */
+    boolean observed() {
+        return observers.length > 0;
+    }
+
+    /** Whether a {@link ProducerListener} is told about outcomes. */
+    boolean listening() {
+        return listener != null;
+    }
+
+    SendObserver.Completion[] startObservers(ProducerRecord<K, V> record, OutgoingHeaders headers) {
         SendObserver.Completion[] completions = new SendObserver.Completion[observers.length];
         for (int i = 0; i < completions.length; i++) {
             try {
@@ -188,8 +246,8 @@ public class ProducerTemplate<K, V> implements ProducerOperations<K, V> {
         return completions;
     }
 
-    private static void endObservers(SendObserver.Completion[] completions, RecordMetadata metadata,
-                                     Exception exception) {
+    static void endObservers(SendObserver.Completion[] completions, RecordMetadata metadata,
+                             Exception exception) {
         for (SendObserver.Completion completion : completions) {
             if (completion == null) {
                 continue;
@@ -202,7 +260,7 @@ public class ProducerTemplate<K, V> implements ProducerOperations<K, V> {
         }
     }
 
-    private void notifySuccess(ProducerRecord<K, V> record, RecordMetadata metadata) {
+    void notifySuccess(ProducerRecord<K, V> record, RecordMetadata metadata) {
         if (listener != null) {
             try {
                 listener.onSuccess(record, metadata);
@@ -212,7 +270,7 @@ public class ProducerTemplate<K, V> implements ProducerOperations<K, V> {
         }
     }
 
-    private void notifyError(ProducerRecord<K, V> record, RecordMetadata metadata, Exception exception) {
+    void notifyError(ProducerRecord<K, V> record, RecordMetadata metadata, Exception exception) {
         if (listener != null) {
             try {
                 listener.onError(record, metadata, exception);

@@ -9,7 +9,8 @@ import dev.courier.producer.spring.autoconfigure.CourierProducerHealthAutoConfig
 import dev.courier.producer.spring.autoconfigure.CourierProducerMetricsAutoConfiguration;
 import dev.courier.producer.spring.autoconfigure.CourierProducerObservationAutoConfiguration;
 import dev.courier.producer.spring.health.ProducerHealthIndicator;
-import dev.courier.producer.testing.EmbeddedKafka;
+import dev.courier.test.EmbeddedKafka;
+import dev.courier.test.EmbeddedKafkaCluster;
 import io.micrometer.common.KeyValue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -38,16 +39,22 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import static org.awaitility.Awaitility.await;
 
 /** The starter against a real broker; the official consumer reads back what the template published. */
+@EmbeddedKafkaCluster
 class ProducerTemplateIntegrationTests {
 
     private static final Logger log = LoggerFactory.getLogger(ProducerTemplateIntegrationTests.class);
-    private static final EmbeddedKafka kafka = EmbeddedKafka.shared();
 
-    private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(CourierProducerAutoConfiguration.class,
-                    CourierProducerMetricsAutoConfiguration.class, CourierProducerObservationAutoConfiguration.class,
-                    CourierProducerHealthAutoConfiguration.class))
-            .withPropertyValues("courier.producer.bootstrap-servers=" + kafka.bootstrapServers());
+    private final EmbeddedKafka kafka;
+    private final ApplicationContextRunner runner;
+
+    ProducerTemplateIntegrationTests(EmbeddedKafka kafka) {
+        this.kafka = kafka;
+        this.runner = new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(CourierProducerAutoConfiguration.class,
+                        CourierProducerMetricsAutoConfiguration.class, CourierProducerObservationAutoConfiguration.class,
+                        CourierProducerHealthAutoConfiguration.class))
+                .withPropertyValues("courier.producer.bootstrap-servers=" + kafka.bootstrapServers());
+    }
 
     /** A long linger and a large batch: records stay in the accumulator until a flush or close sends them. */
     private static final String[] LONG_LINGER = {"courier.producer.linger=60s", "courier.producer.batch-size=1MB",

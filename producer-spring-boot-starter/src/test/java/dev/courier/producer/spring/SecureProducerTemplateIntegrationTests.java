@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.courier.producer.SecureBrokers;
 import dev.courier.producer.errors.SslAuthenticationException;
 import dev.courier.producer.spring.autoconfigure.CourierProducerAutoConfiguration;
-import dev.courier.producer.testing.EmbeddedKafka;
+import dev.courier.test.EmbeddedKafka;
 import dev.courier.producer.testing.TestCertificates;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

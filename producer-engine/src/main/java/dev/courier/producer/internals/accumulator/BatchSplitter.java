@@ -171,7 +171,7 @@ final class BatchSplitter {
         for (int i = from; i < to; i++) {
             DecodedRecord r = records.get(i);
             if (!part.tryAppend(r.timestamp(), r.key(), r.value(), r.headers(), batch.futureAt(i),
-                    batch.callbackAt(i))) {
+                    batch.callbackAt(i), batch.metadataWaitAt(i))) {
                 throw new IllegalStateException("Record " + i + " of " + batch + " did not fit its exactly sized piece");
             }
         }

@@ -1,6 +1,7 @@
 package dev.courier.producer.internals.accumulator;
 
 import dev.courier.producer.Callback;
+import dev.courier.producer.DeliveryTimings;
 import dev.courier.producer.Header;
 import dev.courier.producer.RecordMetadata;
 import dev.courier.producer.internals.metadata.TopicPartition;
@@ -51,6 +52,8 @@ public final class ProducerBatch {
     private CompletableFuture<RecordMetadata>[] futures;
     private Callback[] callbacks;
     private long[] timestamps;
+    /** Per record, how long it waited for metadata; null until a record that waited joins (timings on only). */
+    private long[] metadataWaits;
     private int recordCount;
 
     // written by the sender thread; encoded and bufferReleased under this batch's monitor, because a
@@ -65,6 +68,10 @@ public final class ProducerBatch {
     private short producerEpoch = -1;
     private int baseSequence = -1;
     private String lastAttemptError;
+    private int requests;
+    // sender thread only, and only with delivery.timings.enable: when attempts' requests went out
+    private long firstSentMs = -1;
+    private long lastSentMs = -1;
 
     private final AtomicReference<FinalState> finalState = new AtomicReference<>();
     // written once by the thread that wins finalState, read by the completion thread after a hand-off
@@ -72,6 +79,8 @@ public final class ProducerBatch {
     private long logAppendTimeMs = -1;
     private RuntimeException error;
     private boolean sentBeforeAbort;
+    /** Null unless delivery timings are on and the batch succeeded. */
+    private DeliveryTimings timings;
 
     private final CompletableFuture<Void> completion = new CompletableFuture<>();
     /** See {@link #hashCode()}. */
@@ -106,6 +115,12 @@ public final class ProducerBatch {
      */
     boolean tryAppend(long timestamp, byte[] key, byte[] value, List<Header> headers,
                       CompletableFuture<RecordMetadata> future, Callback callback) {
+        return tryAppend(timestamp, key, value, headers, future, callback, 0);
+    }
+
+    /** As above, for a record that waited {@code metadataWaitMs} for its topic's metadata (timings on only). */
+    boolean tryAppend(long timestamp, byte[] key, byte[] value, List<Header> headers,
+                      CompletableFuture<RecordMetadata> future, Callback callback, long metadataWaitMs) {
         if (!builder.tryAppend(timestamp, key, value, headers)) {
             return false;
         }
@@ -114,6 +129,15 @@ public final class ProducerBatch {
             futures = Arrays.copyOf(futures, capacity);
             callbacks = Arrays.copyOf(callbacks, capacity);
             timestamps = Arrays.copyOf(timestamps, capacity);
+            if (metadataWaits != null) {
+                metadataWaits = Arrays.copyOf(metadataWaits, capacity);
+            }
+        }
+        if (metadataWaitMs > 0) {
+            if (metadataWaits == null) {
+                metadataWaits = new long[futures.length];
+            }
+            metadataWaits[recordCount] = metadataWaitMs;
         }
         futures[recordCount] = future;
         callbacks[recordCount] = callback;
@@ -214,6 +238,52 @@ public final class ProducerBatch {
         attempts++;
         retryNotBeforeMs = nowMs + backoffMs;
         lastAttemptError = error;
+    }
+
+    /**
+     * An attempt's request goes out now (sender thread). {@code timed}: delivery timings are on, so note when;
+     * otherwise only the count moves.
+     */
+    public void sent(long nowMs, boolean timed) {
+        requests++;
+        if (timed) {
+            if (firstSentMs < 0) {
+                firstSentMs = nowMs;
+            }
+            lastSentMs = nowMs;
+        }
+    }
+
+    /** Requests that carried the batch so far. */
+    public int requests() {
+        return requests;
+    }
+
+    /**
+     * Works out where the batch's time went once its last attempt was answered at {@code answeredMs}, for
+     * {@link #deliveryTimings()} (sender thread, before the batch is handed to the completion thread; only with
+     * delivery timings on). The batch counts as ready when {@code linger.ms} had passed or, if earlier, when it
+     * was first sent (it was full, or flushed).
+     */
+    public void timeDelivery(long answeredMs, long lingerMs) {
+        if (firstSentMs < 0) {
+            return; // never sent
+        }
+        long readyMs = Math.min(createdMs + lingerMs, firstSentMs);
+        long longestMetadataWaitMs = 0;
+        for (int i = 0; metadataWaits != null && i < recordCount; i++) {
+            longestMetadataWaitMs = Math.max(longestMetadataWaitMs, metadataWaits[i]);
+        }
+        timings = new DeliveryTimings(longestMetadataWaitMs, Math.max(0, readyMs - createdMs), firstSentMs - readyMs,
+                lastSentMs - firstSentMs, Math.max(0, answeredMs - lastSentMs), requests);
+    }
+
+    /**
+     * The batch's timings, its metadata wait being the longest any of its records waited; null unless delivery
+     * timings are on and it succeeded.
+     */
+    public DeliveryTimings deliveryTimings() {
+        return timings;
     }
 
     /** Why the last attempt failed, or null if there was none. */
@@ -321,6 +391,11 @@ public final class ProducerBatch {
         return futures[i];
     }
 
+    /** How long record {@code i} waited for metadata (0 unless timings are on), for a split. */
+    long metadataWaitAt(int i) {
+        return metadataWaits == null ? 0 : metadataWaits[i];
+    }
+
     /** Record {@code i}'s callback, for a split. */
     Callback callbackAt(int i) {
         return callbacks[i];
@@ -384,7 +459,8 @@ public final class ProducerBatch {
                     long offset = baseOffset < 0 ? -1 : baseOffset + i;
                     long timestamp = logAppendTimeMs >= 0 ? logAppendTimeMs : timestamps[i];
                     RecordMetadata metadata = new RecordMetadata(topicPartition.topic(), topicPartition.partition(),
-                            offset, timestamp);
+                            offset, timestamp, timings == null || metadataWaits == null
+                                    ? timings : timings.withMetadataWait(metadataWaits[i]));
                     listener.onRecordCompleted(metadata, null, callbacks[i]);
                     futures[i].complete(metadata);
                 } else {

@@ -107,7 +107,7 @@ public final class RecordAccumulator {
         Deque<ProducerBatch> deque = dequeFor(tp);
         synchronized (deque) {
             rejectIfClosed();
-            AppendResult result = tryAppendLocked(deque, timestamp, key, value, headers, future, callback);
+            AppendResult result = tryAppendLocked(deque, timestamp, key, value, headers, future, callback, 0);
             if (result != null) {
                 return result;
             }
@@ -115,7 +115,7 @@ public final class RecordAccumulator {
         int size = Math.max(sizer.pooledBufferSize(tp), RecordBatchBuilder.estimateBatchSizeUpperBound(key, value, headers));
         ByteBuffer buffer = pool.allocate(size, maxBlockMs);
         return appendWithBuffer(tp, deque, buffer, true, timestamp, key, value, headers, future, callback,
-                time.monotonicMs());
+                time.monotonicMs(), 0);
     }
 
     /**
@@ -127,9 +127,16 @@ public final class RecordAccumulator {
     public boolean appendReserved(TopicPartition tp, long timestamp, byte[] key, byte[] value, List<Header> headers,
                                   CompletableFuture<RecordMetadata> future, Callback callback, int reservedBytes,
                                   long nowMs) {
+        return appendReserved(tp, timestamp, key, value, headers, future, callback, reservedBytes, nowMs, 0);
+    }
+
+    /** As above, noting that the record waited {@code metadataWaitMs} for metadata (for delivery timings). */
+    public boolean appendReserved(TopicPartition tp, long timestamp, byte[] key, byte[] value, List<Header> headers,
+                                  CompletableFuture<RecordMetadata> future, Callback callback, int reservedBytes,
+                                  long nowMs, long metadataWaitMs) {
         Deque<ProducerBatch> deque = dequeFor(tp);
         synchronized (deque) {
-            if (tryAppendLocked(deque, timestamp, key, value, headers, future, callback) != null) {
+            if (tryAppendLocked(deque, timestamp, key, value, headers, future, callback, metadataWaitMs) != null) {
                 pool.release(reservedBytes);
                 return true;
             }
@@ -139,7 +146,8 @@ public final class RecordAccumulator {
         if (buffer == null) {
             return false;
         }
-        appendWithBuffer(tp, deque, buffer, false, timestamp, key, value, headers, future, callback, nowMs);
+        appendWithBuffer(tp, deque, buffer, false, timestamp, key, value, headers, future, callback, nowMs,
+                metadataWaitMs);
         return true;
     }
 
@@ -158,7 +166,8 @@ public final class RecordAccumulator {
 
     private AppendResult appendWithBuffer(TopicPartition tp, Deque<ProducerBatch> deque, ByteBuffer buffer,
                                           boolean fromCaller, long timestamp, byte[] key, byte[] value, List<Header> headers,
-                                          CompletableFuture<RecordMetadata> future, Callback callback, long nowMs) {
+                                          CompletableFuture<RecordMetadata> future, Callback callback, long nowMs,
+                                          long metadataWaitMs) {
         ProducerBatch previous;
         AppendResult result;
         synchronized (deque) {
@@ -167,7 +176,7 @@ public final class RecordAccumulator {
                 rejectIfClosed();
             }
             // Another thread may have opened a batch while we waited for memory.
-            result = tryAppendLocked(deque, timestamp, key, value, headers, future, callback);
+            result = tryAppendLocked(deque, timestamp, key, value, headers, future, callback, metadataWaitMs);
             if (result != null) {
                 pool.deallocate(buffer);
                 return result;
@@ -177,7 +186,7 @@ public final class RecordAccumulator {
             int fullAt = sizer.fullAt(tp, buffer.capacity());
             ProducerBatch batch = new ProducerBatch(tp, buffer, new RecordBatchBuilder(buffer, compression), nowMs,
                     fullAt);
-            if (!batch.tryAppend(timestamp, key, value, headers, future, callback)) {
+            if (!batch.tryAppend(timestamp, key, value, headers, future, callback, metadataWaitMs)) {
                 pool.deallocate(buffer);
                 throw new IllegalStateException("a record did not fit a batch sized for it: " + tp);
             }
@@ -194,9 +203,9 @@ public final class RecordAccumulator {
 
     private AppendResult tryAppendLocked(Deque<ProducerBatch> deque, long timestamp, byte[] key, byte[] value,
                                          List<Header> headers, CompletableFuture<RecordMetadata> future,
-                                         Callback callback) {
+                                         Callback callback, long metadataWaitMs) {
         ProducerBatch last = deque.peekLast();
-        if (last != null && last.tryAppend(timestamp, key, value, headers, future, callback)) {
+        if (last != null && last.tryAppend(timestamp, key, value, headers, future, callback, metadataWaitMs)) {
             return AppendResult.of(deque.size() > 1 || last.isFull(batchSize), false);
         }
         return null;

@@ -2,6 +2,7 @@ package dev.courier.producer.internals.config;
 
 import dev.courier.producer.Partitioner;
 import dev.courier.producer.ProducerConfig;
+import dev.courier.producer.ProducerEventListener;
 import dev.courier.producer.ProducerInterceptor;
 import dev.courier.producer.errors.ConfigException;
 import dev.courier.producer.serialization.Serializer;
@@ -12,11 +13,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns plug-in settings (serializers, partitioner, interceptors) into instances. Each may be given as
+ * Turns plug-in settings (serializers, partitioner, interceptors, event listeners) into instances. Each may be given as
  * a {@link Class}, a class name or a ready instance. Instances this class creates are configured with
  * the producer's configuration; instances handed in ready-made are used as they are (the caller
  * built them and configures them, as with Kafka's producer constructor).
@@ -78,23 +80,34 @@ public final class Plugins {
      * exception propagates.
      */
     public List<ProducerInterceptor<?, ?>> interceptors(List<Object> specs, Map<String, ?> configs) {
+        return configuredList(ProducerConfig.INTERCEPTOR_CLASSES, specs, castClass(ProducerInterceptor.class),
+                interceptor -> interceptor.configure(configs));
+    }
+
+    /** The event listeners in the order given; closed again, as interceptors are, if one fails. */
+    public List<ProducerEventListener> eventListeners(List<Object> specs, Map<String, ?> configs) {
+        return configuredList(ProducerConfig.EVENT_LISTENERS, specs, ProducerEventListener.class,
+                listener -> listener.configure(configs));
+    }
+
+    private <T extends AutoCloseable> List<T> configuredList(String key, List<Object> specs, Class<T> type,
+                                                             Consumer<T> configure) {
         if (specs == null || specs.isEmpty()) {
             return List.of();
         }
-        String key = ProducerConfig.INTERCEPTOR_CLASSES;
-        List<ProducerInterceptor<?, ?>> out = new ArrayList<>(specs.size());
+        List<T> out = new ArrayList<>(specs.size());
         try {
             for (Object spec : specs) {
-                Created<ProducerInterceptor<?, ?>> created = create(key, spec, castClass(ProducerInterceptor.class));
-                ProducerInterceptor<?, ?> interceptor = created.instance();
+                Created<T> created = create(key, spec, type);
+                T plugin = created.instance();
                 if (created.fresh()) {
-                    configure(key, spec, interceptor, () -> interceptor.configure(configs));
+                    configure(key, spec, plugin, () -> configure.accept(plugin));
                 }
-                out.add(interceptor);
+                out.add(plugin);
             }
         } catch (RuntimeException e) {
-            for (ProducerInterceptor<?, ?> interceptor : out) {
-                closeQuietly(interceptor);
+            for (T plugin : out) {
+                closeQuietly(plugin);
             }
             throw e;
         }

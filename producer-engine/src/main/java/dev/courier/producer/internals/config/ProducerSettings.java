@@ -104,6 +104,8 @@ public final class ProducerSettings {
 
     /** Keys of Courier's own, beyond Kafka's. */
     private static final Set<String> COURIER_KEYS = Set.of(MAX_BUFFERED_RECORDS,
+            dev.courier.producer.ProducerConfig.EVENT_LISTENERS,
+            dev.courier.producer.ProducerConfig.DELIVERY_TIMINGS_ENABLE,
             dev.courier.producer.ProducerConfig.SSL_CONTEXT_PROVIDER);
 
     /** Numbers the generated client ids, like Kafka's "producer-N". */
@@ -147,6 +149,8 @@ public final class ProducerSettings {
     private final Object valueSerializer;
     private final Object partitionerClass;
     private final List<Object> interceptorClasses;
+    private final List<Object> eventListeners;
+    private final boolean deliveryTimingsEnable;
     private final String transactionalId;
     private final int transactionTimeoutMs;
     private final String securityProtocol;
@@ -211,6 +215,9 @@ public final class ProducerSettings {
         this.valueSerializer = v.rawValue(VALUE_SERIALIZER);
         this.partitionerClass = v.rawValue(PARTITIONER_CLASS);
         this.interceptorClasses = Collections.unmodifiableList(v.list(INTERCEPTOR_CLASSES));
+        this.eventListeners = Collections.unmodifiableList(
+                v.list(dev.courier.producer.ProducerConfig.EVENT_LISTENERS));
+        this.deliveryTimingsEnable = v.bool(dev.courier.producer.ProducerConfig.DELIVERY_TIMINGS_ENABLE, false);
 
         this.securityProtocol = parseSecurityProtocol(v);
         this.sslFactory = securityProtocol.endsWith("SSL") ? SslFactory.create(SslSettings.from(originals),
@@ -551,6 +558,11 @@ public final class ProducerSettings {
 
     /** Classes, class names or instances, in the order given; unmodifiable. */
     public List<Object> interceptorClasses() { return interceptorClasses; }
+
+    /** event.listeners: class names, classes or instances of ProducerEventListener. */
+    public List<Object> eventListeners() { return eventListeners; }
+
+    public boolean deliveryTimingsEnable() { return deliveryTimingsEnable; }
 
     /** The transactional id, or null for a producer without transactions. */
     public String transactionalId() { return transactionalId; }

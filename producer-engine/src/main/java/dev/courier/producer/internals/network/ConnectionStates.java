@@ -200,6 +200,12 @@ final class ConnectionStates {
         return state(id) == State.READY;
     }
 
+    /** host:port the node was last connected at, or null. */
+    String address(String id) {
+        NodeState s = nodes.get(id);
+        return s == null ? null : s.address;
+    }
+
     boolean isPreparing(String id) {
         return state(id).isPreparing();
     }

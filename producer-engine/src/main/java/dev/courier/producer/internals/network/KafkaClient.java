@@ -1,5 +1,6 @@
 package dev.courier.producer.internals.network;
 
+import dev.courier.producer.internals.events.EngineEvents;
 import dev.courier.producer.internals.metadata.Node;
 import java.util.List;
 
@@ -51,6 +52,10 @@ public interface KafkaClient extends AutoCloseable {
     }
 
     /** Requests sent and not yet answered, across all nodes. */
+    /** Where to report connection events ({@code event.listeners}); called once, before first use. */
+    default void events(EngineEvents events) {
+    }
+
     int inFlightRequestCount();
 
     /**

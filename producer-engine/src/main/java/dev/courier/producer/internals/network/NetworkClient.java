@@ -4,6 +4,7 @@ import dev.courier.producer.errors.AuthenticationException;
 import dev.courier.producer.errors.SaslAuthenticationException;
 import dev.courier.producer.errors.UnsupportedVersionException;
 import dev.courier.producer.internals.metadata.Cluster;
+import dev.courier.producer.internals.events.EngineEvents;
 import dev.courier.producer.internals.metadata.Metadata;
 import dev.courier.producer.internals.metadata.Node;
 import dev.courier.producer.internals.network.InFlightRequests.InFlight;
@@ -67,6 +68,8 @@ public final class NetworkClient implements KafkaClient {
     private final Map<String, RuntimeException> authenticationFailures = new HashMap<>();
     /** Connections closed during the current poll, so a second report of the same loss is ignored. */
     private final Set<String> disconnectedThisPoll = new HashSet<>();
+    /** Told when connections become ready, are lost or fail; set once before use. */
+    private EngineEvents events = EngineEvents.NONE;
     private int correlationId;
     private boolean closed;
     /** Connection states for other threads (health checks): replaced, never mutated, by the sender thread. */
@@ -96,6 +99,11 @@ public final class NetworkClient implements KafkaClient {
      * True if a request can be sent to the node now. Otherwise starts connecting when the backoff
      * allows, and returns false.
      */
+    @Override
+    public void events(EngineEvents events) {
+        this.events = events;
+    }
+
     @Override
     public boolean ready(Node node, long nowMs) {
         if (node.host() == null || node.host().isEmpty()) {
@@ -382,6 +390,7 @@ public final class NetworkClient implements KafkaClient {
             connectionStates.ready(id, time.monotonicMs());
             authenticationFailures.remove(id);
             log.debug("Node {} is ready", id);
+            events.connected(id, connectionStates.address(id));
         }
 
         /**
@@ -393,6 +402,7 @@ public final class NetworkClient implements KafkaClient {
         @Override
         public void failed(String id, AuthenticationException e, long nowMs) {
             log.error("Closing the connection to node {}: {}", id, e.getMessage());
+            events.authenticationFailed(id, connectionStates.address(id), e.getMessage());
             selector.close(id);
             processDisconnection(id, pendingCompletions, nowMs, false);
             authenticationFailures.put(id, e);
@@ -491,6 +501,13 @@ public final class NetworkClient implements KafkaClient {
     /** Cleans up after a lost connection: backoff, versions forgotten, in-flight requests failed. */
     private void processDisconnection(String id, List<ClientResponse> responses, long nowMs, boolean timedOut) {
         disconnectedThisPoll.add(id);
+        if (events.active()) {
+            if (connectionStates.isReady(id)) {
+                events.disconnected(id, connectionStates.address(id));
+            } else if (!connectionStates.isDisconnected(id)) {
+                events.connectionFailed(id, connectionStates.address(id));
+            }
+        }
         connectionStates.disconnected(id, nowMs);
         apiVersions.remove(id);
         apiVersionsToSend.remove(id);
@@ -537,6 +554,7 @@ public final class NetworkClient implements KafkaClient {
             } else {
                 log.warn("Cannot connect to node {}: {}", node, e.toString());
             }
+            events.connectionFailed(id, connectionStates.address(id));
             connectionStates.disconnected(id, nowMs);
             metadataUpdater.handleServerDisconnect();
         }
@@ -548,6 +566,7 @@ public final class NetworkClient implements KafkaClient {
      * client keeps reconnecting with backoff: certificates can be fixed on the broker side.
      */
     private void transportAuthenticationFailed(String id, AuthenticationException exception) {
+        events.authenticationFailed(id, connectionStates.address(id), exception.getMessage());
         if (authenticationFailures.put(id, exception) == null) {
             log.error("Authentication to node {} failed: {}", id, exception.getMessage());
         } else {

@@ -80,7 +80,7 @@ final class BatchCompleter {
             if (!partitionErrors.isEmpty()) {
                 partitionErrors.remove(batch.topicPartition());
             }
-            succeed(batch, baseOffset, logAppendTimeMs);
+            succeed(batch, baseOffset, logAppendTimeMs, now);
             return;
         }
         partitionErrors.put(batch.topicPartition(), error + (message.isEmpty() ? "" : ": " + message));
@@ -93,7 +93,7 @@ final class BatchCompleter {
             return; // the broker wrote none of it: its sequences pass to the pieces, later batches keep theirs
         }
         if (verdict == ProducerIdentity.Verdict.SUCCEED) {
-            succeed(batch, -1, -1); // DUPLICATE_SEQUENCE_NUMBER: the broker already has it
+            succeed(batch, -1, -1, now); // DUPLICATE_SEQUENCE_NUMBER: the broker already has it
             return;
         }
         boolean retriable = verdict == null ? error.isRetriable() : verdict == ProducerIdentity.Verdict.RETRY;
@@ -103,6 +103,7 @@ final class BatchCompleter {
                     batch.attempts() + 1, backoffMs);
             batch.backOff(now, backoffMs, error + (message.isEmpty() ? "" : ": " + message));
             metrics.recordRetry();
+            settings.events().retry(batch, batch.attempts(), error.name(), backoffMs);
             accumulator.reenqueue(batch);
             return;
         }
@@ -115,10 +116,10 @@ final class BatchCompleter {
         fail(batch, exception, false);
     }
 
-    /** An acks=0 request was written: that is all the acknowledgement there will be. */
-    void completeUnacknowledged(ProducerBatch batch) {
+    /** An acks=0 request was written at {@code now}: that is all the acknowledgement there will be. */
+    void completeUnacknowledged(ProducerBatch batch, long now) {
         inFlight.remove(batch);
-        succeed(batch, -1, -1);
+        succeed(batch, -1, -1, now);
     }
 
     private RuntimeException finalException(ProducerBatch batch, Errors error, String message, boolean retriable,
@@ -147,6 +148,7 @@ final class BatchCompleter {
                 log.debug("Split a batch of {} records ({} bytes) for {} into {} after the broker refused it as too "
                         + "large", batch.recordCount(), batch.encodedSizeInBytes(), batch.topicPartition(), parts);
                 metrics.recordSplit();
+                settings.events().batchSplit(batch, parts);
                 return true;
             }
             log.warn("No memory to split a batch of {} records for {}; failing it", batch.recordCount(),
@@ -167,7 +169,11 @@ final class BatchCompleter {
                 && now - batch.createdMs() < settings.deliveryTimeoutMs();
     }
 
-    private void succeed(ProducerBatch batch, long baseOffset, long logAppendTimeMs) {
+    /** @param now when the last attempt was answered */
+    private void succeed(ProducerBatch batch, long baseOffset, long logAppendTimeMs, long now) {
+        if (settings.deliveryTimings() && !batch.isDone()) {
+            batch.timeDelivery(now, settings.lingerMs());
+        }
         identity.onAcknowledged(batch);
         outcomes.succeed(batch, baseOffset, logAppendTimeMs);
     }

@@ -10,6 +10,7 @@ import dev.courier.producer.internals.accumulator.ProducerBatch;
 import dev.courier.producer.internals.accumulator.ProducerBatch.RecordCompletionListener;
 import dev.courier.producer.internals.accumulator.RecordAccumulator;
 import dev.courier.producer.internals.completion.CompletionDispatcher;
+import dev.courier.producer.internals.events.EngineEvents;
 import dev.courier.producer.internals.metrics.DeliveryCounts;
 import dev.courier.producer.internals.metrics.ProducerMetrics;
 import java.util.Arrays;
@@ -41,6 +42,7 @@ public final class BatchOutcomes {
     private final DeliveryCounts counts;
     /** Null when max.buffered.records is off. */
     private final RecordLimit recordLimit;
+    private final EngineEvents events;
 
     // sender thread only
     private boolean holding;
@@ -56,6 +58,14 @@ public final class BatchOutcomes {
     public BatchOutcomes(RecordAccumulator accumulator, CompletionDispatcher dispatcher,
                          RecordCompletionListener listener, ProducerMetrics metrics, DeliveryCounts counts,
                          RecordLimit recordLimit) {
+        this(accumulator, dispatcher, listener, metrics, counts, recordLimit, EngineEvents.NONE);
+    }
+
+    /** @param events told of every batch that ends (succeeds or fails) */
+    public BatchOutcomes(RecordAccumulator accumulator, CompletionDispatcher dispatcher,
+                         RecordCompletionListener listener, ProducerMetrics metrics, DeliveryCounts counts,
+                         RecordLimit recordLimit, EngineEvents events) {
+        this.events = events;
         this.recordLimit = recordLimit;
         this.accumulator = accumulator;
         this.counts = counts;
@@ -73,6 +83,7 @@ public final class BatchOutcomes {
             counts.addAcknowledged(batch.recordCount());
             metrics.recordAcknowledged(batch.recordCount());
             releaseSlots(batch.recordCount());
+            events.batchCompleted(batch);
             finish(batch);
         }
     }
@@ -83,6 +94,7 @@ public final class BatchOutcomes {
             counts.addFailed(batch.recordCount());
             metrics.recordFailed(batch.recordCount());
             releaseSlots(batch.recordCount());
+            events.batchCompleted(batch);
             finish(batch);
         }
     }
@@ -97,6 +109,7 @@ public final class BatchOutcomes {
             counts.addAborted(batch.recordCount(), mayHaveBeenWritten);
             metrics.recordFailed(batch.recordCount());
             releaseSlots(batch.recordCount());
+            events.batchCompleted(batch);
             finish(batch);
         }
     }
@@ -111,6 +124,7 @@ public final class BatchOutcomes {
             counts.addPurged(batch.recordCount());
             metrics.recordFailed(batch.recordCount());
             releaseSlots(batch.recordCount());
+            events.batchCompleted(batch);
             finish(batch);
             return batch.recordCount();
         }

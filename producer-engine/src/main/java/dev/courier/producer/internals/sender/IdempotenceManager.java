@@ -2,6 +2,7 @@ package dev.courier.producer.internals.sender;
 
 import dev.courier.producer.internals.accumulator.DrainGate;
 import dev.courier.producer.internals.accumulator.ProducerBatch;
+import dev.courier.producer.internals.events.EngineEvents;
 import dev.courier.producer.internals.metadata.TopicPartition;
 import dev.courier.producer.internals.protocol.Errors;
 import dev.courier.producer.internals.record.Sequences;
@@ -52,9 +53,12 @@ final class IdempotenceManager implements DrainGate {
     private static final Logger log = LoggerFactory.getLogger(IdempotenceManager.class);
 
     private final InFlightBatches inFlight;
+    private final EngineEvents events;
     private long producerId = -1;
     private short epoch = -1;
     private boolean bumpRequired;
+    /** Why the pending bump was asked for, for its event. */
+    private String bumpReason;
     private final Map<TopicPartition, PartitionSequences> partitions = new HashMap<>();
     /**
      * Batches of the current epoch back in their queue after an attempt with no answer: the broker may
@@ -71,7 +75,13 @@ final class IdempotenceManager implements DrainGate {
     }
 
     IdempotenceManager(InFlightBatches inFlight) {
+        this(inFlight, EngineEvents.NONE);
+    }
+
+    /** @param events told of each epoch bump */
+    IdempotenceManager(InFlightBatches inFlight, EngineEvents events) {
         this.inFlight = inFlight;
+        this.events = events;
     }
 
     /** Whether produce requests must wait for a producer id (none yet, or the epoch ran out). */
@@ -97,6 +107,7 @@ final class IdempotenceManager implements DrainGate {
         producerId = newProducerId;
         epoch = newEpoch;
         bumpRequired = false;
+        bumpReason = null;
         partitions.clear();
         outcomeUnknown.clear();
     }
@@ -226,13 +237,14 @@ final class IdempotenceManager implements DrainGate {
                             batch.baseSequence(), p.lastAckedSequence, producerId, epoch, batch.recordCount());
                 }
                 notWrittenFromHereOn(batch.topicPartition());
-                requestBump();
+                requestBump("OUT_OF_ORDER_SEQUENCE_NUMBER for " + batch.topicPartition() + " at sequence "
+                        + batch.baseSequence());
                 return ProducerIdentity.Verdict.RETRY;
             case UNKNOWN_PRODUCER_ID:
                 log.warn("{}: the broker has no state for producer id {} (UNKNOWN_PRODUCER_ID); bumping the epoch",
                         batch.topicPartition(), producerId);
                 notWrittenFromHereOn(batch.topicPartition());
-                requestBump();
+                requestBump("UNKNOWN_PRODUCER_ID for " + batch.topicPartition());
                 return ProducerIdentity.Verdict.RETRY;
             case INVALID_PRODUCER_EPOCH:
                 return ProducerIdentity.Verdict.FAIL;
@@ -256,7 +268,8 @@ final class IdempotenceManager implements DrainGate {
             } else {
                 log.info("{}: sequence {} may be missing on the broker; bumping the epoch", entry.getKey(),
                         p.unresolvedLastSequence);
-                requestBump();
+                requestBump("sequence " + p.unresolvedLastSequence + " of " + entry.getKey()
+                        + " may be missing on the broker after a batch failed");
             }
         }
     }
@@ -271,17 +284,24 @@ final class IdempotenceManager implements DrainGate {
         }
         bumpRequired = false;
         partitions.clear();
+        long oldProducerId = producerId;
+        short oldEpoch = epoch;
         if (epoch == Short.MAX_VALUE) {
             log.info("Producer id {} ran out of epochs; asking for a new one", producerId);
             producerId = -1;
             epoch = -1;
-            return;
+        } else {
+            epoch++;
+            log.info("Bumped the epoch of producer id {} to {}; sequences restart at 0", producerId, epoch);
         }
-        epoch++;
-        log.info("Bumped the epoch of producer id {} to {}; sequences restart at 0", producerId, epoch);
+        events.epochBump(oldProducerId, oldEpoch, epoch, bumpReason);
+        bumpReason = null;
     }
 
-    private void requestBump() {
+    private void requestBump(String reason) {
+        if (!bumpRequired) {
+            bumpReason = reason;
+        }
         bumpRequired = true;
     }
 

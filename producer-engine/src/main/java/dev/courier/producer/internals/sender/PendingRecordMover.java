@@ -25,9 +25,12 @@ final class PendingRecordMover {
     private final Metadata metadata;
     private final BatchOutcomes outcomes;
     private final long maxBlockMs;
+    /** delivery.timings.enable: tell the batch how long each record waited. */
+    private final boolean timed;
 
     PendingRecordMover(PendingRecords pending, RecordAccumulator accumulator, RecordPartitioner partitioner,
-                       Metadata metadata, BatchOutcomes outcomes, long maxBlockMs) {
+                       Metadata metadata, BatchOutcomes outcomes, long maxBlockMs, boolean timed) {
+        this.timed = timed;
         this.pending = pending;
         this.accumulator = accumulator;
         this.partitioner = partitioner;
@@ -92,7 +95,7 @@ final class PendingRecordMover {
         }
         boolean appended = accumulator.appendReserved(new TopicPartition(topic, partition), record.timestamp(),
                 record.keyBytes(), record.valueBytes(), record.headers(), record.future(), record.callback(),
-                record.reservedBytes(), nowMs);
+                record.reservedBytes(), nowMs, timed ? Math.max(0, nowMs - record.enqueuedMs()) : 0);
         if (appended) {
             if (partitioner.usesSticky(record.partition(), record.keyBytes())) {
                 partitioner.onAppend(topic, partition, record.reservedBytes() - RecordBatchBuilder.BATCH_HEADER_SIZE, false,

@@ -56,6 +56,7 @@ final class ProduceRequestBuilder {
                 metrics.recordBatchEncoded(batch.encodedSizeInBytes(), batch.uncompressedSizeInBytes());
             }
             inFlight.add(batch, nodeId);
+            batch.sent(now, settings.deliveryTimings());
         }
         List<ProduceRequest.TopicData> topics = new ArrayList<>(partitionsByTopic.size());
         Map<UUID, String> topicNamesById = new HashMap<>();

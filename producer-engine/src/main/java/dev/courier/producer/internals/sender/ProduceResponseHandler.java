@@ -78,7 +78,7 @@ final class ProduceResponseHandler {
             }
         } else if (!response.request().expectResponse()) {
             for (ProducerBatch batch : batches.values()) {
-                completer.completeUnacknowledged(batch);
+                completer.completeUnacknowledged(batch, now);
             }
         } else {
             metrics.recordLatency(response.latencyMs());

@@ -30,7 +30,7 @@ public interface ProducerIdentity extends DrainGate {
         if (!settings.idempotent()) {
             return new PlainIdentity();
         }
-        IdempotenceManager sequences = new IdempotenceManager(inFlight);
+        IdempotenceManager sequences = new IdempotenceManager(inFlight, settings.events());
         ExponentialBackoff backoff = ExponentialBackoff.of(settings.retryBackoffMs(), settings.retryBackoffMaxMs());
         return new IdempotentIdentity(sequences,
                 new ProducerIdRequester(client, sequences, backoff, settings.requestTimeoutMs(), time), inFlight);
@@ -43,7 +43,7 @@ public interface ProducerIdentity extends DrainGate {
     static ProducerIdentity transactional(SenderSettings settings, TransactionManager transactions,
                                           KafkaClient client, InFlightBatches inFlight, RecordAccumulator accumulator,
                                           PendingRecords pending, BatchOutcomes outcomes, Time time) {
-        IdempotenceManager sequences = new IdempotenceManager(inFlight);
+        IdempotenceManager sequences = new IdempotenceManager(inFlight, settings.events());
         ExponentialBackoff backoff = ExponentialBackoff.of(settings.retryBackoffMs(), settings.retryBackoffMaxMs());
         CoordinatorChannel channel = new CoordinatorChannel(transactions, client, backoff, settings.requestTimeoutMs(),
                 time);

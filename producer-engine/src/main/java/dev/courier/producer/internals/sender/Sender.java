@@ -71,7 +71,7 @@ public final class Sender implements Runnable {
         this.accumulator = accumulator;
         this.pending = pending;
         this.mover = new PendingRecordMover(pending, accumulator, partitioner, metadata, outcomes,
-                settings.maxBlockMs());
+                settings.maxBlockMs(), settings.deliveryTimings());
         this.settings = settings;
         this.time = time;
         this.identity = identity;

@@ -17,9 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.common.record.MemoryRecords;
-import org.apache.kafka.common.record.Record;
-import org.apache.kafka.common.record.RecordBatch;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 
@@ -80,7 +80,7 @@ class CompressedBatchSizingTests {
         List<String> read = new ArrayList<>();
         for (RecordBatch batch : records.batches()) {
             batch.ensureValid();
-            assertThat(batch.compressionType()).isEqualTo(org.apache.kafka.common.record.CompressionType.LZ4);
+            assertThat(batch.compressionType()).isEqualTo(org.apache.kafka.common.record.internal.CompressionType.LZ4);
             for (Record record : batch) {
                 read.add(new String(Utils.toArray(record.value()), StandardCharsets.UTF_8));
             }

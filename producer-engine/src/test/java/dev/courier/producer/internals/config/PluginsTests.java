@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.courier.producer.PartitionInfo;
 import dev.courier.producer.Partitioner;
+import dev.courier.producer.ProducerEventListener;
 import dev.courier.producer.ProducerInterceptor;
 import dev.courier.producer.ProducerRecord;
 import dev.courier.producer.RecordMetadata;
@@ -127,6 +128,34 @@ class PluginsTests {
         RecordingSerializer instance = new RecordingSerializer();
         assertThat(plugins.serializer(instance, CONFIGS, true)).isSameAs(instance);
         assertThat(instance.configs).isNull();
+    }
+
+    /** An event listener that remembers its configuration. */
+    public static final class ConfiguredListener implements ProducerEventListener {
+        Map<String, ?> configs;
+
+        @Override
+        public void configure(Map<String, ?> configs) {
+            this.configs = configs;
+        }
+    }
+
+    @Test
+    void eventListenersAreCreatedFromClassNamesAndConfiguredWhileInstancesAreUsedAsTheyAre() {
+        ConfiguredListener instance = new ConfiguredListener();
+        List<ProducerEventListener> listeners = plugins.eventListeners(
+                List.of(ConfiguredListener.class.getName(), instance), CONFIGS);
+        assertThat(listeners).hasSize(2).element(1).isSameAs(instance);
+        assertThat(((ConfiguredListener) listeners.get(0)).configs).isEqualTo(CONFIGS);
+        assertThat(instance.configs).isNull();
+    }
+
+    @Test
+    void anEventListenerThatCannotBeLoadedNamesTheKey() {
+        assertThatThrownBy(() -> plugins.eventListeners(List.of("com.example.NoSuchListener"), CONFIGS))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("com.example.NoSuchListener")
+                .extracting(e -> ((ConfigException) e).key()).isEqualTo("event.listeners");
     }
 
     @Test

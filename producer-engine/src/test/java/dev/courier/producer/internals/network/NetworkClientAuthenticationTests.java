@@ -3,6 +3,9 @@ package dev.courier.producer.internals.network;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.courier.producer.internals.events.EngineEvents;
+import dev.courier.producer.internals.events.RecordingListener;
+
 import dev.courier.producer.errors.SaslAuthenticationException;
 import dev.courier.producer.internals.metadata.Metadata;
 import dev.courier.producer.internals.metadata.Node;
@@ -105,6 +108,21 @@ class NetworkClientAuthenticationTests {
         assertThat(broker.requests(ApiKey.METADATA.id)).isEmpty();
         Node bootstrap = metadata.fetch().nodes().get(0);
         pollUntil(() -> client.connectionFailed(bootstrap));
+    }
+
+    @Test
+    void aRefusedAuthenticationIsReportedToEventListenersWithoutTheSecret() {
+        broker.saslAuthenticateError = Errors.SASL_AUTHENTICATION_FAILED.code();
+        client(config());
+        RecordingListener listener = new RecordingListener();
+        client.events(EngineEvents.of(List.of(listener)));
+
+        pollUntil(() -> listener.kinds().contains("AuthenticationFailed"));
+
+        assertThat(listener.events).filteredOn(e -> e.kind().equals("AuthenticationFailed"))
+                .extracting(e -> (String) e.payload()).first().asString()
+                .contains("Invalid username or password").doesNotContain(PASSWORD);
+        assertThat(listener.kinds()).contains("ConnectionFailed").doesNotContain("Connected");
     }
 
     @Test

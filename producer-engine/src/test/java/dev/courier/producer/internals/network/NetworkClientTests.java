@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.courier.producer.BrokerConnection;
+import dev.courier.producer.ProducerEventListener.Connection;
 import dev.courier.producer.errors.UnsupportedVersionException;
+import dev.courier.producer.internals.events.EngineEvents;
+import dev.courier.producer.internals.events.RecordingListener;
 import dev.courier.producer.internals.metadata.Metadata;
 import dev.courier.producer.internals.metadata.Node;
 import dev.courier.producer.internals.protocol.ApiKey;
@@ -349,5 +352,41 @@ class NetworkClientTests {
 
         assertThat(client.leastLoadedNode(time.monotonicMs())).isEqualTo(node);
         assertThat(client.hasReadyNodes(time.monotonicMs())).isTrue();
+    }
+
+    @Test
+    void aReadyConnectionIsReportedToEventListenersAsConnectedAndThenDisconnected() throws Exception {
+        FakeBroker broker = broker();
+        client(config(), broker.address());
+        RecordingListener listener = new RecordingListener();
+        client.events(EngineEvents.of(List.of(listener)));
+        Node node = readyBrokerNode();
+
+        Connection connection = new Connection(1, node.host() + ":" + node.port());
+        assertThat(listener.of(Connection.class)).contains(connection);
+        assertThat(listener.kinds()).doesNotContain("Disconnected", "ConnectionFailed");
+        client.disconnect(node.idString());
+        pollUntil(() -> listener.kinds().contains("Disconnected"));
+        assertThat(listener.events).filteredOn(e -> e.kind().equals("Disconnected"))
+                .extracting(RecordingListener.Event::payload).containsExactly(connection);
+    }
+
+    @Test
+    void aRefusedConnectionIsReportedToEventListenersAsFailedNotDisconnected() throws Exception {
+        int closedPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort();
+        }
+        client(config(), new InetSocketAddress("127.0.0.1", closedPort));
+        RecordingListener listener = new RecordingListener();
+        client.events(EngineEvents.of(List.of(listener)));
+        Node node = new Node(7, "127.0.0.1", closedPort, null);
+
+        client.ready(node, time.monotonicMs());
+        pollUntil(() -> client.connectionFailed(node));
+
+        assertThat(listener.kinds()).contains("ConnectionFailed").doesNotContain("Connected", "Disconnected");
+        assertThat(listener.events).filteredOn(e -> e.kind().equals("ConnectionFailed"))
+                .extracting(RecordingListener.Event::payload).contains(new Connection(7, "127.0.0.1:" + closedPort));
     }
 }

@@ -134,7 +134,7 @@ class TransactionProtocolCrossCheckTests {
         assertThat(data.groupId()).isEqualTo("group-a");
         assertThat(data.producerId()).isEqualTo(42L);
         assertThat(data.producerEpoch()).isEqualTo((short) 3);
-        assertThat(data.generationId()).isEqualTo(7);
+        assertThat(data.generationIdOrMemberEpoch()).isEqualTo(7);
         assertThat(data.memberId()).isEqualTo("member-1");
         assertThat(data.groupInstanceId()).isEqualTo("instance-1");
         assertThat(data.topics()).hasSize(1);

@@ -72,9 +72,9 @@ class ByteUtilsTests {
             ByteUtils.writeVarint(value, ours);
             ByteUtils.writeVarlong(wide, ours);
             ByteUtils.writeUnsignedVarint(value, ours);
-            org.apache.kafka.common.utils.ByteUtils.writeVarint(value, theirs);
-            org.apache.kafka.common.utils.ByteUtils.writeVarlong(wide, theirs);
-            org.apache.kafka.common.utils.ByteUtils.writeUnsignedVarint(value, theirs);
+            org.apache.kafka.common.utils.internals.ByteUtils.writeVarint(value, theirs);
+            org.apache.kafka.common.utils.internals.ByteUtils.writeVarlong(wide, theirs);
+            org.apache.kafka.common.utils.internals.ByteUtils.writeUnsignedVarint(value, theirs);
             assertThat(ours.flip()).isEqualTo(theirs.flip());
         }
     }
@@ -110,20 +110,20 @@ class ByteUtilsTests {
             ours.clear();
             kafka.clear();
             ByteUtils.writeVarlong(value, ours);
-            org.apache.kafka.common.utils.ByteUtils.writeVarlong(value, kafka);
+            org.apache.kafka.common.utils.internals.ByteUtils.writeVarlong(value, kafka);
             assertThat(ours.flip()).isEqualTo(kafka.flip());
 
             int intValue = (int) value;
             ours.clear();
             kafka.clear();
             ByteUtils.writeVarint(intValue, ours);
-            org.apache.kafka.common.utils.ByteUtils.writeVarint(intValue, kafka);
+            org.apache.kafka.common.utils.internals.ByteUtils.writeVarint(intValue, kafka);
             assertThat(ours.flip()).isEqualTo(kafka.flip());
 
             ours.clear();
             kafka.clear();
             ByteUtils.writeUnsignedVarint(intValue, ours);
-            org.apache.kafka.common.utils.ByteUtils.writeUnsignedVarint(intValue, kafka);
+            org.apache.kafka.common.utils.internals.ByteUtils.writeUnsignedVarint(intValue, kafka);
             assertThat(ours.flip()).isEqualTo(kafka.flip());
         }
     }

@@ -21,8 +21,8 @@ import java.util.zip.GZIPOutputStream;
 import net.jpountz.lz4.LZ4FrameOutputStream;
 import net.jpountz.lz4.LZ4FrameOutputStream.BLOCKSIZE;
 import net.jpountz.lz4.LZ4FrameOutputStream.FLG.Bits;
-import org.apache.kafka.common.record.MemoryRecords;
-import org.apache.kafka.common.record.MemoryRecordsBuilder;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,7 +40,7 @@ class CompressionTests {
         for (CompressionType type : CompressionType.values()) {
             assertThat(CompressionType.forName(type.configName)).isSameAs(type);
             assertThat(CompressionType.forId(type.id)).isSameAs(type);
-            assertThat(org.apache.kafka.common.record.CompressionType.forId(type.id).name).isEqualTo(type.configName);
+            assertThat(org.apache.kafka.common.record.internal.CompressionType.forId(type.id).name).isEqualTo(type.configName);
         }
     }
 
@@ -230,9 +230,9 @@ class CompressionTests {
                 return;
             }
             org.apache.kafka.common.compress.Compression kafka = org.apache.kafka.common.compress.Compression
-                    .of(org.apache.kafka.common.record.CompressionType.forId(type.id)).build();
+                    .of(org.apache.kafka.common.record.internal.CompressionType.forId(type.id)).build();
             try (var in = kafka.wrapForInput(ByteBuffer.wrap(stream), (byte) 2,
-                    org.apache.kafka.common.utils.BufferSupplier.NO_CACHING)) {
+                    org.apache.kafka.common.utils.internals.BufferSupplier.NO_CACHING)) {
                 assertThat(in.readAllBytes()).isEqualTo(CONTENT);
             }
         }
@@ -242,7 +242,7 @@ class CompressionTests {
     @EnumSource(CompressionType.class)
     void readsBatchesKafkaCompressedWithSeveralBlocks(CompressionType type) {
         org.apache.kafka.common.compress.Compression kafka = org.apache.kafka.common.compress.Compression
-                .of(org.apache.kafka.common.record.CompressionType.forId(type.id)).build();
+                .of(org.apache.kafka.common.record.internal.CompressionType.forId(type.id)).build();
         MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(1024), kafka, TimestampType.CREATE_TIME, 0L);
         for (int i = 0; i < 100; i++) {
             builder.append(1000L + i, utf8("key-" + i), java.util.Arrays.copyOfRange(CONTENT, i * 1000, i * 1000 + 2000));

@@ -8,9 +8,19 @@ import dev.courier.producer.internals.network.ClientRequest;
 import dev.courier.producer.internals.network.MockClient;
 import dev.courier.producer.internals.partition.RecordPartitioner;
 import dev.courier.producer.internals.util.ManualTime;
+import dev.courier.producer.RecordMetadata;
+import dev.courier.producer.internals.metadata.TopicPartition;
+import dev.courier.producer.internals.protocol.Errors;
+import dev.courier.producer.internals.protocol.ProduceRequest;
+import dev.courier.producer.internals.protocol.ProduceResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The engine assembled for stepping the sender by hand: {@link ProducerRuntime#assemble} with a manual clock
@@ -62,6 +72,31 @@ record SenderHarness(MockClient client, ProducerRuntime runtime) implements Auto
 
     Sender sender() {
         return runtime.sender();
+    }
+
+    /** A produce response giving every partition of the request {@code error} (and {@code baseOffset}). */
+    static Function<ClientRequest, Object> answer(Errors error, long baseOffset) {
+        return request -> {
+            List<ProduceResponse.TopicResponse> topics = new ArrayList<>();
+            for (ProduceRequest.TopicData topic : ((ProduceRequest) request.body()).topics()) {
+                topics.add(new ProduceResponse.TopicResponse(topic.name(), null, topic.partitions().stream()
+                        .map(p -> new ProduceResponse.PartitionResponse(p.partition(), error.code(), baseOffset, -1,
+                                -1, List.of(), null, -1, -1)).toList()));
+            }
+            return new ProduceResponse(topics, 0, List.of());
+        };
+    }
+
+    /** Appends a record to the accumulator as {@code send} would once the partition is known. */
+    CompletableFuture<RecordMetadata> append(TopicPartition tp, String value, long timestampMs) {
+        CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
+        try {
+            runtime.accumulator().append(tp, timestampMs, null, value.getBytes(StandardCharsets.UTF_8), List.of(),
+                    future, null, 0);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        return future;
     }
 
     /** Stops the callback thread (the network thread was never started). */

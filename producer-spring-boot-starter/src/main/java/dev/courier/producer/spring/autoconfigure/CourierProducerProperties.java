@@ -106,6 +106,8 @@ public class CourierProducerProperties {
 
     private final Shutdown shutdown = new Shutdown();
 
+    private final DeliveryTimings deliveryTimings = new DeliveryTimings();
+
     @NestedConfigurationProperty
     private final CourierSecurityProperties.Security security = new CourierSecurityProperties.Security();
 
@@ -139,6 +141,28 @@ public class CourierProducerProperties {
      * producer. When false such sends fail with an IllegalStateException.
      */
     private boolean allowNonTransactional;
+
+    /** Per-record delivery timings (delivery.timings.enable). */
+    public static class DeliveryTimings {
+
+        /**
+         * Whether each acknowledged record says where its time went (metadata wait, linger, queue, retries, wire,
+         * attempts), and the delivery timers are recorded. Unset means the engine's default (off).
+         */
+        private Boolean enabled;
+
+        public Boolean getEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(Boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+
+    public DeliveryTimings getDeliveryTimings() {
+        return deliveryTimings;
+    }
 
     /** What happens to records not yet delivered when the application stops. */
     public static class Shutdown {
@@ -177,6 +201,9 @@ public class CourierProducerProperties {
             if (value != null) {
                 config.put(typed.kafkaKey(), value);
             }
+        }
+        if (deliveryTimings.getEnabled() != null) {
+            config.put(dev.courier.producer.ProducerConfig.DELIVERY_TIMINGS_ENABLE, deliveryTimings.getEnabled());
         }
         config.putAll(properties);
         return config;

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Exposes the engine's metrics as meters named {@code courier.producer.<metric with dots>} (for example
@@ -27,15 +28,25 @@ public final class ProducerMeters {
 
     private final ManagedProducer<?, ?> producer;
     private final Tags tags;
+    private final Set<String> skipped;
 
     public ProducerMeters(ManagedProducer<?, ?> producer, Iterable<Tag> extraTags) {
+        this(producer, extraTags, Set.of());
+    }
+
+    /** @param skipped engine metrics not to bind, because {@link ProducerEventMeters} counts them from events */
+    public ProducerMeters(ManagedProducer<?, ?> producer, Iterable<Tag> extraTags, Set<String> skipped) {
         this.producer = producer;
         this.tags = Tags.of("client.id", producer.clientId()).and(extraTags);
+        this.skipped = skipped;
     }
 
     /** Registers one meter per engine metric with {@code registry}. */
     public void bindTo(MeterRegistry registry) {
         for (Metric metric : producer.metrics().values()) {
+            if (skipped.contains(metric.name())) {
+                continue;
+            }
             String name = meterName(metric.name());
             String metricName = metric.name();
             if (metric.kind() == Metric.Kind.COUNTER) {

@@ -18,9 +18,10 @@ public final class CourierResourceHolder<K, V> extends ResourceHolderSupport {
 
     private final TransactionalProducerPool<K, V> pool;
     private final TransactionalProducerPool.PooledProducer<K, V> pooled;
-    private boolean ended;
+    // Written by the transaction's thread; volatile for isOpen, which other threads may call.
+    private volatile boolean ended;
     private boolean reusable = true;
-    private boolean released;
+    private volatile boolean released;
 
     private CourierResourceHolder(TransactionalProducerPool<K, V> pool,
                                   TransactionalProducerPool.PooledProducer<K, V> pooled) {
@@ -42,6 +43,11 @@ public final class CourierResourceHolder<K, V> extends ResourceHolderSupport {
 
     public Producer<K, V> producer() {
         return pooled.producer();
+    }
+
+    /** Whether the transaction is neither ended nor released: sends may still join it. Any thread. */
+    public boolean isOpen() {
+        return !ended && !released;
     }
 
     public String transactionalId() {

@@ -6,6 +6,7 @@ import dev.courier.producer.spring.ManagedProducer;
 import dev.courier.producer.spring.ProducerOperations;
 import dev.courier.producer.spring.TemplateTransactions;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -32,6 +33,7 @@ public final class TransactionalProducers<K, V> implements TemplateTransactions<
         this.nonTransactional = nonTransactional;
     }
 
+    /** {@inheritDoc} {@code record} is null for a stream ({@code sendAll}). */
     @Override
     public Producer<K, V> producerFor(ProducerRecord<?, ?> record) {
         CourierResourceHolder<K, V> holder = current();
@@ -46,7 +48,8 @@ public final class TransactionalProducers<K, V> implements TemplateTransactions<
             return nonTransactional.producerFor(record);
         }
         throw new IllegalStateException("The template is transactional (courier.producer.transaction-id-prefix="
-                + pool.transactionIdPrefix() + ") and the record for topic " + record.topic() + " was sent outside "
+                + pool.transactionIdPrefix() + ") and " + (record != null ? "the record for topic " + record.topic()
+                : "a stream of records") + " was sent outside "
                 + "a transaction: send inside executeInTransaction, a @Transactional method or a "
                 + "TransactionTemplate, or set courier.producer.allow-non-transactional=true");
     }
@@ -55,6 +58,12 @@ public final class TransactionalProducers<K, V> implements TemplateTransactions<
     public Producer<K, V> currentProducer() {
         CourierResourceHolder<K, V> holder = current();
         return holder == null ? null : holder.producer();
+    }
+
+    @Override
+    public BooleanSupplier currentTransactionOpen() {
+        CourierResourceHolder<K, V> holder = current();
+        return holder == null ? null : holder::isOpen;
     }
 
     @SuppressWarnings("unchecked")

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.courier.producer.spring.ProducerTemplate;
 import dev.courier.producer.spring.autoconfigure.CourierProducerAutoConfiguration;
 import dev.courier.producer.spring.autoconfigure.CourierProducerHealthAutoConfiguration;
-import dev.courier.producer.testing.EmbeddedKafka;
+import dev.courier.test.EmbeddedKafka;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

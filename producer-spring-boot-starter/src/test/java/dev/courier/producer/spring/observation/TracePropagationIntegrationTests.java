@@ -6,7 +6,8 @@ import dev.courier.producer.spring.ProducerTemplate;
 import dev.courier.producer.spring.SendResult;
 import dev.courier.producer.spring.autoconfigure.CourierProducerAutoConfiguration;
 import dev.courier.producer.spring.autoconfigure.CourierProducerObservationAutoConfiguration;
-import dev.courier.producer.testing.EmbeddedKafka;
+import dev.courier.test.EmbeddedKafka;
+import dev.courier.test.EmbeddedKafkaCluster;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
@@ -41,18 +42,24 @@ import org.springframework.context.ApplicationContext;
  * in-memory exporter) wired as Spring Boot wires it, against the embedded broker: the official consumer reads
  * the {@code traceparent} header and it names the send's span, a child of the caller's.
  */
+@EmbeddedKafkaCluster
 class TracePropagationIntegrationTests {
 
-    private static final EmbeddedKafka kafka = EmbeddedKafka.shared();
+    private final EmbeddedKafka kafka;
 
     private final InMemorySpanExporter spans = InMemorySpanExporter.create();
     private final SdkTracerProvider tracerProvider = SdkTracerProvider.builder()
             .addSpanProcessor(SimpleSpanProcessor.create(spans)).build();
 
-    private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(CourierProducerAutoConfiguration.class,
-                    CourierProducerObservationAutoConfiguration.class))
-            .withPropertyValues("courier.producer.bootstrap-servers=" + kafka.bootstrapServers());
+    private final ApplicationContextRunner runner;
+
+    TracePropagationIntegrationTests(EmbeddedKafka kafka) {
+        this.kafka = kafka;
+        this.runner = new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(CourierProducerAutoConfiguration.class,
+                        CourierProducerObservationAutoConfiguration.class))
+                .withPropertyValues("courier.producer.bootstrap-servers=" + kafka.bootstrapServers());
+    }
 
     @AfterEach
     void closeTracer() {

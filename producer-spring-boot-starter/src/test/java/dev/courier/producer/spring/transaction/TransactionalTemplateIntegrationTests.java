@@ -9,7 +9,7 @@ import dev.courier.producer.ProducerConfig;
 import dev.courier.producer.serialization.StringSerializer;
 import dev.courier.producer.spring.ProducerTemplate;
 import dev.courier.producer.spring.autoconfigure.CourierProducerAutoConfiguration;
-import dev.courier.producer.testing.EmbeddedKafka;
+import dev.courier.test.EmbeddedKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -271,7 +271,7 @@ class TransactionalTemplateIntegrationTests {
         }
     }
 
-    private static List<String> values(List<ConsumerRecord<byte[], byte[]>> records) {
+    static List<String> values(List<ConsumerRecord<byte[], byte[]>> records) {
         return records.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).collect(Collectors.toList());
     }
 
@@ -280,7 +280,7 @@ class TransactionalTemplateIntegrationTests {
      * commit returns before the coordinator has written the transaction markers, so first wait until the last
      * stable offset (the read_committed end) has caught up with the high watermark: then no transaction is open.
      */
-    private static List<String> readCommitted(String topic) {
+    static List<String> readCommitted(String topic) {
         TopicPartition partition = new TopicPartition(topic, 0);
         long end = await().atMost(Duration.ofSeconds(60)).until(
                 () -> endOffset(partition, IsolationLevel.READ_COMMITTED),

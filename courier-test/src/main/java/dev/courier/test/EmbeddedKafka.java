@@ -1,4 +1,4 @@
-package dev.courier.producer.testing;
+package dev.courier.test;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,12 +17,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
+import dev.courier.test.internals.TopicReader;
 import kafka.server.BrokerServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -50,7 +52,8 @@ import static org.awaitility.Awaitility.await;
  *
  * <p>{@link #shared()} is the one-broker cluster that integration tests share: it starts on first use and a
  * shutdown hook closes it when the (failsafe-forked) JVM exits, so tests must not close it and should use
- * {@link #uniqueTopic(String)} to stay independent of each other. {@link #start(int)} starts a private cluster
+ * {@link #uniqueTopic(String)} to stay independent of each other ({@link #shared(int, Map)} likewise for other
+ * shapes; {@link EmbeddedKafkaCluster} is the declarative way in). {@link #start(int)} starts a private cluster
  * (for example three brokers for failover tests) that the caller closes.
  *
  * <p>Broker ids are {@code 0..brokers-1}. A one-broker cluster runs in combined mode (the node is also the
@@ -77,9 +80,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final AtomicInteger TOPIC_COUNTER = new AtomicInteger();
 
-    /** Guards {@link #shared}. */
-    private static final Object SHARED_LOCK = new Object();
-    private static EmbeddedKafka shared;
+    /** The shared clusters by broker count and broker settings; guarded by itself. */
+    private static final Map<List<Object>, EmbeddedKafka> SHARED = new HashMap<>();
 
     private final KafkaClusterTestKit cluster;
     private final Path baseDirectory;
@@ -99,13 +101,23 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** The single-broker cluster shared by every test in this JVM; started lazily, closed at JVM exit. */
     public static EmbeddedKafka shared() {
-        synchronized (SHARED_LOCK) {
-            if (shared == null) {
-                EmbeddedKafka kafka = create(1, Map.of(), true);
+        return shared(1, Map.of());
+    }
+
+    /**
+     * The cluster of {@code brokers} brokers with {@code brokerConfigs} (over the harness' defaults) that every caller
+     * in this JVM asking for the same shares; started on first use, closed at JVM exit ({@link #close()} does nothing).
+     */
+    public static EmbeddedKafka shared(int brokers, Map<String, String> brokerConfigs) {
+        List<Object> key = List.of(brokers, new TreeMap<>(brokerConfigs));
+        synchronized (SHARED) {
+            EmbeddedKafka kafka = SHARED.get(key);
+            if (kafka == null) {
+                kafka = create(brokers, brokerConfigs, true);
                 Runtime.getRuntime().addShutdownHook(new Thread(kafka::shutdown, "embedded-kafka-shutdown"));
-                shared = kafka;
+                SHARED.put(key, kafka);
             }
-            return shared;
+            return kafka;
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.courier.producer.testing;
+package dev.courier.test.internals;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,8 +16,11 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** Reads a topic back with the official consumer for {@link EmbeddedKafka#consume} and {@link EmbeddedKafka#consumeAll}. */
-final class TopicReader {
+/**
+ * Reads a topic back with the official consumer, for {@code EmbeddedKafka#consume}, {@code EmbeddedKafka#consumeAll}
+ * and {@code RecordReader}. Internal: its signatures may change between releases.
+ */
+public final class TopicReader {
 
     private TopicReader() {
     }
@@ -27,13 +30,13 @@ final class TopicReader {
      * at least {@code expectedCount} records arrived (it may return more), or fails after {@code timeout}
      * listing what it did read. Uses no consumer group; reads uncommitted records.
      */
-    static List<ConsumerRecord<byte[], byte[]>> consume(String bootstrapServers, String topic, int expectedCount,
+    public static List<ConsumerRecord<byte[], byte[]>> consume(String bootstrapServers, String topic, int expectedCount,
                                                         Duration timeout) {
         return consume(bootstrapServers, Map.of(), topic, expectedCount, timeout);
     }
 
     /** As {@link #consume(String, String, int, Duration)}, with extra consumer properties (e.g. SASL settings). */
-    static List<ConsumerRecord<byte[], byte[]>> consume(String bootstrapServers, Map<String, String> clientProps,
+    public static List<ConsumerRecord<byte[], byte[]>> consume(String bootstrapServers, Map<String, String> clientProps,
                                                         String topic, int expectedCount, Duration timeout) {
         return read(bootstrapServers, clientProps, topic, timeout, "embedded-kafka-consume-", (consumer, partitions) -> records -> records.size() < expectedCount, "Expected " + expectedCount + " records from " + topic + " within " + timeout);
     }
@@ -43,7 +46,7 @@ final class TopicReader {
      * start) with the official consumer, in offset order per partition. Unlike {@link #consume} it never stops early,
      * so duplicates beyond an expected count are seen too.
      */
-    static List<ConsumerRecord<byte[], byte[]>> consumeAll(String bootstrapServers, String topic, Duration timeout) {
+    public static List<ConsumerRecord<byte[], byte[]>> consumeAll(String bootstrapServers, String topic, Duration timeout) {
         return read(bootstrapServers, Map.of(), topic, timeout, "embedded-kafka-consume-all-", (consumer, partitions) -> {
             Map<TopicPartition, Long> endOffsets = consumer.endOffsets(partitions, timeout);
             return records -> partitions.stream().anyMatch(tp -> consumer.position(tp, timeout) < endOffsets.get(tp));
