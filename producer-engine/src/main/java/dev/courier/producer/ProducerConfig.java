@@ -61,10 +61,12 @@ public final class ProducerConfig {
     public static final String SSL_KEYSTORE_KEY = "ssl.keystore.key";
     public static final String SSL_KEY_PASSWORD = "ssl.key.password";
     public static final String SSL_ENDPOINT_IDENTIFICATION_ALGORITHM = "ssl.endpoint.identification.algorithm";
-    /** PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 or OAUTHBEARER; Kafka's default GSSAPI is refused (not implemented). */
+    /** PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER or GSSAPI (Kerberos, the default as in Kafka). */
     public static final String SASL_MECHANISM = "sasl.mechanism";
     /** The JAAS line, exactly as for Kafka's client, e.g. {@code ...PlainLoginModule required username="u" password="p";}. */
     public static final String SASL_JAAS_CONFIG = "sasl.jaas.config";
+    /** GSSAPI: the Kerberos service name the brokers run as (usually {@code kafka}); required for GSSAPI. */
+    public static final String SASL_KERBEROS_SERVICE_NAME = "sasl.kerberos.service.name";
     /** OAUTHBEARER: the OIDC token endpoint (client-credentials grant); unset means unsecured development tokens. */
     public static final String SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL = "sasl.oauthbearer.token.endpoint.url";
     /** OAUTHBEARER token endpoint: connect timeout (default 10000 here; Kafka leaves it to the JDK). */

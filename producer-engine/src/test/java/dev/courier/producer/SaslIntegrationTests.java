@@ -18,15 +18,11 @@ import dev.courier.producer.internals.util.Time;
 import dev.courier.test.EmbeddedKafka;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.ScramCredentialInfo;
-import org.apache.kafka.clients.admin.ScramMechanism;
-import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
@@ -76,13 +72,7 @@ class SaslIntegrationTests {
         // the PLAINTEXT listeners (replication, controller, the harness' admin and consumer) are User:ANONYMOUS
         broker.put("super.users", "User:ANONYMOUS;User:alice;User:scram256;User:scram512;User:oauth-user");
         kafka = EmbeddedKafka.startWithSaslListener(broker);
-        kafka.admin().alterUserScramCredentials(List.of(
-                new UserScramCredentialUpsertion("scram256", new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096),
-                        "scram256-secret"),
-                new UserScramCredentialUpsertion("scram512", new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192),
-                        "scram512-secret"))).all().get(30, TimeUnit.SECONDS);
-        await("SCRAM users known").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> kafka.admin()
-                .describeUserScramCredentials(List.of("scram256", "scram512")).all().get().size() == 2);
+        SecureBrokers.createScramUsers(kafka);
     }
 
     @AfterAll
@@ -106,22 +96,12 @@ class SaslIntegrationTests {
         return module + " required username=\"" + user + "\" password=\"" + password + "\";";
     }
 
-    /** Sends {@code count} records and returns their futures. */
-    private static List<CompletableFuture<RecordMetadata>> send(Producer<String, String> producer, String topic,
-                                                                int count) {
-        List<CompletableFuture<RecordMetadata>> futures = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            futures.add(producer.send(new ProducerRecord<>(topic, "key-" + i, "value-" + i)));
-        }
-        return futures;
-    }
-
     private static void roundTrip(Map<String, Object> config, Map<String, String> consumerSecurity) {
         String topic = kafka.uniqueTopic("sasl-" + config.get(ProducerConfig.SASL_MECHANISM));
         kafka.createTopic(topic, 2, 1);
         try (Producer<String, String> producer = new CourierProducer<>(config, new StringSerializer(),
                 new StringSerializer())) {
-            List<CompletableFuture<RecordMetadata>> futures = send(producer, topic, 20);
+            List<CompletableFuture<RecordMetadata>> futures = TestProducers.sendNumbered(producer, topic, 20);
             CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new AssertionError("Round trip over " + config.get(ProducerConfig.SASL_MECHANISM) + " failed", e);
@@ -200,13 +180,16 @@ class SaslIntegrationTests {
         String topic = kafka.uniqueTopic("wrong-password");
         Producer<String, String> producer = new CourierProducer<>(config, new StringSerializer(), new StringSerializer());
         try {
-            List<CompletableFuture<RecordMetadata>> futures = send(producer, topic, 3);
+            FirstFailureClock clock = FirstFailureClock.start("SASL_PLAINTEXT " + mechanism + " wrong password");
+            List<CompletableFuture<RecordMetadata>> futures = TestProducers.sendNumbered(producer, topic, 3);
+            futures.forEach(clock::watch);
             for (CompletableFuture<RecordMetadata> future : futures) {
                 assertThatThrownBy(() -> future.get(PROMPTLY.toSeconds(), TimeUnit.SECONDS))
                         .hasCauseInstanceOf(SaslAuthenticationException.class)
                         .satisfies(e -> assertThat(e.getCause().getMessage()).contains(mechanism)
                                 .doesNotContain(wrongPassword));
             }
+            clock.log();
             // later records fail the same way; send itself never stalls
             CompletableFuture<RecordMetadata> later = producer.send(new ProducerRecord<>(topic, "later"));
             assertThatThrownBy(() -> later.get(PROMPTLY.toSeconds(), TimeUnit.SECONDS))
@@ -233,9 +216,11 @@ class SaslIntegrationTests {
         networkLog.addAppender(logged);
         Producer<String, String> producer = new CourierProducer<>(config, new StringSerializer(), new StringSerializer());
         try {
-            CompletableFuture<RecordMetadata> future = producer.send(new ProducerRecord<>(topic, "x"));
+            FirstFailureClock clock = FirstFailureClock.start("PLAINTEXT client on a SASL port (max.block.ms=3000)");
+            CompletableFuture<RecordMetadata> future = clock.watch(producer.send(new ProducerRecord<>(topic, "x")));
             assertThatThrownBy(() -> future.get(PROMPTLY.toSeconds(), TimeUnit.SECONDS))
                     .hasCauseInstanceOf(TimeoutException.class);
+            clock.log();
             assertThat(logged.list).anySatisfy(event -> {
                 assertThat(event.getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
                 assertThat(event.getFormattedMessage()).contains("security.protocol does not match");
@@ -264,9 +249,13 @@ class SaslIntegrationTests {
         Map<String, Object> config = saslConfig("PLAIN", userJaas(PLAIN_MODULE, "bob", BOB_PASSWORD));
         try (Producer<String, String> producer = new CourierProducer<>(config, new StringSerializer(),
                 new StringSerializer())) {
-            List<CompletableFuture<RecordMetadata>> hiddenFutures = send(producer, hidden, 3);
-            List<CompletableFuture<RecordMetadata>> readOnlyFutures = send(producer, readOnly, 3);
-            List<CompletableFuture<RecordMetadata>> allowedFutures = send(producer, allowed, 3);
+            FirstFailureClock hiddenClock = FirstFailureClock.start("topic without any ACL (metadata refused)");
+            List<CompletableFuture<RecordMetadata>> hiddenFutures = TestProducers.sendNumbered(producer, hidden, 3);
+            hiddenFutures.forEach(hiddenClock::watch);
+            FirstFailureClock readOnlyClock = FirstFailureClock.start("topic with DESCRIBE but no WRITE (produce refused)");
+            List<CompletableFuture<RecordMetadata>> readOnlyFutures = TestProducers.sendNumbered(producer, readOnly, 3);
+            readOnlyFutures.forEach(readOnlyClock::watch);
+            List<CompletableFuture<RecordMetadata>> allowedFutures = TestProducers.sendNumbered(producer, allowed, 3);
             for (CompletableFuture<RecordMetadata> future : allowedFutures) {
                 assertThat(future).succeedsWithin(Duration.ofSeconds(60));
             }
@@ -278,6 +267,8 @@ class SaslIntegrationTests {
                 assertThatThrownBy(() -> future.get(PROMPTLY.toSeconds(), TimeUnit.SECONDS))
                         .hasCauseInstanceOf(TopicAuthorizationException.class);
             }
+            hiddenClock.log();
+            readOnlyClock.log();
         }
         assertThat(kafka.consume(allowed, 3, Duration.ofSeconds(30))).hasSize(3);
     }

@@ -8,9 +8,15 @@ import dev.courier.producer.errors.SslAuthenticationException;
 import dev.courier.producer.serialization.StringSerializer;
 import dev.courier.test.EmbeddedKafka;
 import dev.courier.producer.testing.TestCertificates;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,14 +50,7 @@ class SslIntegrationTests {
     @BeforeAll
     static void startBroker() {
         certs = TestCertificates.get();
-        Map<String, String> broker = new HashMap<>();
-        broker.put("ssl.keystore.type", "PKCS12");
-        broker.put("ssl.keystore.location", certs.file("server.p12").toString());
-        broker.put("ssl.keystore.password", PW);
-        broker.put("ssl.key.password", PW);
-        broker.put("ssl.truststore.type", "PKCS12");
-        broker.put("ssl.truststore.location", certs.file("truststore.p12").toString());
-        broker.put("ssl.truststore.password", PW);
+        Map<String, String> broker = SecureBrokers.tlsIdentity(certs);
         broker.put("listener.name.mtls.ssl.client.auth", "required");
         Map<String, String> listeners = new LinkedHashMap<>();
         listeners.put("SSL", "SSL");
@@ -77,13 +76,24 @@ class SslIntegrationTests {
     }
 
     private static List<CompletableFuture<RecordMetadata>> send(Map<String, Object> config, String topic, int count) {
+        return send(config, topic, count, null);
+    }
+
+    /** Sends {@code count} records and closes the producer; {@code failureCase}, if set, times the first failure. */
+    private static List<CompletableFuture<RecordMetadata>> send(Map<String, Object> config, String topic, int count,
+                                                                String failureCase) {
         List<CompletableFuture<RecordMetadata>> futures = new ArrayList<>();
+        FirstFailureClock clock;
         try (Producer<String, String> producer = new CourierProducer<>(config, new StringSerializer(),
                 new StringSerializer())) {
+            clock = FirstFailureClock.start(failureCase);
             for (int i = 0; i < count; i++) {
-                futures.add(producer.send(new ProducerRecord<>(topic, "key-" + (i % 7), "value-" + i)));
+                futures.add(clock.watch(producer.send(new ProducerRecord<>(topic, "key-" + (i % 7), "value-" + i))));
             }
             producer.flush();
+        }
+        if (failureCase != null) {
+            clock.log();
         }
         return futures;
     }
@@ -138,11 +148,7 @@ class SslIntegrationTests {
     @Test
     void inlinePemTrustAndAnEncryptedPemClientKeyWorkForMutualTls() {
         String topic = newTopic("tls-inline-pem");
-        Map<String, Object> config = tls("localhost", "MTLS");
-        config.remove(ProducerConfig.SSL_TRUSTSTORE_LOCATION);
-        config.remove(ProducerConfig.SSL_TRUSTSTORE_PASSWORD);
-        config.put(ProducerConfig.SSL_TRUSTSTORE_TYPE, "PEM");
-        config.put(ProducerConfig.SSL_TRUSTSTORE_CERTIFICATES, certs.text("ca.pem"));
+        Map<String, Object> config = inlinePemTrust(tls("localhost", "MTLS"));
         config.put(ProducerConfig.SSL_KEYSTORE_TYPE, "PEM");
         config.put(ProducerConfig.SSL_KEYSTORE_KEY, certs.text("client-key-encrypted.pem"));
         config.put(ProducerConfig.SSL_KEYSTORE_CERTIFICATE_CHAIN, certs.text("client-chain.pem"));
@@ -155,11 +161,8 @@ class SslIntegrationTests {
     void mutualTlsWithAPkcs12ClientKeyStoreOverTls12Delivers() {
         String topic = newTopic("mtls-pkcs12");
         Map<String, Object> config = tls("localhost", "MTLS");
-        config.put(ProducerConfig.SSL_PROTOCOL, "TLSv1.2");
-        config.put(ProducerConfig.SSL_ENABLED_PROTOCOLS, "TLSv1.2");
-        config.put(ProducerConfig.SSL_KEYSTORE_TYPE, "PKCS12");
-        config.put(ProducerConfig.SSL_KEYSTORE_LOCATION, certs.file("client.p12").toString());
-        config.put(ProducerConfig.SSL_KEYSTORE_PASSWORD, PW);
+        onlyProtocol(config, "TLSv1.2");
+        withKeyStore(config, certs.file("client.p12"));
         send(config, topic, 100).forEach(CompletableFuture::join);
         assertThat(values(kafka.consume(topic, 100, Duration.ofSeconds(60)))).isEqualTo(expectedValues(100));
     }
@@ -167,7 +170,8 @@ class SslIntegrationTests {
     @Test
     void mutualTlsWithoutAClientCertificateFailsTheRecordsWithAnAuthenticationError() {
         String topic = newTopic("mtls-no-cert");
-        List<CompletableFuture<RecordMetadata>> futures = send(tls("localhost", "MTLS"), topic, 10);
+        List<CompletableFuture<RecordMetadata>> futures = send(tls("localhost", "MTLS"), topic, 10,
+                "mTLS without a client certificate");
         for (CompletableFuture<RecordMetadata> future : futures) {
             assertThat(TestProducers.failureOf(future)).isInstanceOf(SslAuthenticationException.class);
         }
@@ -177,7 +181,8 @@ class SslIntegrationTests {
     void aCertificateForAnotherHostFailsUnlessHostnameVerificationIsOff() {
         String topic = newTopic("tls-hostname");
         // The certificate names localhost only; 127.0.0.1 is the same broker under a name it does not carry.
-        List<CompletableFuture<RecordMetadata>> refused = send(tls("127.0.0.1", "SSL"), topic, 5);
+        List<CompletableFuture<RecordMetadata>> refused = send(tls("127.0.0.1", "SSL"), topic, 5,
+                "certificate name does not match the host");
         for (CompletableFuture<RecordMetadata> future : refused) {
             assertThat(TestProducers.failureOf(future)).isInstanceOf(SslAuthenticationException.class)
                     .hasMessageContaining("127.0.0.1");
@@ -197,7 +202,7 @@ class SslIntegrationTests {
         config.remove(ProducerConfig.SSL_TRUSTSTORE_PASSWORD);
         config.put(ProducerConfig.SSL_TRUSTSTORE_TYPE, "PEM");
         config.put(ProducerConfig.SSL_TRUSTSTORE_LOCATION, certs.file("other-ca.pem").toString());
-        for (CompletableFuture<RecordMetadata> future : send(config, topic, 5)) {
+        for (CompletableFuture<RecordMetadata> future : send(config, topic, 5, "SSL untrusted CA")) {
             assertThat(TestProducers.failureOf(future)).isInstanceOf(SslAuthenticationException.class);
         }
     }
@@ -205,12 +210,79 @@ class SslIntegrationTests {
     @Test
     void aWrongKeyStorePasswordIsAConfigErrorAtConstructionThatDoesNotShowThePassword() {
         Map<String, Object> config = tls("localhost", "MTLS");
-        config.put(ProducerConfig.SSL_KEYSTORE_TYPE, "PKCS12");
-        config.put(ProducerConfig.SSL_KEYSTORE_LOCATION, certs.file("client.p12").toString());
+        withKeyStore(config, certs.file("client.p12"));
         config.put(ProducerConfig.SSL_KEYSTORE_PASSWORD, "not-the-password-7");
+        FirstFailureClock clock = FirstFailureClock.start("wrong keystore password (at construction, no send)");
         assertThatThrownBy(() -> new CourierProducer<>(config, new StringSerializer(), new StringSerializer()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("ssl.keystore.password")
                 .hasMessageNotContaining("not-the-password-7");
+        clock.failedNow();
+        clock.log();
+    }
+
+    @Test
+    void inlinePemWithAnRsaKeyWorksForMutualTls() throws Exception {
+        // The broker's own RSA key pair serves as a client identity here: issued by the CA the broker trusts, and
+        // carrying no extended key usage that would restrict it to servers.
+        String topic = newTopic("tls-inline-pem-rsa");
+        Map<String, Object> config = inlinePemTrust(tls("localhost", "MTLS"));
+        KeyStore server = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(certs.file("server.p12"))) {
+            server.load(in, PW.toCharArray());
+        }
+        PrivateKey key = (PrivateKey) server.getKey("server", PW.toCharArray());
+        assertThat(key.getAlgorithm()).isEqualTo("RSA");
+        StringBuilder chain = new StringBuilder();
+        for (Certificate certificate : server.getCertificateChain("server")) {
+            chain.append(pem("CERTIFICATE", certificate.getEncoded()));
+        }
+        config.put(ProducerConfig.SSL_KEYSTORE_TYPE, "PEM");
+        config.put(ProducerConfig.SSL_KEYSTORE_KEY, pem("PRIVATE KEY", key.getEncoded()));
+        config.put(ProducerConfig.SSL_KEYSTORE_CERTIFICATE_CHAIN, chain.toString());
+        send(config, topic, 50).forEach(CompletableFuture::join);
+        assertThat(values(kafka.consume(topic, 50, Duration.ofSeconds(60)))).isEqualTo(expectedValues(50));
+    }
+
+    @Test
+    void anExpiredClientCertificateRejectedAfterATls13HandshakeIsAnAuthenticationFailure() {
+        // In TLS 1.3 the client's handshake is complete once it has sent its certificate and Finished; the broker
+        // checks the certificate afterwards and answers with an alert instead of the first response. (A certificate
+        // from a CA the broker does not name would not even be sent: the client would send none, as above.)
+        String topic = newTopic("mtls-expired-client");
+        Map<String, Object> config = tls("localhost", "MTLS");
+        onlyProtocol(config, "TLSv1.3");
+        withKeyStore(config, certs.expiredClientKeyStore());
+        for (CompletableFuture<RecordMetadata> future : send(config, topic, 5,
+                "mTLS expired client certificate rejected after a TLS 1.3 handshake")) {
+            assertThat(TestProducers.failureOf(future)).isInstanceOf(SslAuthenticationException.class)
+                    .hasMessageContaining("certificate");
+        }
+    }
+
+    private static void onlyProtocol(Map<String, Object> config, String protocol) {
+        config.put(ProducerConfig.SSL_PROTOCOL, protocol);
+        config.put(ProducerConfig.SSL_ENABLED_PROTOCOLS, protocol);
+    }
+
+    /** Adds a PKCS12 client key store (mutual TLS) to {@code config}. */
+    private static void withKeyStore(Map<String, Object> config, java.nio.file.Path store) {
+        config.put(ProducerConfig.SSL_KEYSTORE_TYPE, "PKCS12");
+        config.put(ProducerConfig.SSL_KEYSTORE_LOCATION, store.toString());
+        config.put(ProducerConfig.SSL_KEYSTORE_PASSWORD, PW);
+    }
+
+    /** {@code config} trusting the test CA through inline PEM text instead of the trust store file. */
+    private static Map<String, Object> inlinePemTrust(Map<String, Object> config) {
+        config.remove(ProducerConfig.SSL_TRUSTSTORE_LOCATION);
+        config.remove(ProducerConfig.SSL_TRUSTSTORE_PASSWORD);
+        config.put(ProducerConfig.SSL_TRUSTSTORE_TYPE, "PEM");
+        config.put(ProducerConfig.SSL_TRUSTSTORE_CERTIFICATES, certs.text("ca.pem"));
+        return config;
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder().encodeToString(der) + "\n-----END " + type
+                + "-----\n";
     }
 }

@@ -1,7 +1,9 @@
 package dev.courier.producer;
 
 import dev.courier.test.EmbeddedKafka;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -23,6 +25,16 @@ final class TestProducers {
         config.put(ProducerConfig.BOOTSTRAP_SERVERS, bootstrapServers);
         config.put(ProducerConfig.LINGER_MS, 5);
         return config;
+    }
+
+    /** Sends records {@code key-i}/{@code value-i}, i from 0 to count-1, to {@code topic}; returns their futures. */
+    static List<CompletableFuture<RecordMetadata>> sendNumbered(Producer<String, String> producer, String topic,
+                                                                int count) {
+        List<CompletableFuture<RecordMetadata>> futures = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            futures.add(producer.send(new ProducerRecord<>(topic, "key-" + i, "value-" + i)));
+        }
+        return futures;
     }
 
     /** The exception a completed future failed with, without its CompletionException wrapper; null if it succeeded. */

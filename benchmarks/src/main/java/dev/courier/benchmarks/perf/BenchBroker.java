@@ -85,6 +85,11 @@ interface BenchBroker extends AutoCloseable {
         client.put("ssl.truststore.type", "PKCS12");
         client.put("ssl.truststore.location", certificates.file("truststore.p12").toString());
         client.put("ssl.truststore.password", password);
+        // Spelled out rather than left to each client's defaults, so that both provably run the same protocol
+        // (the cipher suite is then the JDK's first TLSv1.3 choice for both) with hostname verification on.
+        client.put("ssl.protocol", "TLSv1.3");
+        client.put("ssl.enabled.protocols", "TLSv1.3");
+        client.put("ssl.endpoint.identification.algorithm", "https");
         return new BenchBroker() {
             @Override
             public String bootstrapServers() {

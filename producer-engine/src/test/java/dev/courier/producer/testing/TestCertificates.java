@@ -29,7 +29,8 @@ import javax.crypto.spec.PBEParameterSpec;
  *   verification;</li>
  *   <li>a client certificate (EC P-256) for mutual TLS;</li>
  * </ul>
- * and a second CA that issued nothing the broker uses (an "untrusted" CA for clients to trust by mistake).
+ * and a second CA that issued nothing the broker uses (an "untrusted" CA for clients to trust by mistake); on request
+ * ({@link #expiredClientKeyStore()}) also an expired client certificate from the test CA.
  * Every store is PKCS12 unless named otherwise; {@link #PASSWORD} protects all of them.
  *
  * <p>{@link #get()} generates once per JVM; thread-safe.
@@ -176,6 +177,33 @@ public final class TestCertificates {
         Path path = dir.resolve(file);
         path.toFile().deleteOnExit();
         return path.toString();
+    }
+
+    /**
+     * {@code client-expired.p12}: a client key pair whose certificate the test CA issued for one day three days ago,
+     * made on first call. A client sends it (its issuer is one the broker names), and the broker refuses it.
+     */
+    public synchronized Path expiredClientKeyStore() {
+        Path store = dir.resolve("client-expired.p12");
+        if (!Files.exists(store)) {
+            try {
+                keytool("-genkeypair", "-alias", "client", "-dname", "CN=courier-expired-client", "-keyalg", "EC",
+                        "-groupname", "secp256r1", "-keystore", path("client-expired.p12"), "-storetype", "PKCS12",
+                        "-storepass", PASSWORD);
+                keytool("-certreq", "-alias", "client", "-keystore", path("client-expired.p12"), "-storepass",
+                        PASSWORD, "-file", path("client-expired.csr"));
+                keytool("-gencert", "-rfc", "-alias", "ca", "-keystore", path("ca.p12"), "-storepass", PASSWORD,
+                        "-infile", path("client-expired.csr"), "-outfile", path("client-expired.pem"),
+                        "-startdate", "-3d", "-validity", "1");
+                keytool("-importcert", "-noprompt", "-alias", "ca", "-file", path("ca.pem"), "-keystore",
+                        path("client-expired.p12"), "-storepass", PASSWORD);
+                keytool("-importcert", "-alias", "client", "-file", path("client-expired.pem"), "-keystore",
+                        path("client-expired.p12"), "-storepass", PASSWORD);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return store;
     }
 
     /** A file of the set: ca.pem, truststore.p12/.jks, server.p12, client.p12/.jks, client-key.pem, ... */

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.courier.producer.SecureBrokers;
 import dev.courier.producer.errors.SslAuthenticationException;
 import dev.courier.producer.spring.autoconfigure.CourierProducerAutoConfiguration;
 import dev.courier.test.EmbeddedKafka;
 import dev.courier.producer.testing.TestCertificates;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,26 +48,26 @@ class SecureProducerTemplateIntegrationTests {
     @BeforeAll
     static void startBroker() throws Exception {
         certs = TestCertificates.get();
-        Map<String, String> broker = new HashMap<>();
-        broker.put("ssl.keystore.type", "PKCS12");
-        broker.put("ssl.keystore.location", certs.file("server.p12").toString());
-        broker.put("ssl.keystore.password", TestCertificates.PASSWORD);
-        broker.put("ssl.key.password", TestCertificates.PASSWORD);
-        broker.put("ssl.truststore.type", "PKCS12");
-        broker.put("ssl.truststore.location", certs.file("truststore.p12").toString());
-        broker.put("ssl.truststore.password", TestCertificates.PASSWORD);
+        Map<String, String> broker = SecureBrokers.tlsIdentity(certs);
         broker.put("listener.name.mtls.ssl.client.auth", "required");
-        broker.put("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256");
-        broker.put("listener.name.sasl.plain.sasl.jaas.config", PLAIN_MODULE + " required user_alice=\""
-                + TRICKY_PASSWORD.replace("\\", "\\\\").replace("\"", "\\\"") + "\";");
-        broker.put("listener.name.sasl.scram-sha-256.sasl.jaas.config", SCRAM_MODULE + " required;");
+        broker.put("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512");
+        for (String listener : List.of("sasl", "saslssl")) {
+            broker.put("listener.name." + listener + ".plain.sasl.jaas.config", PLAIN_MODULE + " required user_alice=\""
+                    + TRICKY_PASSWORD.replace("\\", "\\\\").replace("\"", "\\\"") + "\";");
+            broker.put("listener.name." + listener + ".scram-sha-256.sasl.jaas.config", SCRAM_MODULE + " required;");
+            broker.put("listener.name." + listener + ".scram-sha-512.sasl.jaas.config", SCRAM_MODULE + " required;");
+        }
         Map<String, String> listeners = new LinkedHashMap<>();
         listeners.put("SASL", "SASL_PLAINTEXT");
         listeners.put("SSL", "SSL");
         listeners.put("MTLS", "SSL");
+        listeners.put("SASLSSL", "SASL_SSL");
         kafka = EmbeddedKafka.startWithListeners(listeners, broker);
-        kafka.admin().alterUserScramCredentials(List.of(new UserScramCredentialUpsertion("scram-user",
-                new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096), "scram-secret")))
+        kafka.admin().alterUserScramCredentials(List.of(
+                new UserScramCredentialUpsertion("scram-user", new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256,
+                        4096), "scram-secret"),
+                new UserScramCredentialUpsertion("orders-service", new ScramCredentialInfo(
+                        ScramMechanism.SCRAM_SHA_512, 4096), "orders-secret")))
                 .all().get(30, TimeUnit.SECONDS);
     }
 
@@ -94,6 +94,29 @@ class SecureProducerTemplateIntegrationTests {
         roundTrip("typed-scram", "courier.producer.bootstrap-servers=localhost:" + kafka.listenerPort("SASL"),
                 "courier.producer.security.protocol=SASL_PLAINTEXT", "courier.producer.sasl.mechanism=SCRAM-SHA-256",
                 "courier.producer.sasl.username=scram-user", "courier.producer.sasl.password=scram-secret");
+    }
+
+    /** The README's "SCRAM cluster whose brokers use a private CA": typed SCRAM properties, trust from a bundle. */
+    @Test
+    void typedScramCredentialsWithTrustFromAPemBundleAuthenticateOverSaslSsl() {
+        roundTrip("typed-scram-sasl-ssl", "courier.producer.bootstrap-servers=localhost:" + kafka.listenerPort("SASLSSL"),
+                "spring.ssl.bundle.pem.kafka-ca.truststore.certificate=" + certs.file("ca.pem").toUri(),
+                "courier.producer.security.protocol=SASL_SSL", "courier.producer.ssl.bundle=kafka-ca",
+                "courier.producer.sasl.mechanism=SCRAM-SHA-512", "courier.producer.sasl.username=orders-service",
+                "courier.producer.sasl.password=orders-secret");
+    }
+
+    /** The README's raw keys for a SASL_SSL PLAIN cluster: nothing typed, everything in properties[...]. */
+    @Test
+    void rawPlainKeysAuthenticateOverSaslSsl() {
+        String password = TRICKY_PASSWORD.replace("\\", "\\\\").replace("\"", "\\\"");
+        roundTrip("raw-plain-sasl-ssl", "courier.producer.bootstrap-servers=localhost:" + kafka.listenerPort("SASLSSL"),
+                "courier.producer.properties[security.protocol]=SASL_SSL",
+                "courier.producer.properties[ssl.truststore.type]=PEM",
+                "courier.producer.properties[ssl.truststore.location]=" + certs.file("ca.pem"),
+                "courier.producer.properties[sasl.mechanism]=PLAIN",
+                "courier.producer.properties[sasl.jaas.config]=" + PLAIN_MODULE + " required username=\"alice\" password=\""
+                        + password + "\";");
     }
 
     @Test

@@ -36,6 +36,7 @@ import static dev.courier.producer.ProducerConfig.RETRIES;
 import static dev.courier.producer.ProducerConfig.RETRY_BACKOFF_MAX_MS;
 import static dev.courier.producer.ProducerConfig.RETRY_BACKOFF_MS;
 import static dev.courier.producer.ProducerConfig.SASL_JAAS_CONFIG;
+import static dev.courier.producer.ProducerConfig.SASL_KERBEROS_SERVICE_NAME;
 import static dev.courier.producer.ProducerConfig.SASL_LOGIN_CONNECT_TIMEOUT_MS;
 import static dev.courier.producer.ProducerConfig.SASL_LOGIN_READ_TIMEOUT_MS;
 import static dev.courier.producer.ProducerConfig.SASL_MECHANISM;
@@ -69,8 +70,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The producer's configuration, parsed and validated once at construction. Keys, defaults and ranges
  * are Kafka 4.x's (see {@link dev.courier.producer.ProducerConfig}), so an existing Kafka producer
- * configuration carries over; the deliberate difference is that only PLAINTEXT and SSL connections are
- * supported (no SASL yet).
+ * configuration carries over, security included (PLAINTEXT, SSL, SASL_PLAINTEXT and SASL_SSL; SASL with PLAIN,
+ * SCRAM, OAUTHBEARER and GSSAPI).
  *
  * <p>Immutable and therefore safe to share between threads.
  */
@@ -98,7 +99,8 @@ public final class ProducerSettings {
             KEY_SERIALIZER, VALUE_SERIALIZER, PARTITIONER_CLASS, PARTITIONER_IGNORE_KEYS,
             PARTITIONER_ADAPTIVE_PARTITIONING_ENABLE, PARTITIONER_AVAILABILITY_TIMEOUT_MS, INTERCEPTOR_CLASSES,
             TRANSACTIONAL_ID, TRANSACTION_TIMEOUT_MS, SECURITY_PROTOCOL, SASL_MECHANISM, SASL_JAAS_CONFIG,
-            SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL, SASL_LOGIN_CONNECT_TIMEOUT_MS, SASL_LOGIN_READ_TIMEOUT_MS);
+            SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL, SASL_LOGIN_CONNECT_TIMEOUT_MS, SASL_LOGIN_READ_TIMEOUT_MS,
+            SASL_KERBEROS_SERVICE_NAME);
 
     /** Keys of Courier's own, beyond Kafka's. */
     private static final Set<String> COURIER_KEYS = Set.of(MAX_BUFFERED_RECORDS,
@@ -223,7 +225,8 @@ public final class ProducerSettings {
         this.sasl = securityProtocol.startsWith("SASL_") ? SaslSettings.parse(v.rawValue(SASL_MECHANISM),
                 v.rawValue(SASL_JAAS_CONFIG), v.rawValue(SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL))
                 .withLoginTimeouts(v.longAtLeast(SASL_LOGIN_CONNECT_TIMEOUT_MS, 10_000L, 1),
-                        v.longAtLeast(SASL_LOGIN_READ_TIMEOUT_MS, 10_000L, 1)) : null;
+                        v.longAtLeast(SASL_LOGIN_READ_TIMEOUT_MS, 10_000L, 1))
+                .withKerberosServiceName(v.rawValue(SASL_KERBEROS_SERVICE_NAME)) : null;
         this.transactionalId = parseTransactionalId(v);
         this.transactionTimeoutMs = v.intAtLeast(TRANSACTION_TIMEOUT_MS, 60_000, 1);
         Boolean explicitIdempotence = v.explicitBool(ENABLE_IDEMPOTENCE);

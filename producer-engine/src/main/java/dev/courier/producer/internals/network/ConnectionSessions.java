@@ -53,9 +53,13 @@ final class ConnectionSessions {
         this.link = link;
     }
 
-    /** The connection's versions are known: authenticate it (at once READY when nothing is required). */
-    void start(String id, long nowMs) {
-        Authenticator authenticator = factory.create(id, nowMs);
+    /**
+     * The connection's versions are known: authenticate it (at once READY when nothing is required).
+     *
+     * @param host the host name the connection dialled (mechanisms that name the server need it), or null
+     */
+    void start(String id, String host, long nowMs) {
+        Authenticator authenticator = factory.create(id, host, nowMs);
         authenticating.put(id, authenticator);
         if (!authenticator.isComplete()) {
             link.authenticating(id);

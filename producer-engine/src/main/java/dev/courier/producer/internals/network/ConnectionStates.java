@@ -83,6 +83,16 @@ final class ConnectionStates {
         nodes.get(id).address = address;
     }
 
+    /** The host part of the address the node was last dialled at, or null if none was given. */
+    String host(String id) {
+        NodeState s = nodes.get(id);
+        if (s == null || s.address == null) {
+            return null;
+        }
+        int colon = s.address.lastIndexOf(':');
+        return colon < 0 ? s.address : s.address.substring(0, colon);
+    }
+
     void connecting(String id, long nowMs) {
         version++;
         NodeState s = nodes.computeIfAbsent(id, k -> {

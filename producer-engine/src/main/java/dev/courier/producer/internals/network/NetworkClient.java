@@ -361,7 +361,7 @@ public final class NetworkClient implements KafkaClient {
             return;
         }
         apiVersions.put(id, new NodeApiVersions(response));
-        sessions.start(id, nowMs);
+        sessions.start(id, connectionStates.host(id), nowMs);
     }
 
     /** How the authenticators of new connections reach the wire and report their outcome. */

@@ -21,6 +21,14 @@ public interface Authenticator {
 
         Authenticator create(String nodeId, long nowMs);
 
+        /**
+         * As {@link #create(String, long)} for a connection that dialled {@code host} (null if unknown): GSSAPI
+         * names the broker's Kerberos service principal after it.
+         */
+        default Authenticator create(String nodeId, String host, long nowMs) {
+            return create(nodeId, nowMs);
+        }
+
         /** Releases what the factory holds (e.g. a token refresher); idempotent. */
         @Override
         default void close() {

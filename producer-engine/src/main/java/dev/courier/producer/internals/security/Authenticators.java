@@ -48,6 +48,27 @@ public final class Authenticators {
                     }
                 };
             }
+            case "GSSAPI" -> {
+                KerberosLogin login = new KerberosLogin(jaas, time);
+                String serviceName = sasl.kerberosServiceName();
+                return new Authenticator.Factory() {
+                    @Override
+                    public Authenticator create(String nodeId, long nowMs) {
+                        return create(nodeId, null, nowMs);
+                    }
+
+                    @Override
+                    public Authenticator create(String nodeId, String host, long nowMs) {
+                        return new SaslAuthenticator(nodeId, mechanism,
+                                () -> new GssapiMechanism(login.subject(), serviceName, host));
+                    }
+
+                    @Override
+                    public void close() {
+                        login.close();
+                    }
+                };
+            }
             default -> throw new IllegalArgumentException("Unsupported SASL mechanism " + mechanism);
         }
     }

@@ -3,7 +3,6 @@ package dev.courier.producer.internals.security;
 import dev.courier.producer.ProducerConfig;
 import dev.courier.producer.errors.ConfigException;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The SASL part of the configuration, validated at construction: the mechanism, the JAAS line it
@@ -14,30 +13,54 @@ public final class SaslSettings {
 
     /** The mechanisms this client implements. */
     public static final List<String> SUPPORTED_MECHANISMS = List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512",
-            "OAUTHBEARER");
+            "OAUTHBEARER", "GSSAPI");
 
     private static final String PLAIN_MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule";
     private static final String SCRAM_MODULE = "org.apache.kafka.common.security.scram.ScramLoginModule";
     private static final String OAUTH_MODULE = "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule";
+    private static final String KERBEROS_MODULE = "com.sun.security.auth.module.Krb5LoginModule";
 
     private final String mechanism;
     private final JaasConfig jaas;
     private final String tokenEndpointUrl;
     private final long loginConnectTimeoutMs;
     private final long loginReadTimeoutMs;
+    private final String kerberosServiceName;
 
     private SaslSettings(String mechanism, JaasConfig jaas, String tokenEndpointUrl, long loginConnectTimeoutMs,
-                         long loginReadTimeoutMs) {
+                         long loginReadTimeoutMs, String kerberosServiceName) {
         this.mechanism = mechanism;
         this.jaas = jaas;
         this.tokenEndpointUrl = tokenEndpointUrl;
         this.loginConnectTimeoutMs = loginConnectTimeoutMs;
         this.loginReadTimeoutMs = loginReadTimeoutMs;
+        this.kerberosServiceName = kerberosServiceName;
     }
 
     /** These settings with the token endpoint's connect and read timeouts (sasl.login.*.timeout.ms). */
     public SaslSettings withLoginTimeouts(long connectTimeoutMs, long readTimeoutMs) {
-        return new SaslSettings(mechanism, jaas, tokenEndpointUrl, connectTimeoutMs, readTimeoutMs);
+        return new SaslSettings(mechanism, jaas, tokenEndpointUrl, connectTimeoutMs, readTimeoutMs,
+                kerberosServiceName);
+    }
+
+    /**
+     * These settings with {@code sasl.kerberos.service.name} (else the JAAS option {@code serviceName}, as Kafka
+     * reads it); required for GSSAPI, ignored by the other mechanisms.
+     *
+     * @throws ConfigException when GSSAPI has no service name
+     */
+    public SaslSettings withKerberosServiceName(Object value) {
+        String name = value == null || value.toString().isBlank() ? jaas.option("serviceName") : value.toString().trim();
+        if (mechanism.equals("GSSAPI") && (name == null || name.isBlank())) {
+            throw new ConfigException(ProducerConfig.SASL_KERBEROS_SERVICE_NAME, null,
+                    "is required for sasl.mechanism=GSSAPI: the Kerberos service name the brokers run as, e.g. kafka");
+        }
+        return new SaslSettings(mechanism, jaas, tokenEndpointUrl, loginConnectTimeoutMs, loginReadTimeoutMs, name);
+    }
+
+    /** The brokers' Kerberos service name (GSSAPI), or null. */
+    public String kerberosServiceName() {
+        return kerberosServiceName;
     }
 
     public long loginConnectTimeoutMs() {
@@ -59,10 +82,8 @@ public final class SaslSettings {
     public static SaslSettings parse(Object mechanismValue, Object jaasValue, Object tokenEndpointUrl) {
         String mechanism = mechanismValue == null ? "GSSAPI" : mechanismValue.toString().trim();
         if (!SUPPORTED_MECHANISMS.contains(mechanism)) {
-            String why = mechanism.toUpperCase(Locale.ROOT).equals("GSSAPI")
-                    ? "GSSAPI (Kerberos) is not supported; set it to one of " + SUPPORTED_MECHANISMS
-                    : "must be one of " + SUPPORTED_MECHANISMS;
-            throw new ConfigException(ProducerConfig.SASL_MECHANISM, mechanism, why);
+            throw new ConfigException(ProducerConfig.SASL_MECHANISM, mechanism, "must be one of "
+                    + SUPPORTED_MECHANISMS);
         }
         if (jaasValue == null || jaasValue.toString().isBlank()) {
             throw new ConfigException(ProducerConfig.SASL_JAAS_CONFIG, null,
@@ -79,6 +100,7 @@ public final class SaslSettings {
         String expectedModule = switch (mechanism) {
             case "PLAIN" -> PLAIN_MODULE;
             case "OAUTHBEARER" -> OAUTH_MODULE;
+            case "GSSAPI" -> KERBEROS_MODULE;
             default -> SCRAM_MODULE;
         };
         if (!jaas.loginModule().equals(expectedModule)) {
@@ -101,12 +123,15 @@ public final class SaslSettings {
                                     + "or the unsecuredLoginStringClaim_sub option for unsecured development tokens");
                 }
             }
+            case "GSSAPI" -> {
+                // the keytab, principal or ticket cache options are the login module's to check
+            }
             default -> {
                 requireOption(jaas, "username", mechanism);
                 requireOption(jaas, "password", mechanism);
             }
         }
-        return new SaslSettings(mechanism, jaas, url, 10_000, 10_000);
+        return new SaslSettings(mechanism, jaas, url, 10_000, 10_000, null);
     }
 
     private static void requireOption(JaasConfig jaas, String option, String mechanism) {
@@ -120,6 +145,7 @@ public final class SaslSettings {
         return switch (mechanism) {
             case "PLAIN" -> PLAIN_MODULE + " required username=\"...\" password=\"...\";";
             case "OAUTHBEARER" -> OAUTH_MODULE + " required unsecuredLoginStringClaim_sub=\"...\";";
+            case "GSSAPI" -> KERBEROS_MODULE + " required useKeyTab=true keyTab=\"...\" principal=\"...\";";
             default -> SCRAM_MODULE + " required username=\"...\" password=\"...\";";
         };
     }
@@ -140,6 +166,7 @@ public final class SaslSettings {
     @Override
     public String toString() {
         return "SaslSettings(mechanism=" + mechanism + ", " + jaas
-                + (tokenEndpointUrl == null ? "" : ", tokenEndpoint=" + tokenEndpointUrl) + ")";
+                + (tokenEndpointUrl == null ? "" : ", tokenEndpoint=" + tokenEndpointUrl)
+                + (kerberosServiceName == null ? "" : ", serviceName=" + kerberosServiceName) + ")";
     }
 }

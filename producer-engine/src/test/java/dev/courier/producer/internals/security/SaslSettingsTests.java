@@ -15,6 +15,7 @@ class SaslSettingsTests {
     private static final String PLAIN = "org.apache.kafka.common.security.plain.PlainLoginModule";
     private static final String SCRAM = "org.apache.kafka.common.security.scram.ScramLoginModule";
     private static final String OAUTH = "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule";
+    private static final String KERBEROS = "com.sun.security.auth.module.Krb5LoginModule";
 
     private static Map<String, Object> config(String mechanism, String jaas) {
         Map<String, Object> config = new HashMap<>();
@@ -61,13 +62,29 @@ class SaslSettingsTests {
     }
 
     @Test
-    void refusesTheDefaultGssapiNamingTheSupportedMechanisms() {
+    void gssapiIsTheDefaultMechanismAndNeedsTheKerberosLoginModuleAndAServiceName() {
+        String keytab = KERBEROS + " required useKeyTab=true keyTab=\"/etc/courier.keytab\" principal=\"courier@EXAMPLE.COM\";";
         assertThatThrownBy(() -> ProducerSettings.from(config(null, PLAIN + " required username=\"u\" password=\"p\";")))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("sasl.mechanism").hasMessageContaining("GSSAPI")
-                .hasMessageContaining("PLAIN").hasMessageContaining("SCRAM-SHA-256").hasMessageContaining("OAUTHBEARER");
+                .isInstanceOf(ConfigException.class).hasMessageContaining("sasl.jaas.config")
+                .hasMessageContaining("GSSAPI").hasMessageContaining(KERBEROS).hasMessageNotContaining("password=");
+        assertThatThrownBy(() -> ProducerSettings.from(config("GSSAPI", keytab)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("sasl.kerberos.service.name")
+                .hasMessageContaining("GSSAPI");
+
+        Map<String, Object> named = config("GSSAPI", keytab);
+        named.put(ProducerConfig.SASL_KERBEROS_SERVICE_NAME, "kafka");
+        assertThat(ProducerSettings.from(named).sasl().kerberosServiceName()).isEqualTo("kafka");
+        Map<String, Object> byJaasOption = config(null, KERBEROS + " required useTicketCache=true serviceName=\"kafka2\";");
+        assertThat(ProducerSettings.from(byJaasOption).sasl().kerberosServiceName()).isEqualTo("kafka2");
+        assertThat(ProducerSettings.from(byJaasOption).sasl().mechanism()).isEqualTo("GSSAPI");
+    }
+
+    @Test
+    void refusesAnUnknownMechanismNamingTheSupportedOnes() {
         assertThatThrownBy(() -> ProducerSettings.from(config("DIGEST-MD5", "x required;")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("must be one of");
+                .isInstanceOf(ConfigException.class).hasMessageContaining("sasl.mechanism")
+                .hasMessageContaining("must be one of").hasMessageContaining("PLAIN")
+                .hasMessageContaining("SCRAM-SHA-256").hasMessageContaining("OAUTHBEARER").hasMessageContaining("GSSAPI");
     }
 
     @Test
