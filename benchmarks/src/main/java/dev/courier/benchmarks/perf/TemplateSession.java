@@ -78,7 +78,7 @@ abstract sealed class TemplateSession extends MeasuredSession {
 
     @Override
     List<String> threadNamePrefixes() {
-        return List.of("courier-producer-network-" + clientId, "courier-producer-callbacks-" + clientId);
+        return courierThreads(clientId);
     }
 
     @Override
@@ -186,8 +186,9 @@ abstract sealed class TemplateSession extends MeasuredSession {
 
         @Override
         List<String> threadNamePrefixes() {
-            return List.of("courier-producer-network-" + clientId, "courier-producer-callbacks-" + clientId,
-                    BenchTracing.SPAN_PROCESSOR_THREAD);
+            List<String> threads = new java.util.ArrayList<>(courierThreads(clientId));
+            threads.add(BenchTracing.SPAN_PROCESSOR_THREAD);
+            return threads;
         }
 
         @Override

@@ -3,8 +3,6 @@ package dev.courier.benchmarks.perf;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -138,13 +136,7 @@ final class TimingsOverhead {
 
     String markdown(List<CellResult> results, String brokerDescription, double elapsed) {
         StringBuilder md = new StringBuilder("# Courier: the cost of delivery.timings.enable\n\n");
-        md.append("Run ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
-                .append(String.format(Locale.ROOT, " in %.0f s", elapsed)).append(" with `PerfTool ")
-                .append(String.join(" ", options.rawArgs())).append("`.\n\n");
-        md.append("## Machine\n\n").append(Report.Machine.describe()).append("\n");
-        md.append("- Broker: ").append(brokerDescription).append("\n");
-        md.append(String.format(Locale.ROOT, "- Load average at the end: %.1f%n%n",
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+        md.append(Report.Machine.runSection(options, brokerDescription, elapsed));
         md.append("Courier with `delivery.timings.enable=true` against `false` (the default), the same callback in "
                 + "both reading `metadata.timings()`, ").append(options.rounds()).append(" alternating rounds per "
                 + "setting and cell (the order flips every round) after one warm-up round each. Medians; CPU and "

@@ -35,7 +35,7 @@ final class TimingsSession extends MeasuredSession {
 
     @Override
     List<String> threadNamePrefixes() {
-        return List.of("courier-producer-network-" + clientId, "courier-producer-callbacks-" + clientId);
+        return courierThreads(clientId);
     }
 
     @Override
