@@ -303,6 +303,11 @@ abstract sealed class TemplateSession extends MeasuredSession {
             kafkaRecords[index] = null;
         }
 
+        /** A bean of the session's Spring context (for the smoke test: the template, the observation registry). */
+        <T> T bean(Class<T> type) {
+            return context.getBean(type);
+        }
+
         @Override
         public void close() {
             context.close();

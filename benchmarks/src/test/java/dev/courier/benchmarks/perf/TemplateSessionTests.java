@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.courier.benchmarks.perf.TemplateSession.Variant;
 import dev.courier.producer.Header;
+import io.micrometer.observation.ObservationRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.springframework.kafka.core.KafkaTemplate;
 
 /**
  * Every variant of the template benchmark (ProducerTemplate and spring-kafka's KafkaTemplate, bare, with meters,
@@ -66,6 +68,28 @@ class TemplateSessionTests {
             assertThat(traceparent[1]).as("the send span's trace is the loop span's")
                     .isEqualTo(traced.loopTraceId());
             assertThat(traced.flushSpans()).as("send spans reached the exporter").isPositive();
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theTracedKafkaTemplateWritesTheTraceIntoTheRecordToo() throws Exception {
+        Cell cell = new Cell("smoke", 100, "1", 0, 16_384, "none", false, 0, 100);
+        String topic = "smoke-kafka-traced-" + (++sequence);
+        broker.createTopic(topic, PARTITIONS);
+        try (TemplateSession session = TemplateSession.open(Variant.KAFKA_TEMPLATE_TRACED,
+                broker.bootstrapServers(), cell.producerSettings(), "smoke-kafka-traced")) {
+            TemplateSession.SpringKafkaTemplate traced = (TemplateSession.SpringKafkaTemplate) session;
+            KafkaTemplate<byte[], byte[]> template = traced.bean(KafkaTemplate.class);
+            List<org.springframework.kafka.support.SendResult<byte[], byte[]>> sent = new java.util.ArrayList<>();
+
+            String loopTraceId = BenchTracing.inLoopSpan(traced.bean(ObservationRegistry.class),
+                    () -> sent.add(template.send(topic, "traced".getBytes(StandardCharsets.UTF_8)).join()));
+
+            org.apache.kafka.common.header.Header traceparent =
+                    sent.get(0).getProducerRecord().headers().lastHeader("traceparent");
+            assertThat(traceparent).as("traceparent header").isNotNull();
+            assertThat(new String(traceparent.value(), StandardCharsets.UTF_8).split("-")[1]).isEqualTo(loopTraceId);
         }
     }
 }
