@@ -61,7 +61,7 @@ abstract sealed class AdmissionSession extends MeasuredSession {
 
     @Override
     List<String> threadNamePrefixes() {
-        return List.of("courier-producer-network-" + clientId, "courier-producer-callbacks-" + clientId);
+        return courierThreads(clientId);
     }
 
     @Override

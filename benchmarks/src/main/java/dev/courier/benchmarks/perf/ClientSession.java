@@ -38,7 +38,7 @@ abstract sealed class ClientSession extends MeasuredSession {
 
         @Override
         List<String> threadNamePrefixes() {
-            return List.of("courier-producer-network-" + clientId, "courier-producer-callbacks-" + clientId);
+            return courierThreads(clientId);
         }
 
         @Override

@@ -45,6 +45,11 @@ abstract class MeasuredSession implements AutoCloseable {
     @Override
     public abstract void close();
 
+    /** The threads a Courier producer with this client id runs (network and callbacks), to meter. */
+    static List<String> courierThreads(String clientId) {
+        return List.of("courier-producer-network-" + clientId, "courier-producer-callbacks-" + clientId);
+    }
+
     /** {@code settings} plus where to connect and the client id: what a session's producer is configured with. */
     static Map<String, Object> clientConfig(Map<String, Object> settings, String bootstrapServers, String clientId) {
         Map<String, Object> config = new HashMap<>(settings);

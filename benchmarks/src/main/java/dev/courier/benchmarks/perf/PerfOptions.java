@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
  *                                        the same TLS settings (TLSv1.3, hostname verification on)
  *   --mode=transactions                  transactions of 1,000 x 100 B instead of the matrix (see TransactionPerf;
  *                                        embedded or external broker; results in results/transactions)
+ *   --mode=timings-overhead              Courier with delivery.timings.enable on vs off in the throughput cells
+ *                                        (see TimingsOverhead; results in results/timings-overhead)
  * </pre>
  */
 record PerfOptions(String broker, String bootstrapServers, boolean quick, boolean full, int rounds, double scale,
@@ -34,6 +36,8 @@ record PerfOptions(String broker, String bootstrapServers, boolean quick, boolea
 
     /** {@code --mode=transactions}: {@link TransactionPerf} instead of the matrix. */
     static final String TRANSACTIONS = "transactions";
+    /** {@code --mode=timings-overhead}: {@link TimingsOverhead} instead of the matrix. */
+    static final String TIMINGS_OVERHEAD = "timings-overhead";
 
     static PerfOptions parse(String[] args) {
         String broker = "embedded";
@@ -93,14 +97,14 @@ record PerfOptions(String broker, String bootstrapServers, boolean quick, boolea
         if (tls && !broker.equals("embedded")) {
             throw new IllegalArgumentException("--tls runs against the embedded broker only");
         }
-        if (!List.of("matrix", TRANSACTIONS).contains(mode)) {
-            throw new IllegalArgumentException("--mode must be matrix or transactions: " + mode);
+        if (!List.of("matrix", TRANSACTIONS, TIMINGS_OVERHEAD).contains(mode)) {
+            throw new IllegalArgumentException("--mode must be matrix, transactions or timings-overhead: " + mode);
         }
         if (mode.equals(TRANSACTIONS) && (tls || broker.equals("standin"))) {
             throw new IllegalArgumentException("--mode=transactions needs a real broker (embedded or external), "
                     + "without --tls: the stand-in does not speak the transaction APIs");
         }
-        String outName = tls ? "embedded-tls" : mode.equals(TRANSACTIONS) ? TRANSACTIONS : broker;
+        String outName = tls ? "embedded-tls" : mode.equals("matrix") ? broker : mode;
         return new PerfOptions(broker, bootstrap, quick, full, rounds != null ? rounds : quick ? 1 : 3,
                 quick ? scale / 4 : scale, cells, rate, rateSeconds != null ? rateSeconds : quick ? 2 : 5, idempotence,
                 partitions, out != null ? out : Path.of("results", outName), only, tls, List.of(args), mode);

@@ -38,6 +38,10 @@ public final class PerfTool {
             new TransactionPerf(options, out).run();
             return;
         }
+        if (options.mode().equals(PerfOptions.TIMINGS_OVERHEAD)) {
+            new TimingsOverhead(options, out).run();
+            return;
+        }
         long began = System.nanoTime();
         List<Cell> matrix = options.matrix();
         if (matrix.isEmpty()) {

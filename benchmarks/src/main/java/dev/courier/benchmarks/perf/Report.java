@@ -129,6 +129,20 @@ final class Report {
         private Machine() {
         }
 
+        /**
+         * The opening of a mode's {@code results.md}: when and how it ran, then a Machine section (this machine,
+         * the broker, the load average at the end).
+         */
+        static String runSection(PerfOptions options, String brokerDescription, double elapsed) {
+            return "Run " + ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                    + String.format(Locale.ROOT, " in %.0f s", elapsed) + " with `PerfTool "
+                    + String.join(" ", options.rawArgs()) + "`.\n\n"
+                    + "## Machine\n\n" + describe() + "\n"
+                    + "- Broker: " + brokerDescription + "\n"
+                    + String.format(Locale.ROOT, "- Load average at the end: %.1f%n%n",
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
+
         static String describe() {
             StringBuilder s = new StringBuilder();
             s.append("- CPU: ").append(cpuModel()).append(", ").append(Runtime.getRuntime().availableProcessors())

@@ -18,8 +18,9 @@ import java.util.function.ToDoubleFunction;
  * What {@code ProducerTemplate} costs over the raw engine: the same Courier settings and records sent by
  * the raw {@code CourierProducer} and by a template from a minimal Spring context built by the starter's
  * auto-configuration, in alternating rounds (the order flips every round) against the same broker. The
- * template variants with a {@code MeterRegistry} (send timer) and an {@code ObservationRegistry} run in the
- * same rounds and are reported separately. Writes {@code results.md}.
+ * template variants with a {@code MeterRegistry} (send timer), an {@code ObservationRegistry} and a tracer
+ * (Micrometer Tracing over OpenTelemetry, {@code traceparent} in every record, see {@link BenchTracing}) run in
+ * the same rounds and are reported separately, as is the cost of each over the bare template. Writes {@code results.md}.
  *
  * <p>Options ({@code --name=value}): {@code --broker=standin|embedded} (default standin), {@code --rounds=N}
  * (default 5), {@code --records=N} per round (default 400000), {@code --size=B} record size (default 100),
@@ -75,8 +76,8 @@ public final class TemplateOverhead {
                 false, 0, Integer.parseInt(option("records", "400000")));
         List<Variant> variants = new ArrayList<>();
         for (String name : option("variants",
-                "raw,raw_future,template,template_meters,template_observation,kafka_template,kafka_template_meters,"
-                        + "kafka_template_observation").split(",")) {
+                "raw,raw_future,template,template_meters,template_observation,template_traced,kafka_template,"
+                        + "kafka_template_meters,kafka_template_observation,kafka_template_traced").split(",")) {
             variants.add(Variant.valueOf(name.trim().toUpperCase(Locale.ROOT)));
         }
         String brokerKind = option("broker", "standin");
@@ -156,6 +157,7 @@ public final class TemplateOverhead {
                     tput / median(raw, Round::recordsPerSecond), cpu / median(raw, Round::cpuNanosPerRecord),
                     alloc / median(raw, Round::bytesPerRecord), perRound));
         }
+        appendOverBareTemplate(md, byVariant);
         appendAgainstKafkaTemplate(md, byVariant);
         md.append("\nNoise: a 2-core machine, and the broker (stand-in or real) runs in the same JVM on the same "
                 + "cores. At millions of records per second a round lasts about a second, so single rounds swing "
@@ -164,12 +166,51 @@ public final class TemplateOverhead {
         return md.toString();
     }
 
-    /** ProducerTemplate against spring-kafka's KafkaTemplate, like for like (bare, with meters, observed). */
+    /**
+     * What meters, observations and tracing add per send to each template on its own: CPU and allocation per
+     * record over the bare template's (the per-send cost of trace propagation is the traced row).
+     */
+    private static void appendOverBareTemplate(StringBuilder md, Map<Variant, List<Round>> byVariant) {
+        Variant[][] pairs = {
+                {Variant.TEMPLATE_METERS, Variant.TEMPLATE},
+                {Variant.TEMPLATE_OBSERVATION, Variant.TEMPLATE},
+                {Variant.TEMPLATE_TRACED, Variant.TEMPLATE},
+                {Variant.KAFKA_TEMPLATE_METERS, Variant.KAFKA_TEMPLATE},
+                {Variant.KAFKA_TEMPLATE_OBSERVATION, Variant.KAFKA_TEMPLATE},
+                {Variant.KAFKA_TEMPLATE_TRACED, Variant.KAFKA_TEMPLATE}};
+        StringBuilder rows = new StringBuilder();
+        for (Variant[] pair : pairs) {
+            List<Round> with = byVariant.get(pair[0]);
+            List<Round> bare = byVariant.get(pair[1]);
+            if (with == null || bare == null) {
+                continue;
+            }
+            double cpu = median(with, Round::cpuNanosPerRecord);
+            double bareCpu = median(bare, Round::cpuNanosPerRecord);
+            double alloc = median(with, Round::bytesPerRecord);
+            double bareAlloc = median(bare, Round::bytesPerRecord);
+            rows.append(String.format(Locale.ROOT, "| %s | %+.3f | %+.0f | %.3f | %.3f | %.2f |%n",
+                    pair[0].displayName, (cpu - bareCpu) / 1000, alloc - bareAlloc,
+                    median(with, Round::recordsPerSecond) / median(bare, Round::recordsPerSecond), cpu / bareCpu,
+                    alloc / bareAlloc));
+        }
+        if (rows.length() > 0) {
+            md.append("\n## Cost per send over the bare template\n\n");
+            md.append("Each row against its own template with nothing added (ProducerTemplate or KafkaTemplate); "
+                    + "medians. The traced rows include the span processor's thread.\n\n");
+            md.append("| Variant | + CPU µs/send | + bytes/send | throughput ratio | CPU ratio | alloc ratio |\n"
+                    + "|---|---:|---:|---:|---:|---:|\n");
+            md.append(rows);
+        }
+    }
+
+    /** ProducerTemplate against spring-kafka's KafkaTemplate, like for like (bare, with meters, observed, traced). */
     private static void appendAgainstKafkaTemplate(StringBuilder md, Map<Variant, List<Round>> byVariant) {
         Variant[][] pairs = {
                 {Variant.TEMPLATE, Variant.KAFKA_TEMPLATE},
                 {Variant.TEMPLATE_METERS, Variant.KAFKA_TEMPLATE_METERS},
-                {Variant.TEMPLATE_OBSERVATION, Variant.KAFKA_TEMPLATE_OBSERVATION}};
+                {Variant.TEMPLATE_OBSERVATION, Variant.KAFKA_TEMPLATE_OBSERVATION},
+                {Variant.TEMPLATE_TRACED, Variant.KAFKA_TEMPLATE_TRACED}};
         StringBuilder rows = new StringBuilder();
         for (Variant[] pair : pairs) {
             List<Round> ours = byVariant.get(pair[0]);

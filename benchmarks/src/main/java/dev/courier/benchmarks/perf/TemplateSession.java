@@ -4,6 +4,7 @@ import dev.courier.producer.CourierProducer;
 import dev.courier.producer.ProducerRecord;
 import dev.courier.producer.spring.ProducerConfigCustomizer;
 import dev.courier.producer.spring.ProducerTemplate;
+import dev.courier.producer.spring.SendResult;
 import dev.courier.producer.spring.autoconfigure.CourierProducerAutoConfiguration;
 import dev.courier.producer.spring.autoconfigure.CourierProducerMetricsAutoConfiguration;
 import dev.courier.producer.spring.autoconfigure.CourierProducerObservationAutoConfiguration;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
@@ -30,7 +32,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * One producer for one round of {@link TemplateOverhead}: the raw {@link CourierProducer}, or a
  * {@link ProducerTemplate} from a Spring context built by the starter's auto-configuration (with nothing else,
- * with a {@link MeterRegistry}, or with an {@link ObservationRegistry}). Same engine settings and serializers
+ * with a {@link MeterRegistry}, with an {@link ObservationRegistry}, or with a tracer over that registry). Same engine settings and serializers
  * (byte arrays) in every variant.
  */
 abstract sealed class TemplateSession extends MeasuredSession {
@@ -42,9 +44,11 @@ abstract sealed class TemplateSession extends MeasuredSession {
         TEMPLATE("template"),
         TEMPLATE_METERS("template + MeterRegistry"),
         TEMPLATE_OBSERVATION("template + ObservationRegistry"),
+        TEMPLATE_TRACED("template + tracing (OTel)"),
         KAFKA_TEMPLATE("KafkaTemplate"),
         KAFKA_TEMPLATE_METERS("KafkaTemplate + MeterRegistry"),
-        KAFKA_TEMPLATE_OBSERVATION("KafkaTemplate + ObservationRegistry");
+        KAFKA_TEMPLATE_OBSERVATION("KafkaTemplate + ObservationRegistry"),
+        KAFKA_TEMPLATE_TRACED("KafkaTemplate + tracing (OTel)");
 
         final String displayName;
 
@@ -65,15 +69,16 @@ abstract sealed class TemplateSession extends MeasuredSession {
         return switch (variant) {
             case RAW -> new Raw(config, clientId, false);
             case RAW_FUTURE -> new Raw(config, clientId, true);
-            case KAFKA_TEMPLATE, KAFKA_TEMPLATE_METERS, KAFKA_TEMPLATE_OBSERVATION ->
+            case KAFKA_TEMPLATE, KAFKA_TEMPLATE_METERS, KAFKA_TEMPLATE_OBSERVATION, KAFKA_TEMPLATE_TRACED ->
                     new SpringKafkaTemplate(variant, config, clientId);
+            case TEMPLATE_TRACED -> new TracedTemplate(config, clientId);
             default -> new Template(variant, config, clientId);
         };
     }
 
     @Override
     List<String> threadNamePrefixes() {
-        return List.of("courier-producer-network-" + clientId, "courier-producer-callbacks-" + clientId);
+        return courierThreads(clientId);
     }
 
     @Override
@@ -118,9 +123,9 @@ abstract sealed class TemplateSession extends MeasuredSession {
     }
 
     /** The template as an application gets it: the future, completed at the acknowledgement, then the ack. */
-    static final class Template extends TemplateSession {
-        private final ConfigurableApplicationContext context;
-        private final ProducerTemplate<byte[], byte[]> template;
+    static sealed class Template extends TemplateSession permits TracedTemplate {
+        final ConfigurableApplicationContext context;
+        final ProducerTemplate<byte[], byte[]> template;
 
         @SuppressWarnings("unchecked")
         Template(Variant variant, Map<String, Object> config, String clientId) {
@@ -128,6 +133,7 @@ abstract sealed class TemplateSession extends MeasuredSession {
             Class<?>[] sources = switch (variant) {
                 case TEMPLATE_METERS -> new Class<?>[] {Minimal.class, WithMeters.class};
                 case TEMPLATE_OBSERVATION -> new Class<?>[] {Minimal.class, WithObservations.class};
+                case TEMPLATE_TRACED -> new Class<?>[] {Minimal.class, BenchTracing.class, CourierObservations.class};
                 default -> new Class<?>[] {Minimal.class};
             };
             context = new SpringApplicationBuilder(sources)
@@ -164,6 +170,59 @@ abstract sealed class TemplateSession extends MeasuredSession {
     }
 
     /**
+     * The template with a tracer ({@link BenchTracing}): each send is a span, a child of one span open around the
+     * round's sending loop (as a web request's would be), and its context is written into the record's headers
+     * ({@code traceparent}).
+     */
+    static final class TracedTemplate extends Template {
+        private final ObservationRegistry registry;
+        private CompletableFuture<SendResult<byte[], byte[]>> lastSend;
+        private String loopTraceId;
+
+        TracedTemplate(Map<String, Object> config, String clientId) {
+            super(Variant.TEMPLATE_TRACED, config, clientId);
+            registry = context.getBean(ObservationRegistry.class);
+        }
+
+        @Override
+        List<String> threadNamePrefixes() {
+            List<String> threads = new java.util.ArrayList<>(courierThreads(clientId));
+            threads.add(BenchTracing.SPAN_PROCESSOR_THREAD);
+            return threads;
+        }
+
+        @Override
+        void sendAll(long[] startNanos, Ack[] acks) {
+            loopTraceId = BenchTracing.inLoopSpan(registry, () -> super.sendAll(startNanos, acks));
+        }
+
+        @Override
+        void send(int index, Ack ack) {
+            CompletableFuture<SendResult<byte[], byte[]>> sent = template.send(records[index]);
+            sent.whenComplete(ack);
+            lastSend = sent;
+            records[index] = null;
+        }
+
+        /** The trace of the span around the last sending loop (for the smoke test). */
+        String loopTraceId() {
+            return loopTraceId;
+        }
+
+        /** Exports the spans ended so far and returns how many the exporter has seen (for the smoke test). */
+        long flushSpans() {
+            context.getBean(io.opentelemetry.sdk.trace.SdkTracerProvider.class).forceFlush()
+                    .join(30, java.util.concurrent.TimeUnit.SECONDS);
+            return context.getBean(BenchTracing.CountingSpanExporter.class).exported();
+        }
+
+        /** The outcome of the last record sent (for the smoke test: its headers). */
+        CompletableFuture<SendResult<byte[], byte[]>> lastSend() {
+            return lastSend;
+        }
+    }
+
+    /**
      * spring-kafka's {@code KafkaTemplate} as Spring Boot's own auto-configuration builds it, over kafka-clients,
      * with the same producer settings and byte-array serializers: what a Spring user compares the template with.
      * With a {@link MeterRegistry} the template times each send and the client's metrics are bound (Boot's
@@ -172,6 +231,7 @@ abstract sealed class TemplateSession extends MeasuredSession {
     static final class SpringKafkaTemplate extends TemplateSession {
         private final ConfigurableApplicationContext context;
         private final KafkaTemplate<byte[], byte[]> template;
+        private final boolean traced;
         private org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>[] kafkaRecords;
 
         @SuppressWarnings("unchecked")
@@ -180,6 +240,7 @@ abstract sealed class TemplateSession extends MeasuredSession {
             Class<?>[] sources = switch (variant) {
                 case KAFKA_TEMPLATE_METERS -> new Class<?>[] {SpringKafkaMinimal.class, SpringKafkaMeters.class};
                 case KAFKA_TEMPLATE_OBSERVATION -> new Class<?>[] {SpringKafkaMinimal.class, WithObservationRegistry.class};
+                case KAFKA_TEMPLATE_TRACED -> new Class<?>[] {SpringKafkaMinimal.class, BenchTracing.class};
                 default -> new Class<?>[] {SpringKafkaMinimal.class};
             };
             Map<String, Object> properties = new HashMap<>();
@@ -187,7 +248,8 @@ abstract sealed class TemplateSession extends MeasuredSession {
             properties.put("spring.kafka.producer.client-id", clientId);
             properties.put("spring.kafka.producer.key-serializer", ByteArraySerializer.class.getName());
             properties.put("spring.kafka.producer.value-serializer", ByteArraySerializer.class.getName());
-            properties.put("spring.kafka.template.observation-enabled", variant == Variant.KAFKA_TEMPLATE_OBSERVATION);
+            properties.put("spring.kafka.template.observation-enabled",
+                    variant == Variant.KAFKA_TEMPLATE_OBSERVATION || variant == Variant.KAFKA_TEMPLATE_TRACED);
             properties.put("logging.config", "classpath:courier-bench-logback.xml");
             config.forEach((key, value) -> {
                 if (!key.equals("bootstrap.servers") && !key.equals("client.id")) {
@@ -202,12 +264,23 @@ abstract sealed class TemplateSession extends MeasuredSession {
                     .properties(properties)
                     .run();
             template = context.getBean(KafkaTemplate.class);
+            traced = variant == Variant.KAFKA_TEMPLATE_TRACED;
         }
 
         @Override
         List<String> threadNamePrefixes() {
             // DefaultKafkaProducerFactory suffixes the client id ("<id>-1"): a prefix still matches.
-            return List.of("kafka-producer-network-thread | " + clientId);
+            String network = "kafka-producer-network-thread | " + clientId;
+            return traced ? List.of(network, BenchTracing.SPAN_PROCESSOR_THREAD) : List.of(network);
+        }
+
+        @Override
+        void sendAll(long[] startNanos, Ack[] acks) {
+            if (traced) {
+                BenchTracing.inLoopSpan(context.getBean(ObservationRegistry.class), () -> super.sendAll(startNanos, acks));
+            } else {
+                super.sendAll(startNanos, acks);
+            }
         }
 
         @Override
@@ -228,6 +301,11 @@ abstract sealed class TemplateSession extends MeasuredSession {
         void send(int index, Ack ack) {
             template.send(kafkaRecords[index]).whenComplete(ack);
             kafkaRecords[index] = null;
+        }
+
+        /** A bean of the session's Spring context (for the smoke test: the template, the observation registry). */
+        <T> T bean(Class<T> type) {
+            return context.getBean(type);
         }
 
         @Override
@@ -290,6 +368,12 @@ abstract sealed class TemplateSession extends MeasuredSession {
         SimpleMeterRegistry meterRegistry() {
             return new SimpleMeterRegistry();
         }
+    }
+
+    /** The starter's observation auto-configuration alone (over {@link BenchTracing}'s registry). */
+    @Configuration(proxyBeanMethods = false)
+    @ImportAutoConfiguration(CourierProducerObservationAutoConfiguration.class)
+    static class CourierObservations {
     }
 
     /** The starter's observation auto-configuration over that registry; no send timer. */

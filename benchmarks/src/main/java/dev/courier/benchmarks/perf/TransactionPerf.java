@@ -3,8 +3,6 @@ package dev.courier.benchmarks.perf;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,13 +101,7 @@ final class TransactionPerf {
         StringBuilder md = new StringBuilder();
         md.append("# Courier / kafka-clients, transactions of ").append(RECORDS_PER_TRANSACTION).append(" x ")
                 .append(RECORD_SIZE).append(" B\n\n");
-        md.append("Run ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
-                .append(String.format(Locale.ROOT, " in %.0f s", elapsed)).append(" with `PerfTool ")
-                .append(String.join(" ", options.rawArgs())).append("`.\n\n");
-        md.append("## Machine\n\n").append(Report.Machine.describe()).append("\n");
-        md.append("- Broker: ").append(brokerDescription).append("\n");
-        md.append(String.format(Locale.ROOT, "- Load average at the end: %.1f%n%n",
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+        md.append(Report.Machine.runSection(options, brokerDescription, elapsed));
         md.append("## Settings\n\n");
         md.append("Both clients: `").append(cell.producerSettings()).append("`, `transaction.timeout.ms=")
                 .append(TRANSACTION_TIMEOUT_MS).append("`, a transactional id of their own per round, byte-array "

@@ -39,4 +39,12 @@ class PerfOptionsTests {
         assertThatThrownBy(() -> PerfOptions.parse(new String[] {"--mode=bogus"}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--mode");
     }
+
+    @Test
+    void timingsOverheadModeWritesItsOwnResults() {
+        PerfOptions options = PerfOptions.parse(new String[] {"--mode=timings-overhead", "--broker=standin"});
+        assertThat(options.mode()).isEqualTo(PerfOptions.TIMINGS_OVERHEAD);
+        assertThat(options.transactionsMode()).isFalse();
+        assertThat(options.out().toString()).endsWith("timings-overhead");
+    }
 }
