@@ -15,6 +15,9 @@ import java.util.regex.Pattern;
  *   --rounds=N                           measured rounds per client and cell (default 3)
  *   --scale=F                            multiplies the record counts (default 1)
  *   --cells=REGEX                        only cells whose label matches (e.g. "100B.*none")
+ *   --weak-cells                         only issue 16's weak cells: 1 KiB acks=all linger=5 batch=64K none and the
+ *                                        two fixed-rate runs; 5 rounds unless --rounds says otherwise; results go
+ *                                        to results/&lt;broker&gt;-weak (with --broker=standin --scale=4: about 3 minutes)
  *   --rate=N --rate-seconds=S            the fixed-rate runs (default 20000 records/s for 5 s)
  *   --idempotence=true|false             enable.idempotence for the acks=all cells (default true, as in
  *                                        Kafka; the acks=1 cells always run with false, which Kafka requires)
@@ -29,6 +32,9 @@ import java.util.regex.Pattern;
 record PerfOptions(String broker, String bootstrapServers, boolean quick, boolean full, int rounds, double scale,
                    Pattern cells, int rate, int rateSeconds, boolean idempotence, int partitions, Path out, ClientKind only,
                    boolean tls, List<String> rawArgs) {
+
+    /** The cells of {@code --weak-cells}: where issue 16 found Courier weak or swinging against the stand-in. */
+    static final String WEAK_CELLS = "^1KiB acks=all linger=5 batch=64K none idem$|@";
 
     static PerfOptions parse(String[] args) {
         String broker = "embedded";
@@ -45,6 +51,7 @@ record PerfOptions(String broker, String bootstrapServers, boolean quick, boolea
         Path out = null;
         ClientKind only = null;
         boolean tls = false;
+        boolean weak = false;
         List<String> unknown = new ArrayList<>();
         for (String arg : args) {
             if (arg.isBlank()) {
@@ -71,6 +78,7 @@ record PerfOptions(String broker, String bootstrapServers, boolean quick, boolea
                 case "--out" -> out = Path.of(value);
                 case "--only" -> only = value.equalsIgnoreCase("courier") ? ClientKind.COURIER : ClientKind.KAFKA;
                 case "--tls" -> tls = true;
+                case "--weak-cells" -> weak = true;
                 default -> unknown.add(arg);
             }
         }
@@ -86,10 +94,14 @@ record PerfOptions(String broker, String bootstrapServers, boolean quick, boolea
         if (tls && !broker.equals("embedded")) {
             throw new IllegalArgumentException("--tls runs against the embedded broker only");
         }
-        return new PerfOptions(broker, bootstrap, quick, full, rounds != null ? rounds : quick ? 1 : 3,
-                quick ? scale / 4 : scale, cells, rate, rateSeconds != null ? rateSeconds : quick ? 2 : 5, idempotence,
-                partitions, out != null ? out : Path.of("results", tls ? "embedded-tls" : broker), only, tls,
-                List.of(args));
+        if (weak && (cells != null || tls || full)) {
+            throw new IllegalArgumentException("--weak-cells picks its own cells: no --cells, --tls or --full with it");
+        }
+        return new PerfOptions(broker, bootstrap, quick, full, rounds != null ? rounds : quick ? 1 : weak ? 5 : 3,
+                quick ? scale / 4 : scale, weak ? Pattern.compile(WEAK_CELLS) : cells, rate,
+                rateSeconds != null ? rateSeconds : quick ? 2 : 5, idempotence, partitions,
+                out != null ? out : Path.of("results", tls ? "embedded-tls" : weak ? broker + "-weak" : broker), only,
+                tls, List.of(args));
     }
 
     /** The matrix, in run order: throughput cells, then the fixed-rate latency runs. */
