@@ -33,6 +33,7 @@ record MeasuredRound(int records, double seconds, long cpuNanos, long userNanos,
         session.prepare(topic, Payloads.forRound(cell.recordSize(), records));
         System.gc();
         ThreadMeter meter = ThreadMeter.forCallerAnd(session.threadNamePrefixes());
+        ProcCounters counters = Boolean.getBoolean("bench.counts") ? ProcCounters.start() : null;
         long[] startNanos = recorder.startNanos;
         meter.start();
         long start = System.nanoTime();
@@ -60,6 +61,9 @@ record MeasuredRound(int records, double seconds, long cpuNanos, long userNanos,
         meter.stop();
         if (Boolean.getBoolean("bench.threads")) {
             System.out.print(meter.perThread());
+        }
+        if (counters != null) {
+            System.out.print(counters.perRecord(records));
         }
         if (recorder.firstError() != null) {
             throw new IllegalStateException(what + ": records failed in " + cell.label(), recorder.firstError());

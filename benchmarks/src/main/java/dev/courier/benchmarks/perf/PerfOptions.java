@@ -15,6 +15,9 @@ import java.util.regex.Pattern;
  *   --rounds=N                           measured rounds per client and cell (default 3)
  *   --scale=F                            multiplies the record counts (default 1)
  *   --cells=REGEX                        only cells whose label matches (e.g. "100B.*none")
+ *   --weak-cells                         only issue 16's weak cells: 1 KiB acks=all linger=5 batch=64K none and the
+ *                                        two fixed-rate runs; 5 rounds unless --rounds says otherwise; results go
+ *                                        to results/&lt;broker&gt;-weak (with --broker=standin --scale=4: about 3 minutes)
  *   --rate=N --rate-seconds=S            the fixed-rate runs (default 20000 records/s for 5 s)
  *   --idempotence=true|false             enable.idempotence for the acks=all cells (default true, as in
  *                                        Kafka; the acks=1 cells always run with false, which Kafka requires)
@@ -39,6 +42,9 @@ record PerfOptions(String broker, String bootstrapServers, boolean quick, boolea
     /** {@code --mode=timings-overhead}: {@link TimingsOverhead} instead of the matrix. */
     static final String TIMINGS_OVERHEAD = "timings-overhead";
 
+    /** The cells of {@code --weak-cells}: where issue 16 found Courier weak or swinging against the stand-in. */
+    static final String WEAK_CELLS = "^1KiB acks=all linger=5 batch=64K none idem$|@";
+
     static PerfOptions parse(String[] args) {
         String broker = "embedded";
         String bootstrap = null;
@@ -55,6 +61,7 @@ record PerfOptions(String broker, String bootstrapServers, boolean quick, boolea
         ClientKind only = null;
         boolean tls = false;
         String mode = "matrix";
+        boolean weak = false;
         List<String> unknown = new ArrayList<>();
         for (String arg : args) {
             if (arg.isBlank()) {
@@ -82,6 +89,7 @@ record PerfOptions(String broker, String bootstrapServers, boolean quick, boolea
                 case "--only" -> only = value.equalsIgnoreCase("courier") ? ClientKind.COURIER : ClientKind.KAFKA;
                 case "--tls" -> tls = true;
                 case "--mode" -> mode = value;
+                case "--weak-cells" -> weak = true;
                 default -> unknown.add(arg);
             }
         }
@@ -104,9 +112,13 @@ record PerfOptions(String broker, String bootstrapServers, boolean quick, boolea
             throw new IllegalArgumentException("--mode=transactions needs a real broker (embedded or external), "
                     + "without --tls: the stand-in does not speak the transaction APIs");
         }
-        String outName = tls ? "embedded-tls" : mode.equals("matrix") ? broker : mode;
-        return new PerfOptions(broker, bootstrap, quick, full, rounds != null ? rounds : quick ? 1 : 3,
-                quick ? scale / 4 : scale, cells, rate, rateSeconds != null ? rateSeconds : quick ? 2 : 5, idempotence,
+        if (weak && (cells != null || tls || full || !mode.equals("matrix"))) {
+            throw new IllegalArgumentException("--weak-cells picks its own cells: no --cells, --tls, --full or --mode with it");
+        }
+        String outName = tls ? "embedded-tls" : weak ? broker + "-weak" : mode.equals("matrix") ? broker : mode;
+        return new PerfOptions(broker, bootstrap, quick, full, rounds != null ? rounds : quick ? 1 : weak ? 5 : 3,
+                quick ? scale / 4 : scale, weak ? Pattern.compile(WEAK_CELLS) : cells, rate,
+                rateSeconds != null ? rateSeconds : quick ? 2 : 5, idempotence,
                 partitions, out != null ? out : Path.of("results", outName), only, tls, List.of(args), mode);
     }
 

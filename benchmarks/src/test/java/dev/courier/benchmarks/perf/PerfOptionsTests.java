@@ -47,4 +47,18 @@ class PerfOptionsTests {
         assertThat(options.transactionsMode()).isFalse();
         assertThat(options.out().toString()).endsWith("timings-overhead");
     }
+
+    @Test
+    void weakCellsRunIssue16sCellsFiveRoundsIntoTheirOwnDirectory() {
+        PerfOptions options = PerfOptions.parse(new String[] {"--weak-cells", "--broker=standin"});
+        assertThat(options.matrix()).extracting(Cell::label).containsExactly(
+                "1KiB acks=all linger=5 batch=64K none idem",
+                "100B acks=all linger=0 batch=16K none idem @20000/s",
+                "100B acks=all linger=5 batch=16K none idem @20000/s");
+        assertThat(options.rounds()).isEqualTo(5);
+        assertThat(options.out().toString()).endsWith("standin-weak");
+        assertThat(PerfOptions.parse(new String[] {"--weak-cells", "--rounds=7"}).rounds()).isEqualTo(7);
+        assertThatThrownBy(() -> PerfOptions.parse(new String[] {"--weak-cells", "--cells=100B"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--weak-cells");
+    }
 }

@@ -55,6 +55,8 @@ public final class ProducerBatch {
     /** Per record, how long it waited for metadata; null until a record that waited joins (timings on only). */
     private long[] metadataWaits;
     private int recordCount;
+    /** Encoded bytes of the latest record: what {@link #isFull} expects the next one to need. */
+    private int lastRecordBytes;
 
     // written by the sender thread; encoded and bufferReleased under this batch's monitor, because a
     // caller thread may seal() the batch at the same time
@@ -121,9 +123,11 @@ public final class ProducerBatch {
     /** As above, for a record that waited {@code metadataWaitMs} for its topic's metadata (timings on only). */
     boolean tryAppend(long timestamp, byte[] key, byte[] value, List<Header> headers,
                       CompletableFuture<RecordMetadata> future, Callback callback, long metadataWaitMs) {
+        int sizeBefore = builder.sizeInBytes();
         if (!builder.tryAppend(timestamp, key, value, headers)) {
             return false;
         }
+        lastRecordBytes = builder.sizeInBytes() - sizeBefore;
         if (recordCount == futures.length) {
             int capacity = grownCapacity();
             futures = Arrays.copyOf(futures, capacity);
@@ -164,9 +168,19 @@ public final class ProducerBatch {
     /**
      * Whether another record of typical size is unlikely to fit; the caller holds the deque's monitor. A
      * compressed batch is judged by its estimated compressed size, i.e. against {@code fullAtBytes}.
+     *
+     * <p>"Typical" is the latest record's size. Records rarely fill {@code batch.size} to the byte, so
+     * without it a batch only counted as full once the next record had to open a new batch. The sticky
+     * partitioner then switched with that one record left behind in a batch of its own (sent alone once
+     * the sender, keeping up, drained its partition), and the sender heard of the full batch one record late.
      */
     boolean isFull(int batchSize) {
-        return builder.isClosed() || builder.sizeInBytes() >= Math.max(batchSize, fullAtBytes);
+        if (builder.isClosed()) {
+            return true;
+        }
+        int limit = Math.max(batchSize, fullAtBytes);
+        int size = builder.sizeInBytes();
+        return size >= limit || limit - size < lastRecordBytes;
     }
 
     /**

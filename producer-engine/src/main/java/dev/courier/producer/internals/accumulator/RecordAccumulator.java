@@ -60,6 +60,8 @@ public final class RecordAccumulator {
     private final Map<Integer, Integer> drainIndexByNode = new HashMap<>();
     /** Node id -> its partitions with batches, refilled by every drain: kept to spare a map per loop. */
     private final Map<Integer, List<TopicPartition>> drainScratch = new HashMap<>();
+    /** Whether the last drain left a batch behind in a partition of a node it drained for. */
+    private boolean drainLeftBatches;
     /** Buffers on their way back to the pool in {@link #deallocate(ProducerBatch[], int)}; always cleared. */
     private ByteBuffer[] releasing = new ByteBuffer[8];
 
@@ -311,6 +313,7 @@ public final class RecordAccumulator {
     /** As {@link #drain(Cluster, Set, int, long)}, asking {@code gate} about and preparing each batch. */
     public Map<Integer, List<ProducerBatch>> drain(Cluster cluster, Set<Node> readyNodes, int maxRequestSize,
                                                    long nowMs, DrainGate gate) {
+        drainLeftBatches = false;
         if (readyNodes.isEmpty()) {
             return Collections.emptyMap();
         }
@@ -344,6 +347,16 @@ public final class RecordAccumulator {
         return drained == null ? Collections.emptyMap() : drained;
     }
 
+    /**
+     * Whether the last {@link #drain} left a batch in a partition led by one of its ready nodes: one that did not
+     * fit the request, was held back or backing off, or queued behind the batch it took (sender thread). When
+     * none is left, the ready check made before the drain still tells when to look again; otherwise it does not,
+     * since it skips the other partitions of a node it already found ready.
+     */
+    public boolean drainLeftBatches() {
+        return drainLeftBatches;
+    }
+
     private List<ProducerBatch> drainForNode(int nodeId, List<TopicPartition> partitions, int maxRequestSize,
                                              long nowMs, DrainGate gate) {
         List<ProducerBatch> ready = new ArrayList<>();
@@ -360,15 +373,22 @@ public final class RecordAccumulator {
             ProducerBatch batch;
             synchronized (deque) {
                 ProducerBatch first = deque.peekFirst();
-                if (first == null || (first.attempts() > 0 && first.isBackingOff(nowMs))
-                        || !gate.mayDrain(first, nodeId)) {
+                if (first == null) {
+                    continue;
+                }
+                if ((first.attempts() > 0 && first.isBackingOff(nowMs)) || !gate.mayDrain(first, nodeId)) {
+                    drainLeftBatches = true;
                     continue;
                 }
                 int estimate = first.isClosed() ? first.encodedSizeInBytes() : sizer.estimatedEncodedSize(first);
                 if (!ready.isEmpty() && size + estimate > maxRequestSize) {
+                    drainLeftBatches = true;
                     break;
                 }
                 batch = deque.pollFirst();
+                if (!deque.isEmpty()) {
+                    drainLeftBatches = true;
+                }
             }
             gate.prepare(batch);
             if (!batch.isClosed()) {

@@ -72,6 +72,8 @@ public final class NetworkClient implements KafkaClient {
     private EngineEvents events = EngineEvents.NONE;
     private int correlationId;
     private boolean closed;
+    /** A request that completes once written (acks=0) was sent since the last poll, which then must not wait. */
+    private boolean sentRequestWithoutResponse;
     /** Connection states for other threads (health checks): replaced, never mutated, by the sender thread. */
     private volatile List<NodeConnection> publishedConnections = List.of();
     private long publishedVersion = -1;
@@ -214,6 +216,7 @@ public final class NetworkClient implements KafkaClient {
         }
         request.markSent(header.correlationId(), version);
         NetworkSend send = new NetworkSend(id, frame);
+        sentRequestWithoutResponse |= !request.expectResponse();
         inFlightRequests.add(new InFlight(request, header, send, nowMs, kind));
         selector.send(send);
         log.trace("Sent {}", request);
@@ -244,6 +247,10 @@ public final class NetworkClient implements KafkaClient {
         pollTimeout = Math.min(pollTimeout, inFlightRequests.nextTimeoutDelayMs(nowMs));
         pollTimeout = Math.min(pollTimeout, connectionStates.nextSetupTimeoutDelayMs(nowMs));
         pollTimeout = Math.min(pollTimeout, sessions.nextExpiryDelayMs(nowMs));
+        if (sentRequestWithoutResponse) {
+            sentRequestWithoutResponse = false;
+            pollTimeout = 0; // its send, usually written at once, is all it waits for
+        }
         try {
             selector.poll(Math.max(pollTimeout, 0));
         } catch (IOException e) {

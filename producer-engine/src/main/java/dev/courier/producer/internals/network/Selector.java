@@ -46,6 +46,7 @@ public final class Selector implements AutoCloseable {
     static final int READ_BUFFER_BYTES = 16 * 1024;
 
     private final java.nio.channels.Selector nioSelector;
+    private final WakeupPipe wakeupPipe;
     private final int maxReceiveSize;
     private final int sendBufferBytes;
     private final int receiveBufferBytes;
@@ -85,6 +86,16 @@ public final class Selector implements AutoCloseable {
             this.nioSelector = java.nio.channels.Selector.open();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("Cannot open an NIO selector", e);
+        }
+        try {
+            this.wakeupPipe = new WakeupPipe(nioSelector);
+        } catch (IOException e) {
+            try {
+                nioSelector.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw new java.io.UncheckedIOException("Cannot open the selector's wake-up pipe", e);
         }
     }
 
@@ -216,7 +227,11 @@ public final class Selector implements AutoCloseable {
             while (it.hasNext()) {
                 SelectionKey key = it.next();
                 it.remove();
-                handle(key);
+                if (wakeupPipe.isWakeupKey(key)) {
+                    wakeupPipe.drain();
+                } else {
+                    handle(key);
+                }
             }
         }
         readBufferedData();
@@ -432,9 +447,9 @@ public final class Selector implements AutoCloseable {
         }
     }
 
-    /** Interrupts a blocking poll; safe from any thread. */
+    /** Interrupts a blocking poll, or makes the next one return at once; safe from any thread. */
     public void wakeup() {
-        nioSelector.wakeup();
+        wakeupPipe.wakeup();
     }
 
     @Override
@@ -445,6 +460,7 @@ public final class Selector implements AutoCloseable {
         channels.clear();
         immediatelyConnected.clear();
         withBufferedData.clear();
+        wakeupPipe.close();
         try {
             nioSelector.close();
         } catch (IOException e) {

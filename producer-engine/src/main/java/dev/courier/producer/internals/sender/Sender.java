@@ -187,7 +187,9 @@ public final class Sender implements Runnable {
         }
         long pollTimeoutMs = Math.min(ready.nextReadyCheckDelayMs(), notReadyTimeoutMs);
         pollTimeoutMs = Math.min(pollTimeoutMs, completer.timeToNextInFlightExpiry(now));
-        if (!readyNodes.isEmpty()) {
+        // Look again at once only when the drain left something behind: the usual drain empties the queues it
+        // takes from, and a poll that does not wait would cost a select and a turn of this loop for nothing.
+        if (!readyNodes.isEmpty() && accumulator.drainLeftBatches()) {
             pollTimeoutMs = 0;
         }
         for (Map.Entry<Integer, List<ProducerBatch>> entry : drained.entrySet()) {

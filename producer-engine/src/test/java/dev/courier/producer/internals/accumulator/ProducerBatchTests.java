@@ -61,4 +61,25 @@ class ProducerBatchTests {
             }
         }
     }
+
+    @Test
+    void aBatchCountsAsFullOnceAnotherRecordOfTheLatestSizeWouldNotFit() {
+        int batchSize = 16_384;
+        ByteBuffer buffer = ByteBuffer.allocate(batchSize);
+        ProducerBatch batch = new ProducerBatch(new TopicPartition("t", 0), buffer,
+                new RecordBatchBuilder(buffer, Compression.none()), 0);
+        byte[] value = new byte[1_000];
+        int appended = 0;
+        while (!batch.isFull(batchSize)) {
+            assertThat(batch.tryAppend(BASE_TIMESTAMP, null, value, null, new CompletableFuture<>(), null))
+                    .as("record %d fits a batch that is not full yet", appended).isTrue();
+            appended++;
+        }
+        // full before reaching batch.size, and right: the next record of that size is refused
+        assertThat(batch.uncompressedSizeInBytes()).isLessThan(batchSize);
+        assertThat(batch.tryAppend(BASE_TIMESTAMP, null, value, null, new CompletableFuture<>(), null)).isFalse();
+        assertThat(batch.recordCount()).isEqualTo(appended);
+        // a smaller record still fits a batch that is full for records of the latest size
+        assertThat(batch.tryAppend(BASE_TIMESTAMP, null, new byte[10], null, new CompletableFuture<>(), null)).isTrue();
+    }
 }

@@ -9,7 +9,9 @@ import dev.courier.producer.internals.metadata.Cluster;
 import dev.courier.producer.internals.metadata.Node;
 import dev.courier.producer.internals.metadata.TopicPartition;
 import dev.courier.producer.internals.record.Compression;
+import dev.courier.producer.internals.partition.RecordPartitioner;
 import dev.courier.producer.internals.record.DecodedBatch;
+import dev.courier.producer.internals.record.RecordBatchBuilder;
 import dev.courier.producer.internals.record.RecordBatchReader;
 import dev.courier.producer.internals.util.ManualTime;
 import dev.courier.producer.internals.util.Time;
@@ -70,6 +72,37 @@ class RecordAccumulatorTests {
             result = append(tp0, "value-" + "x".repeat(50) + i, 100);
         }
         assertThat(accumulator.ready(cluster, 100).readyNodes()).containsExactly(node0);
+    }
+
+    /**
+     * The sticky partitioner moves on when a batch is full. A batch must count as full when the next record
+     * cannot fit, not only once it has opened a new batch: that record would otherwise be left behind in a
+     * batch of its own, sent alone whenever the sender keeps up with the callers.
+     */
+    @Test
+    void theStickyPartitionerMovesOnAtABatchBoundaryLeavingNoPartBatchBehind() throws Exception {
+        int batchSize = 16_384;
+        RecordAccumulator large = new RecordAccumulator(batchSize, 60_000, DELIVERY_TIMEOUT_MS, Compression.none(),
+                new BufferPool(4 * 1024 * 1024, batchSize, Time.SYSTEM), 1_048_576, clock);
+        RecordPartitioner partitioner = new RecordPartitioner(null, batchSize, false);
+        byte[] value = new byte[1_000];
+        int upperBound = RecordBatchBuilder.estimateBatchSizeUpperBound(null, value, List.of())
+                - RecordBatchBuilder.BATCH_HEADER_SIZE;
+        for (int i = 0; i < 1_000; i++) {
+            int partition = partitioner.partition("t", null, null, null, value, value, cluster);
+            RecordAccumulator.AppendResult result = large.append(new TopicPartition("t", partition),
+                    1_700_000_000_000L, null, value, List.of(), new CompletableFuture<>(), null, 0);
+            partitioner.onAppend("t", partition, upperBound, result.batchIsFull(), cluster);
+        }
+        List<Integer> recordsPerBatch = new ArrayList<>();
+        Map<Integer, List<ProducerBatch>> drained;
+        while (!(drained = large.drain(cluster, Set.of(node0, node1), 1_048_576, 0)).isEmpty()) {
+            drained.values().forEach(batches -> batches.forEach(b -> recordsPerBatch.add(b.recordCount())));
+        }
+        int fullBatch = (batchSize - RecordBatchBuilder.BATCH_HEADER_SIZE) / (value.length + 8);
+        // every batch is full but the sticky partition's open one
+        assertThat(recordsPerBatch.stream().filter(n -> n != fullBatch)).hasSizeLessThanOrEqualTo(1);
+        assertThat(recordsPerBatch.stream().mapToInt(Integer::intValue).sum()).isEqualTo(1_000);
     }
 
     @Test

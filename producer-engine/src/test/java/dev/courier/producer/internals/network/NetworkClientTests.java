@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -264,6 +265,28 @@ class NetworkClientTests {
         assertThat(handled.get(0).wasDisconnected()).isFalse();
         assertThat(handled.get(0).hasResponse()).isFalse();
         assertThat(client.inFlightRequestCount(node.idString())).isZero();
+    }
+
+    /** acks=0: the poll after the send reports the completion instead of waiting for I/O that never comes. */
+    @Test
+    void thePollAfterARequestWithoutResponseDoesNotWait() throws Exception {
+        FakeBroker broker = broker();
+        client(NetworkClientConfig.defaults("test-client").withRequestTimeoutMs(600_000).withReconnectBackoff(20, 100),
+                broker.address());
+        Node node = readyBrokerNode();
+        broker.silentApiKeys = Set.of(ApiKey.METADATA.id);
+        pollUntil(() -> client.inFlightRequestCount() == 0);
+
+        List<ClientResponse> handled = new ArrayList<>();
+        client.send(new ClientRequest(node.idString(), new MetadataRequest(List.of("orders"), false),
+                time.monotonicMs(), false, 600_000, handled::add), time.monotonicMs());
+        // without the fix this poll waits for socket events until a timeout, ten minutes here
+        CompletableFuture<List<ClientResponse>> polled = CompletableFuture.supplyAsync(
+                () -> client.poll(600_000, time.monotonicMs()));
+
+        await().atMost(Duration.ofSeconds(30)).until(polled::isDone);
+        assertThat(handled).hasSize(1);
+        assertThat(handled.get(0).hasResponse()).isFalse();
     }
 
     @Test

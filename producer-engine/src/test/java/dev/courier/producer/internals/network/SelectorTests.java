@@ -295,6 +295,55 @@ class SelectorTests {
         assertThat(polling).isCompleted();
     }
 
+    @Test
+    void aWakeupBeforeThePollMakesItReturnAtOnce() throws Exception {
+        Selector selector = track(new Selector(100, -1, -1));
+        selector.wakeup();
+        selector.wakeup(); // collapses into the first
+        CompletableFuture<Void> polling = CompletableFuture.runAsync(() -> {
+            try {
+                selector.poll(Long.MAX_VALUE);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(30)).until(polling::isDone);
+        assertThat(polling).isCompleted();
+    }
+
+    /**
+     * Every hand-over is seen: the poller looks at {@code published} after each poll, and a waker publishes, then
+     * wakes it. A lost wake-up would leave the poller blocked with an item unseen.
+     */
+    @Test
+    void noWakeupIsLostWhenWakersRaceThePoller() throws Exception {
+        Selector selector = track(new Selector(100, -1, -1));
+        java.util.concurrent.atomic.AtomicInteger published = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
+        int rounds = 2_000;
+        Thread poller = new Thread(() -> {
+            try {
+                while (seen.get() < rounds) {
+                    selector.poll(Long.MAX_VALUE);
+                    seen.set(published.get());
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, "poller");
+        poller.setDaemon(true);
+        poller.start();
+        for (int i = 1; i <= rounds; i++) {
+            published.set(i);
+            selector.wakeup();
+            int expected = i;
+            await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                    .until(() -> seen.get() >= expected);
+        }
+        poller.join(30_000);
+        assertThat(seen.get()).isEqualTo(rounds);
+    }
+
     private void pollUntil(Selector selector, BooleanSupplier condition) {
         await().atMost(Duration.ofSeconds(30)).pollInSameThread().pollDelay(Duration.ZERO)
                 .pollInterval(Duration.ofMillis(1)).until(() -> {

@@ -336,6 +336,34 @@ class SenderTests {
         }
 
         @Test
+        void afterADrainThatEmptiedItsQueuesTheSenderWaitsInsteadOfPollingAgainAtOnce() {
+            start("linger.ms", 0);
+            send(0, "a");
+            step();
+            assertThat(produceRequests()).hasSize(1);
+            // nothing is left to send: waiting costs nothing, polling again at once a select and a turn
+            assertThat(client.lastPollTimeoutMs()).isPositive();
+        }
+
+        @Test
+        void aDrainThatLeftABatchBehindIsFollowedByAPollThatDoesNotWait() {
+            cluster = TestMetadata.cluster(1).topic(TOPIC, 6);
+            start("max.request.size", 1000, "linger.ms", 10_000);
+            String value = "x".repeat(300); // two batches fit a request, three do not
+            for (int p = 0; p < 3; p++) {
+                send(p, value);
+            }
+            runtime.accumulator().beginFlush();
+            step();
+            assertThat(produceRequests()).hasSize(1);
+            // the third batch did not fit: the next turn must come at once, not after linger.ms
+            assertThat(client.lastPollTimeoutMs()).isZero();
+            step();
+            assertThat(produceRequests()).hasSize(2);
+            assertThat(client.lastPollTimeoutMs()).isPositive();
+        }
+
+        @Test
         void maxInFlightOneKeepsOneBatchPerPartitionInFlight() {
             start("max.in.flight.requests.per.connection", 1);
             client.maxInFlightPerNode(5); // the sender's own muting, not the client's limit, is under test
