@@ -12,14 +12,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Times each send from the {@link dev.courier.producer.spring.ProducerTemplate} call to the broker's
- * acknowledgement (or the failure), as the timer {@value #NAME} with percentiles, tagged with
- * {@code client.id}, {@code topic} and {@code outcome} ({@code success} or {@code failure}).
+ * acknowledgement (or the failure), as the timer {@value #NAME}, tagged with {@code client.id}, {@code topic}
+ * and {@code outcome} ({@code success} or {@code failure}).
+ *
+ * <p>No client-side percentiles by default: computing them costs more per send than everything else the timer
+ * does (about 0.25 µs against 0.1 µs), and most registries compute them server-side from the histogram anyway.
+ * The registry's configuration decides, as for any Micrometer timer: in Spring Boot,
+ * {@code management.metrics.distribution.percentiles.courier.producer.send.latency=0.5,0.95,0.99} (or
+ * {@code percentiles-histogram}).
  */
 public final class SendTimer implements SendObserver {
 
     public static final String NAME = "courier.producer.send.latency";
-
-    private static final double[] PERCENTILES = {0.5, 0.95, 0.99};
 
     private final MeterRegistry registry;
     private final Clock clock;
@@ -64,7 +68,6 @@ public final class SendTimer implements SendObserver {
                 .tag("client.id", clientId)
                 .tag("topic", topic)
                 .tag("outcome", outcome)
-                .publishPercentiles(PERCENTILES)
                 .register(registry);
     }
 }
