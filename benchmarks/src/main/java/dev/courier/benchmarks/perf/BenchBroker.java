@@ -44,7 +44,8 @@ interface BenchBroker extends AutoCloseable {
 
             @Override
             public String description() {
-                return "Apache Kafka 4.2 KRaft broker in the same JVM (one broker, replication factor 1), "
+                return "Apache Kafka " + Report.Machine.rivalVersion()
+                        + " KRaft broker in the same JVM (one broker, replication factor 1), "
                         + "sharing the CPU with both clients";
             }
 
@@ -103,7 +104,8 @@ interface BenchBroker extends AutoCloseable {
 
             @Override
             public String description() {
-                return "Apache Kafka 4.2 KRaft broker in the same JVM (one broker, replication factor 1) through an SSL "
+                return "Apache Kafka " + Report.Machine.rivalVersion()
+                        + " KRaft broker in the same JVM (one broker, replication factor 1) through an SSL "
                         + "listener (TLSv1.3, RSA 2048 server certificate, no client certificate), sharing the CPU "
                         + "with both clients";
             }

@@ -14,8 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * TLS over a non-blocking socket with the JDK's {@link SSLEngine}. Encrypted bytes travel through two direct
- * buffers ({@code netRead}, {@code netWrite}); decrypted bytes that did not fit the caller's buffer wait in
+ * TLS over a non-blocking socket with the JDK's {@link SSLEngine}. Encrypted bytes travel through two heap
+ * buffers ({@code netRead}, {@code netWrite}). Heap, not direct, on purpose: the engine encrypts into
+ * {@code netWrite} in place, and into a direct buffer the JDK 17 AES-GCM path costs about 30% more per byte
+ * (0.265 against 0.203 ns per byte wrapping 64 KiB from a direct batch buffer, TLS 1.3), more than the socket's
+ * copy of a heap buffer into its cached direct buffer. Decrypted bytes that did not fit the caller's buffer wait in
  * {@code appRead} and count as {@linkplain #hasBufferedData() buffered}, so the selector hands them out without
  * waiting for the socket.
  *
@@ -56,8 +59,8 @@ final class SslTransport implements TransportLayer {
         this.key = key;
         this.engine = engine;
         this.packetSize = engine.getSession().getPacketBufferSize();
-        this.netRead = ByteBuffer.allocateDirect(packetSize);
-        this.netWrite = ByteBuffer.allocateDirect(packetSize * RECORDS_PER_WRITE);
+        this.netRead = ByteBuffer.allocate(packetSize);
+        this.netWrite = ByteBuffer.allocate(packetSize * RECORDS_PER_WRITE);
         this.appRead = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
     }
 
@@ -356,7 +359,7 @@ final class SslTransport implements TransportLayer {
         }
         // A record larger than the session's packet size was announced (the session grew it): make room.
         int wanted = Math.max(engine.getSession().getPacketBufferSize(), netRead.capacity() * 2);
-        ByteBuffer bigger = ByteBuffer.allocateDirect(wanted);
+        ByteBuffer bigger = ByteBuffer.allocate(wanted);
         netRead.flip();
         bigger.put(netRead);
         netRead = bigger;
