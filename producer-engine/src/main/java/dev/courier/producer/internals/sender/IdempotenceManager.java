@@ -29,13 +29,7 @@ import org.slf4j.LoggerFactory;
  *       A broker with no state for the producer id on a partition accepts <em>any</em> sequence, so if
  *       that first batch were refused retriably (NOT_LEADER_OR_FOLLOWER while a restarted broker takes
  *       its leaderships back, say) and a batch pipelined behind it written, the broker's sequence would
- *       move past the first batch and never take it. Under transactions v2 the broker (Kafka 4.1 and later,
- *       KAFKA-18202) takes only sequence 0 from a producer it has no state for, refusing a later one
- *       retriably, so there the transactional producer lets batches follow the first
- *       ({@link #pipelineBehindFirstBatch}): every transaction starts a new epoch, and waiting for each
- *       partition's first acknowledgement would cost every transaction a round trip. On a 4.0 broker the race
- *       above would end in an epoch bump, which makes the transaction abortable: nothing out of order is
- *       ever committed.</li>
+ *       move past the first batch and never take it.</li>
  *   <li>OUT_OF_ORDER_SEQUENCE_NUMBER for a batch at or behind the next sequence the partition expects
  *       (no earlier batch is left to deliver) cannot be cured by retrying: the epoch is bumped.</li>
  *   <li>A batch that had a sequence and then failed for good (expired, or a non-retriable error) leaves
@@ -65,8 +59,6 @@ final class IdempotenceManager implements DrainGate {
     private boolean bumpRequired;
     /** Why the pending bump was asked for, for its event. */
     private String bumpReason;
-    /** Batches may follow an epoch's unacknowledged first batch (see the class comment). */
-    private boolean pipelineBehindFirstBatch;
     private final Map<TopicPartition, PartitionSequences> partitions = new HashMap<>();
     /**
      * Batches of the current epoch back in their queue after an attempt with no answer: the broker may
@@ -155,10 +147,7 @@ final class IdempotenceManager implements DrainGate {
         outcomeUnknown.removeIf(batch -> batch.topicPartition().equals(tp));
     }
 
-    /**
-     * Same node as the partition's in-flight batches, and not pipelined behind an epoch's first batch unless
-     * the broker takes only sequence 0 first.
-     */
+    /** Same node as the partition's in-flight batches, and never pipelined behind an epoch's first batch. */
     private boolean mayFollowInFlight(PartitionSequences p, TopicPartition tp, int leaderId) {
         int inFlightNode = inFlight.nodeOf(tp);
         if (inFlightNode < 0) {
@@ -166,15 +155,7 @@ final class IdempotenceManager implements DrainGate {
         }
         // Pipeline only behind an acknowledged batch of this epoch: until the broker holds state for it,
         // it would accept a later sequence first and refuse the first batch forever.
-        return p != null && (p.lastAckedSequence >= 0 || pipelineBehindFirstBatch) && inFlightNode == leaderId;
-    }
-
-    /**
-     * Whether batches may follow an epoch's first batch before it is acknowledged: only where the broker refuses
-     * any other sequence from a producer it has no state for (transactions v2).
-     */
-    void pipelineBehindFirstBatch(boolean allowed) {
-        pipelineBehindFirstBatch = allowed;
+        return p != null && p.lastAckedSequence >= 0 && inFlightNode == leaderId;
     }
 
     @Override

@@ -74,8 +74,6 @@ final class TransactionalIdentity implements ProducerIdentity {
             failUndrained(failure);
         }
         sequences.resolveSequences();
-        // Transactions v2: the broker takes only sequence 0 first, so batches need not wait for the first's answer.
-        sequences.pipelineBehindFirstBatch(transactions.transactionsV2());
         if (sequences.bumpRequired()) {
             transactions.epochBumpRequired("The broker's sequence numbers for this producer are in doubt"
                     + " after a failed send; the transaction must be aborted (which bumps the epoch)");
