@@ -19,7 +19,8 @@ public enum ApiKey {
     ADD_OFFSETS_TO_TXN(25, 3, 4, 3),
     END_TXN(26, 3, 5, 3),
     TXN_OFFSET_COMMIT(28, 3, 5, 3),
-    SASL_AUTHENTICATE(36, 0, 2, 2);
+    SASL_AUTHENTICATE(36, 0, 2, 2),
+    DESCRIBE_TRANSACTIONS(65, 0, 0, 0);
 
     private static final ApiKey[] BY_ID;
 

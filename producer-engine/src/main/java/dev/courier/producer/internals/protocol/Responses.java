@@ -26,6 +26,7 @@ public final class Responses {
             case ADD_OFFSETS_TO_TXN -> ErrorCodeResponse.parse(key, body, version);
             case END_TXN -> EndTxnResponse.parse(body, version);
             case TXN_OFFSET_COMMIT -> TxnOffsetCommitResponse.parse(body, version);
+            case DESCRIBE_TRANSACTIONS -> DescribeTransactionsResponse.parse(body, version);
             case SASL_HANDSHAKE -> SaslHandshakeResponse.parse(body, version);
             case SASL_AUTHENTICATE -> SaslAuthenticateResponse.parse(body, version);
         };

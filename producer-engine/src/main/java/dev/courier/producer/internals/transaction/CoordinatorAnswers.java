@@ -5,6 +5,7 @@ import dev.courier.producer.errors.TransactionAbortableException;
 import dev.courier.producer.errors.TransactionFatalException;
 import dev.courier.producer.internals.metadata.TopicPartition;
 import dev.courier.producer.internals.protocol.AddPartitionsToTxnResponse;
+import dev.courier.producer.internals.protocol.DescribeTransactionsResponse;
 import dev.courier.producer.internals.protocol.EndTxnResponse;
 import dev.courier.producer.internals.protocol.ErrorCodeResponse;
 import dev.courier.producer.internals.protocol.Errors;
@@ -123,6 +124,13 @@ final class CoordinatorAnswers {
             }
             return outcome;
         }
+    }
+
+    /** Never a retry and never a failure: the answer only ends or prolongs {@link MarkerWait}'s hold. */
+    Outcome describeTransactions(Object body) {
+        DescribeTransactionsResponse response = (DescribeTransactionsResponse) body;
+        manager.coordinatorStateSeen(Errors.forCode(response.errorCode()), response.state(), response.producerId());
+        return Outcome.DONE;
     }
 
     Outcome endTxn(Object body) {

@@ -66,7 +66,7 @@ public final class CoordinatorChannel {
         }
         CoordinatorRequest request = manager.nextRequest(recordsOutstanding);
         if (request == null) {
-            return Long.MAX_VALUE;
+            return manager.nextRequestDelayMs(nowMs);
         }
         String coordinatorKey = request.keyType() + ":" + request.key();
         Node coordinator = coordinators.get(coordinatorKey);
@@ -141,7 +141,9 @@ public final class CoordinatorChannel {
         inFlight = false;
         if (response.versionMismatch() != null) {
             request.notDelivered();
-            manager.requestUnsupported(response.versionMismatch());
+            if (!request.optional()) {
+                manager.requestUnsupported(response.versionMismatch());
+            }
             return;
         }
         if (response.wasDisconnected() || response.wasTimedOut()) {

@@ -59,6 +59,14 @@ class CoordinatorRequest {
         return body;
     }
 
+    /**
+     * An optional request (an optimisation): a broker that cannot take it is no failure of the transaction, and
+     * {@link #notDelivered()} is all that follows.
+     */
+    boolean optional() {
+        return false;
+    }
+
     /** The request went out. */
     void sent() {
     }

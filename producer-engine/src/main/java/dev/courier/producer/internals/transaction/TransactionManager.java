@@ -8,6 +8,7 @@ import dev.courier.producer.errors.TransactionFatalException;
 import dev.courier.producer.internals.metadata.TopicPartition;
 import dev.courier.producer.internals.protocol.AddOffsetsToTxnRequest;
 import dev.courier.producer.internals.protocol.AddPartitionsToTxnRequest;
+import dev.courier.producer.internals.protocol.DescribeTransactionsRequest;
 import dev.courier.producer.internals.protocol.EndTxnRequest;
 import dev.courier.producer.internals.protocol.Errors;
 import dev.courier.producer.internals.protocol.FindCoordinatorRequest;
@@ -66,6 +67,8 @@ public final class TransactionManager {
     private final int transactionTimeoutMs;
     private final Time time;
     private final CoordinatorAnswers answers = new CoordinatorAnswers(this);
+    /** Transactions v2: the next transaction's batches wait for the previous one's markers (see there). */
+    private final MarkerWait markerWait = new MarkerWait();
     private ProducerIdListener listener = (id, epoch) -> { };
 
     private TransactionState state = TransactionState.UNINITIALIZED;
@@ -241,6 +244,9 @@ public final class TransactionManager {
         if (state != TransactionState.IN_TRANSACTION && state != TransactionState.COMMITTING) {
             return false;
         }
+        if (markerWait.holds(time.monotonicMs())) {
+            return false;
+        }
         if (partitions.contains(tp)) {
             return true;
         }
@@ -298,6 +304,9 @@ public final class TransactionManager {
                     new InitProducerIdRequest(transactionalId, transactionTimeoutMs, producerId, epoch),
                     answers::initProducerId, () -> { });
         }
+        if (markerWait.askDue(time.monotonicMs())) {
+            return describeRequest();
+        }
         if (state == TransactionState.IN_TRANSACTION || state == TransactionState.COMMITTING) {
             if (!newPartitions.isEmpty()) {
                 return addPartitionsRequest();
@@ -326,6 +335,32 @@ public final class TransactionManager {
         return new CoordinatorRequest(FindCoordinatorRequest.TRANSACTION, transactionalId,
                 new EndTxnRequest(transactionalId, producerId, epoch, commit, v2 ? (short) 5 : (short) 4),
                 answers::endTxn, () -> { });
+    }
+
+    /** How long until {@link #nextRequest} may have something that is not due yet; MAX_VALUE for nothing. */
+    public synchronized long nextRequestDelayMs(long nowMs) {
+        return markerWait.delayMs(nowMs);
+    }
+
+    private CoordinatorRequest describeRequest() {
+        return new CoordinatorRequest(FindCoordinatorRequest.TRANSACTION, transactionalId,
+                new DescribeTransactionsRequest(transactionalId), answers::describeTransactions, () -> {
+                    synchronized (this) {
+                        markerWait.release(false);
+                    }
+                }) {
+            @Override
+            void sent() {
+                synchronized (TransactionManager.this) {
+                    markerWait.sent();
+                }
+            }
+
+            @Override
+            boolean optional() {
+                return true;
+            }
+        };
     }
 
     private CoordinatorRequest addPartitionsRequest() {
@@ -437,6 +472,7 @@ public final class TransactionManager {
             log.debug("Transactional id {}: producer id {} epoch {} for the next transaction", transactionalId,
                     producerId, epoch);
             listener.producerIdReceived(producerId, epoch);
+            markerWait.start(time.monotonicMs());
         }
         if (state == TransactionState.ABORTING && bumpAfterAbort) {
             initPending = true; // the same producer id with a bumped epoch; sequences restart at 0
@@ -444,6 +480,22 @@ public final class TransactionManager {
             return;
         }
         completeTransaction();
+    }
+
+    /** DescribeTransactions answered: the coordinator's state for this transactional id, or why it cannot say. */
+    synchronized void coordinatorStateSeen(Errors error, String coordinatorState, long coordinatorProducerId) {
+        if (error == Errors.NONE && coordinatorProducerId == producerId) {
+            markerWait.answered(coordinatorState, time.monotonicMs());
+        } else {
+            log.debug("Transactional id {}: not waiting for the previous transaction's markers ({}, producer id {})",
+                    transactionalId, error, coordinatorProducerId);
+            markerWait.release(error == Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+        }
+    }
+
+    /** DescribeTransactions sent so far, to wait for the previous transaction's markers (tests). */
+    public synchronized int markerChecks() {
+        return markerWait.asks();
     }
 
     /** The transaction coordinator's broker finalizes {@code transaction.version} at this level (-1: unknown). */

@@ -13,6 +13,8 @@ import org.apache.kafka.common.message.AddOffsetsToTxnRequestData;
 import org.apache.kafka.common.message.AddOffsetsToTxnResponseData;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
 import org.apache.kafka.common.message.AddPartitionsToTxnResponseData;
+import org.apache.kafka.common.message.DescribeTransactionsRequestData;
+import org.apache.kafka.common.message.DescribeTransactionsResponseData;
 import org.apache.kafka.common.message.EndTxnRequestData;
 import org.apache.kafka.common.message.EndTxnResponseData;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
@@ -157,6 +159,35 @@ class TransactionProtocolCrossCheckTests {
     }
 
     /** Checks the frame size and header with kafka-clients; returns an accessor positioned at the body. */
+    @ParameterizedTest(name = "v{0}")
+    @ValueSource(shorts = {0})
+    void describeTransactions(short version) {
+        RequestHeader header = new RequestHeader(ApiKey.DESCRIBE_TRANSACTIONS, version, 9, CLIENT_ID);
+        ByteBufferAccessor accessor = body(new DescribeTransactionsRequest("txn-1").toFrame(header), header);
+        DescribeTransactionsRequestData data = new DescribeTransactionsRequestData(accessor, version);
+        assertThat(accessor.remaining()).isZero();
+        assertThat(data.transactionalIds()).containsExactly("txn-1");
+
+        DescribeTransactionsResponseData.TopicDataCollection topics = new DescribeTransactionsResponseData.TopicDataCollection();
+        topics.add(new DescribeTransactionsResponseData.TopicData().setTopic("orders").setPartitions(List.of(0, 4)));
+        DescribeTransactionsResponseData answer = new DescribeTransactionsResponseData().setThrottleTimeMs(3)
+                .setTransactionStates(List.of(new DescribeTransactionsResponseData.TransactionState()
+                        .setErrorCode((short) 0).setTransactionalId("txn-1").setTransactionState("PrepareCommit")
+                        .setTransactionTimeoutMs(60_000).setTransactionStartTimeMs(1_700_000_000_000L)
+                        .setProducerId(42L).setProducerEpoch((short) 7).setTopics(topics)));
+        assertThat(DescribeTransactionsResponse.parse(kafkaBytes(answer, version), version))
+                .isEqualTo(new DescribeTransactionsResponse(3, (short) 0, "PrepareCommit", 42L, (short) 7));
+
+        DescribeTransactionsResponse refused = DescribeTransactionsResponse.parse(kafkaBytes(
+                new DescribeTransactionsResponseData().setTransactionStates(List.of(
+                        new DescribeTransactionsResponseData.TransactionState().setErrorCode((short) 53)
+                                .setTransactionalId("txn-1").setTransactionState("").setProducerId(-1)
+                                .setProducerEpoch((short) -1))), version), version);
+        assertThat(refused.errorCode()).isEqualTo((short) 53);
+        assertThat(DescribeTransactionsResponse.parse(kafkaBytes(new DescribeTransactionsResponseData(), version),
+                version).errorCode()).as("no state at all").isEqualTo(Errors.UNKNOWN_SERVER_ERROR.code());
+    }
+
     private static ByteBufferAccessor body(ByteBuffer[] frame, RequestHeader header) {
         ByteBuffer buf = ByteBuffer.wrap(concat(frame));
         assertThat(buf.getInt()).isEqualTo(buf.remaining());

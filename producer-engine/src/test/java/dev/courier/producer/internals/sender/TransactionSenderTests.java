@@ -19,6 +19,7 @@ import dev.courier.producer.internals.network.MockClient;
 import dev.courier.producer.internals.protocol.AddPartitionsToTxnRequest;
 import dev.courier.producer.internals.protocol.AddPartitionsToTxnResponse;
 import dev.courier.producer.internals.protocol.ApiKey;
+import dev.courier.producer.internals.protocol.DescribeTransactionsResponse;
 import dev.courier.producer.internals.protocol.EndTxnRequest;
 import dev.courier.producer.internals.protocol.EndTxnResponse;
 import dev.courier.producer.internals.protocol.ErrorCodeResponse;
@@ -155,6 +156,10 @@ class TransactionSenderTests {
 
     private static EndTxnResponse endTxn(Errors error) {
         return new EndTxnResponse(0, error.code(), -1, (short) -1);
+    }
+
+    private static DescribeTransactionsResponse coordinatorState(String state) {
+        return new DescribeTransactionsResponse(0, Errors.NONE.code(), state, PRODUCER_ID, (short) 1);
     }
 
     private static ErrorCodeResponse errorCode(Errors error) {
@@ -508,6 +513,8 @@ class TransactionSenderTests {
 
         transactions.beginTransaction();
         send(0, "b");
+        client.prepareResponse(ApiKey.DESCRIBE_TRANSACTIONS, coordinatorState("CompleteCommit"));
+        step();
         step();
         step();
         assertThat(sentBatches).hasSize(2);
@@ -584,5 +591,100 @@ class TransactionSenderTests {
         assertThat(client.requests(ApiKey.END_TXN)).hasSize(3);
         assertThat(commit.isDone()).isTrue();
         commit.await(0);
+    }
+
+    /** Transactions v2, one transaction committed (EndTxn v5 bumped the epoch to 1), the next one begun. */
+    private CompletableFuture<RecordMetadata> commitOneThenSendInTheNext() {
+        client.finalizedFeature("transaction.version", (short) 2);
+        initialise();
+        transactions.beginTransaction();
+        send(0, "a");
+        client.prepareResponse(ApiKey.PRODUCE, produce(Errors.NONE));
+        step();
+        step();
+        TransactionResult commit = transactions.beginCommit();
+        client.prepareResponse(ApiKey.END_TXN, new EndTxnResponse(0, Errors.NONE.code(), PRODUCER_ID, (short) 1));
+        step();
+        step();
+        commit.await(0);
+        transactions.beginTransaction();
+        return send(1, "b");
+    }
+
+    @Test
+    void underTransactionsV2TheNextTransactionWaitsUntilTheCoordinatorHasWrittenThePreviousOnesMarkers() {
+        CompletableFuture<RecordMetadata> next = commitOneThenSendInTheNext();
+        step();
+        assertThat(requestKeys()).as("the coordinator is asked at once, before the next batch goes")
+                .endsWith(ApiKey.END_TXN, ApiKey.DESCRIBE_TRANSACTIONS);
+        client.respond(coordinatorState("PrepareCommit"));
+        step();
+        step();
+        assertThat(client.requests(ApiKey.PRODUCE)).as("markers still being written: the batch waits").hasSize(1);
+        assertThat(client.requests(ApiKey.DESCRIBE_TRANSACTIONS)).as("asked again after 1 ms, not before")
+                .hasSize(1);
+
+        advance(1);
+        assertThat(client.requests(ApiKey.DESCRIBE_TRANSACTIONS)).hasSize(2);
+        client.respond(coordinatorState("CompleteCommit"));
+        client.prepareResponse(ApiKey.PRODUCE, produce(Errors.NONE));
+        step();
+        step();
+        step();
+        assertThat(client.requests(ApiKey.PRODUCE)).hasSize(2);
+        assertThat(next).succeedsWithin(AWAIT);
+        assertThat(sentBatches.get(1).producerEpoch()).isEqualTo((short) 1);
+        assertThat(transactions.markerChecks()).isEqualTo(2);
+    }
+
+    @Test
+    void aCoordinatorThatCannotSayLetsTheBatchesGoWithoutFailingTheTransaction() {
+        CompletableFuture<RecordMetadata> next = commitOneThenSendInTheNext();
+        step();
+        client.respond(new DescribeTransactionsResponse(0, Errors.COORDINATOR_LOAD_IN_PROGRESS.code(), null, -1,
+                (short) -1));
+        client.prepareResponse(ApiKey.PRODUCE, produce(Errors.NONE));
+        step();
+        step();
+        step();
+        assertThat(next).succeedsWithin(AWAIT);
+        assertThat(transactions.state()).isEqualTo(TransactionState.IN_TRANSACTION);
+        assertThat(client.requests(ApiKey.DESCRIBE_TRANSACTIONS)).hasSize(1);
+    }
+
+    @Test
+    void aBrokerWithoutDescribeTransactionsIsNoFailure() {
+        client.unsupported(ApiKey.DESCRIBE_TRANSACTIONS);
+        CompletableFuture<RecordMetadata> next = commitOneThenSendInTheNext();
+        client.prepareResponse(ApiKey.PRODUCE, produce(Errors.NONE));
+        for (int i = 0; i < 4; i++) {
+            step();
+        }
+        assertThat(next).succeedsWithin(AWAIT);
+        assertThat(transactions.state()).isEqualTo(TransactionState.IN_TRANSACTION);
+        TransactionResult commit = transactions.beginCommit();
+        client.prepareResponse(ApiKey.END_TXN, new EndTxnResponse(0, Errors.NONE.code(), PRODUCER_ID, (short) 2));
+        step();
+        step();
+        commit.await(0);
+    }
+
+    @Test
+    void theHoldEndsAfterItsLimitWhenTheMarkersTakeLonger() {
+        CompletableFuture<RecordMetadata> next = commitOneThenSendInTheNext();
+        long waitedMs = 0;
+        while (waitedMs < 2_000 && client.requests(ApiKey.PRODUCE).size() < 2) {
+            if (!client.inFlight().isEmpty()) {
+                client.respond(coordinatorState("PrepareCommit"));
+            }
+            advance(1);
+            waitedMs++;
+        }
+        assertThat(client.requests(ApiKey.PRODUCE)).as("released after about a second").hasSize(2);
+        assertThat(waitedMs).isBetween(990L, 1_010L);
+        assertThat(transactions.markerChecks()).as("asked every 4 ms at most").isBetween(200, 260);
+        client.respond(produce(Errors.NONE));
+        step();
+        assertThat(next).succeedsWithin(AWAIT);
     }
 }
