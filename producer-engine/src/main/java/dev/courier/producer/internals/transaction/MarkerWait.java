@@ -45,6 +45,11 @@ final class MarkerWait {
         askIntervalMs = 1;
     }
 
+    /** Whether a hold may be on (no clock needed to say no). */
+    boolean active() {
+        return waiting;
+    }
+
     /** Whether batches must wait now. */
     boolean holds(long nowMs) {
         if (waiting && nowMs >= untilMs) {

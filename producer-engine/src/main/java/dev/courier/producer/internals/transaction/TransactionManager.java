@@ -244,7 +244,7 @@ public final class TransactionManager {
         if (state != TransactionState.IN_TRANSACTION && state != TransactionState.COMMITTING) {
             return false;
         }
-        if (markerWait.holds(time.monotonicMs())) {
+        if (markerWait.active() && markerWait.holds(time.monotonicMs())) {
             return false;
         }
         if (partitions.contains(tp)) {
@@ -304,7 +304,7 @@ public final class TransactionManager {
                     new InitProducerIdRequest(transactionalId, transactionTimeoutMs, producerId, epoch),
                     answers::initProducerId, () -> { });
         }
-        if (markerWait.askDue(time.monotonicMs())) {
+        if (markerWait.active() && markerWait.askDue(time.monotonicMs())) {
             return describeRequest();
         }
         if (state == TransactionState.IN_TRANSACTION || state == TransactionState.COMMITTING) {
