@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.courier.producer.errors.SaslAuthenticationException;
 import dev.courier.producer.errors.TimeoutException;
+import dev.courier.producer.errors.ClusterAuthorizationException;
 import dev.courier.producer.errors.TopicAuthorizationException;
 import dev.courier.producer.serialization.StringSerializer;
 import dev.courier.producer.internals.metadata.Metadata;
@@ -53,6 +54,8 @@ class SaslIntegrationTests {
     private static final String OAUTH_MODULE = "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule";
     private static final String ALICE_PASSWORD = "alice-secret-Pa55";
     private static final String BOB_PASSWORD = "bob-secret-Pa55";
+    /** A user who may describe one topic and write none: the cluster refuses her idempotent producer an id. */
+    private static final String CAROL_PASSWORD = "carol-secret-Pa55";
     private static final Duration PROMPTLY = Duration.ofSeconds(20);
 
     private static EmbeddedKafka kafka;
@@ -62,7 +65,7 @@ class SaslIntegrationTests {
         Map<String, String> broker = new HashMap<>();
         broker.put("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512,OAUTHBEARER");
         broker.put("listener.name.sasl.plain.sasl.jaas.config", PLAIN_MODULE + " required user_alice=\""
-                + ALICE_PASSWORD + "\" user_bob=\"" + BOB_PASSWORD + "\";");
+                + ALICE_PASSWORD + "\" user_bob=\"" + BOB_PASSWORD + "\" user_carol=\"" + CAROL_PASSWORD + "\";");
         broker.put("listener.name.sasl.scram-sha-256.sasl.jaas.config", SCRAM_MODULE + " required;");
         broker.put("listener.name.sasl.scram-sha-512.sasl.jaas.config", SCRAM_MODULE + " required;");
         broker.put("listener.name.sasl.oauthbearer.sasl.jaas.config", OAUTH_MODULE
@@ -274,6 +277,34 @@ class SaslIntegrationTests {
     }
 
     @Test
+    void anIdempotentProducerTheClusterRefusesAnIdFailsItsRecordsPromptlyWithClusterAuthorizationException()
+            throws Exception {
+        String topic = kafka.uniqueTopic("acl-no-write");
+        kafka.createTopic(topic, 1, 1);
+        // Describe only: the metadata is there, but with Write on no topic (and no IdempotentWrite on the
+        // cluster) InitProducerId is refused (KIP-679).
+        AclBinding describe = acl("User:carol", topic, AclOperation.DESCRIBE);
+        kafka.admin().createAcls(List.of(describe)).all().get(30, TimeUnit.SECONDS);
+        await("ACL visible").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> kafka.admin()
+                .describeAcls(AclBindingFilter.ANY).values().get().contains(describe));
+
+        Map<String, Object> config = saslConfig("PLAIN", userJaas(PLAIN_MODULE, "carol", CAROL_PASSWORD));
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE, true);
+        try (Producer<String, String> producer = new CourierProducer<>(config, new StringSerializer(),
+                new StringSerializer())) {
+            FirstFailureClock clock = FirstFailureClock.start("idempotent producer refused a producer id");
+            List<CompletableFuture<RecordMetadata>> futures = TestProducers.sendNumbered(producer, topic, 3);
+            futures.forEach(clock::watch);
+            for (CompletableFuture<RecordMetadata> future : futures) {
+                assertThatThrownBy(() -> future.get(PROMPTLY.toSeconds(), TimeUnit.SECONDS))
+                        .hasCauseInstanceOf(ClusterAuthorizationException.class)
+                        .hasMessageNotContaining(CAROL_PASSWORD);
+            }
+            clock.log();
+        }
+    }
+
+    @Test
     void retiresAndReauthenticatesAConnectionBeforeTheSessionLifetimeEnds() {
         ShiftedTime time = new ShiftedTime();
         Metadata metadata = new Metadata(100, 1_000, 300_000, 300_000);
@@ -327,7 +358,11 @@ class SaslIntegrationTests {
     }
 
     private static AclBinding acl(String topic, AclOperation operation) {
+        return acl("User:bob", topic, operation);
+    }
+
+    private static AclBinding acl(String principal, String topic, AclOperation operation) {
         return new AclBinding(new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL),
-                new AccessControlEntry("User:bob", "*", operation, AclPermissionType.ALLOW));
+                new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW));
     }
 }

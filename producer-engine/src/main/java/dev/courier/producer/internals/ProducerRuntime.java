@@ -166,7 +166,7 @@ public final class ProducerRuntime {
         TransactionManager transactions = settings.transactionalId() == null ? null
                 : new TransactionManager(settings.transactionalId(), settings.transactionTimeoutMs(), time);
         ProducerIdentity identity = transactions == null
-                ? ProducerIdentity.create(senderSettings, client, inFlight, time)
+                ? ProducerIdentity.create(senderSettings, client, inFlight, accumulator, pending, outcomes, time)
                 : ProducerIdentity.transactional(senderSettings, transactions, client, inFlight, accumulator, pending,
                         outcomes, time);
         Sender sender = new Sender(client, metadata, accumulator, pending, partitioner, outcomes, senderSettings,

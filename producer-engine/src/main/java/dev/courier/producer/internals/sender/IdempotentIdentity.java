@@ -1,6 +1,8 @@
 package dev.courier.producer.internals.sender;
 
+import dev.courier.producer.internals.accumulator.PendingRecords;
 import dev.courier.producer.internals.accumulator.ProducerBatch;
+import dev.courier.producer.internals.accumulator.RecordAccumulator;
 import dev.courier.producer.internals.protocol.Errors;
 
 /**
@@ -12,12 +14,19 @@ final class IdempotentIdentity implements ProducerIdentity {
     private final IdempotenceManager sequences;
     private final ProducerIdRequester producerIdRequester;
     private final InFlightBatches inFlight;
+    private final RecordAccumulator accumulator;
+    private final PendingRecords pending;
+    private final BatchOutcomes outcomes;
 
     IdempotentIdentity(IdempotenceManager sequences, ProducerIdRequester producerIdRequester,
-                       InFlightBatches inFlight) {
+                       InFlightBatches inFlight, RecordAccumulator accumulator, PendingRecords pending,
+                       BatchOutcomes outcomes) {
         this.sequences = sequences;
         this.producerIdRequester = producerIdRequester;
         this.inFlight = inFlight;
+        this.accumulator = accumulator;
+        this.pending = pending;
+        this.outcomes = outcomes;
     }
 
     @Override
@@ -30,12 +39,31 @@ final class IdempotentIdentity implements ProducerIdentity {
         sequences.prepare(batch);
     }
 
-    /** Settles partitions whose sequences are in doubt, bumps the epoch if due, asks for a producer id. */
+    /**
+     * Settles partitions whose sequences are in doubt, bumps the epoch if due, asks for a producer id; while
+     * the cluster refuses one (not authorized), fails the records waiting for it.
+     */
     @Override
     public long maintain(long nowMs) {
         sequences.resolveSequences();
         sequences.maybeBump(!inFlight.isEmpty());
+        RuntimeException refusal = producerIdRequester.refusal();
+        if (refusal != null && sequences.needsProducerId()) {
+            failWaiting(refusal);
+        }
         return producerIdRequester.maybeRequest(nowMs);
+    }
+
+    private void failWaiting(RuntimeException refusal) {
+        for (ProducerBatch batch : accumulator.drainAll()) {
+            if (batch.hasSequence()) {
+                sequences.failedAfterSequencing(batch);
+            }
+            outcomes.fail(batch, refusal, batch.attempts() > 0);
+        }
+        for (PendingRecords.Pending record : pending.removeAll()) {
+            outcomes.failPending(record, refusal, false);
+        }
     }
 
     @Override

@@ -34,6 +34,8 @@ final class ProducerIdRequester {
     private int failedAttempts;
     private long notBeforeMs;
     private String lastError;
+    /** The cluster refused this producer an id (not authorized), until an answer says otherwise. */
+    private RuntimeException refusal;
 
     ProducerIdRequester(KafkaClient client, IdempotenceManager idempotence, ExponentialBackoff backoff,
                         int requestTimeoutMs, Time time) {
@@ -85,7 +87,13 @@ final class ProducerIdRequester {
             if (error == Errors.NONE) {
                 failedAttempts = 0;
                 lastError = null;
+                refusal = null;
                 idempotence.producerIdReceived(body.producerId(), body.producerEpoch());
+            } else if (error == Errors.CLUSTER_AUTHORIZATION_FAILED) {
+                refusal = error.toException("The cluster refused this idempotent producer a producer id"
+                        + " (InitProducerId): the principal needs Write on a topic, or IdempotentWrite on the cluster"
+                        + " before Kafka 3.0");
+                failed(error + " from node " + node);
             } else {
                 failed(error + " from node " + node, error.isRetriable());
             }
@@ -106,6 +114,15 @@ final class ProducerIdRequester {
         } else {
             log.warn("{}; retrying in {} ms", lastError, backoffMs);
         }
+    }
+
+    /**
+     * Set while the cluster refuses the producer an id for want of authorization: records that wait for the id
+     * fail with it at once rather than at {@code delivery.timeout.ms}. Asking goes on (with backoff), as
+     * permissions can be granted while the producer runs.
+     */
+    RuntimeException refusal() {
+        return refusal;
     }
 
     /** Why the producer has no id yet, or null. */

@@ -26,14 +26,17 @@ public interface ProducerIdentity extends DrainGate {
      * The identity the settings ask for. Its requests (InitProducerId) go through {@code client}; which
      * batches are in flight it reads from {@code inFlight}, the sender's.
      */
-    static ProducerIdentity create(SenderSettings settings, KafkaClient client, InFlightBatches inFlight, Time time) {
+    static ProducerIdentity create(SenderSettings settings, KafkaClient client, InFlightBatches inFlight,
+                                   RecordAccumulator accumulator, PendingRecords pending, BatchOutcomes outcomes,
+                                   Time time) {
         if (!settings.idempotent()) {
             return new PlainIdentity();
         }
         IdempotenceManager sequences = new IdempotenceManager(inFlight, settings.events());
         ExponentialBackoff backoff = ExponentialBackoff.of(settings.retryBackoffMs(), settings.retryBackoffMaxMs());
         return new IdempotentIdentity(sequences,
-                new ProducerIdRequester(client, sequences, backoff, settings.requestTimeoutMs(), time), inFlight);
+                new ProducerIdRequester(client, sequences, backoff, settings.requestTimeoutMs(), time), inFlight,
+                accumulator, pending, outcomes);
     }
 
     /**

@@ -710,6 +710,36 @@ class SenderTests {
     class Idempotence {
 
         @Test
+        void aClusterThatRefusesAProducerIdFailsTheWaitingRecordsAtOnceAndKeepsAsking() {
+            start("enable.idempotence", true);
+            CompletableFuture<RecordMetadata> refused = send(0, "a");
+            step();
+            client.respond(new InitProducerIdResponse(0, Errors.CLUSTER_AUTHORIZATION_FAILED.code(), -1, (short) -1));
+            step();
+            step(); // no time passes: not at delivery.timeout.ms
+            assertThat(failureOf(refused)).isInstanceOf(dev.courier.producer.errors.ClusterAuthorizationException.class)
+                    .hasMessageContaining("CLUSTER_AUTHORIZATION_FAILED").hasMessageContaining("Write on a topic");
+            assertThat(produceRequests()).isEmpty();
+
+            CompletableFuture<RecordMetadata> meanwhile = send(1, "b");
+            step();
+            assertThat(failureOf(meanwhile)).as("sent while the refusal stands")
+                    .isInstanceOf(dev.courier.producer.errors.ClusterAuthorizationException.class);
+
+            client.prepareResponse(ApiKey.INIT_PRODUCER_ID, new InitProducerIdResponse(0, (short) 0, PRODUCER_ID,
+                    (short) 0));
+            advance(1200); // the retry backoff: permission granted meanwhile
+            assertThat(client.requests(ApiKey.INIT_PRODUCER_ID)).hasSize(2);
+            step();
+            CompletableFuture<RecordMetadata> later = send(2, "c");
+            step();
+            assertThat(produceRequests()).hasSize(1);
+            client.respond(ok(5));
+            step();
+            assertThat(offsetOf(later)).isEqualTo(5);
+        }
+
+        @Test
         void producerIdComesBeforeAnyProduceRequest() {
             start("enable.idempotence", true);
             CompletableFuture<RecordMetadata> future = send(0, "a");
