@@ -4,6 +4,10 @@ import dev.courier.benchmarks.standin.StandInBroker;
 import dev.courier.test.EmbeddedKafka;
 import dev.courier.producer.testing.TestCertificates;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +15,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import org.apache.kafka.clients.admin.NewTopic;
 
 /** Where the benchmark sends: the in-process Kafka broker, the loopback stand-in, or an external cluster. */
@@ -32,6 +38,15 @@ interface BenchBroker extends AutoCloseable {
     /** Settings every client needs to connect (security.protocol and ssl.* for TLS); none by default. */
     default Map<String, Object> clientConnectionSettings() {
         return Map.of();
+    }
+
+    /** The broker the options name: {@code --broker}, over TLS with {@code --tls}. */
+    static BenchBroker open(PerfOptions options) throws IOException {
+        return switch (options.broker()) {
+            case "standin" -> options.tls() ? standInTls(options.partitions()) : standIn(options.partitions());
+            case "external" -> external(options.bootstrapServers());
+            default -> options.tls() ? embeddedTls() : embedded();
+        };
     }
 
     static BenchBroker embedded() {
@@ -81,16 +96,7 @@ interface BenchBroker extends AutoCloseable {
         brokerConfig.put("ssl.key.password", password);
         EmbeddedKafka kafka = EmbeddedKafka.startWithListeners(Map.of("SSL", "SSL"), brokerConfig);
         String bootstrap = "localhost:" + kafka.listenerPort("SSL");
-        Map<String, Object> client = new LinkedHashMap<>();
-        client.put("security.protocol", "SSL");
-        client.put("ssl.truststore.type", "PKCS12");
-        client.put("ssl.truststore.location", certificates.file("truststore.p12").toString());
-        client.put("ssl.truststore.password", password);
-        // Spelled out rather than left to each client's defaults, so that both provably run the same protocol
-        // (the cipher suite is then the JDK's first TLSv1.3 choice for both) with hostname verification on.
-        client.put("ssl.protocol", "TLSv1.3");
-        client.put("ssl.enabled.protocols", "TLSv1.3");
-        client.put("ssl.endpoint.identification.algorithm", "https");
+        Map<String, Object> client = tlsClientSettings(certificates);
         return new BenchBroker() {
             @Override
             public String bootstrapServers() {
@@ -127,8 +133,55 @@ interface BenchBroker extends AutoCloseable {
         };
     }
 
+    /**
+     * What both clients get to connect over TLS to a broker presenting the test CA's {@code localhost} certificate.
+     * Spelled out rather than left to each client's defaults, so that both provably run the same protocol (the
+     * cipher suite is then the JDK's first TLSv1.3 choice for both) with hostname verification on.
+     */
+    private static Map<String, Object> tlsClientSettings(TestCertificates certificates) {
+        Map<String, Object> client = new LinkedHashMap<>();
+        client.put("security.protocol", "SSL");
+        client.put("ssl.truststore.type", "PKCS12");
+        client.put("ssl.truststore.location", certificates.file("truststore.p12").toString());
+        client.put("ssl.truststore.password", TestCertificates.PASSWORD);
+        client.put("ssl.protocol", "TLSv1.3");
+        client.put("ssl.enabled.protocols", "TLSv1.3");
+        client.put("ssl.endpoint.identification.algorithm", "https");
+        return client;
+    }
+
     static BenchBroker standIn(int partitions) throws IOException {
-        StandInBroker standIn = StandInBroker.start(partitions);
+        return standIn(StandInBroker.start(partitions), Map.of(), "");
+    }
+
+    /**
+     * The stand-in speaking TLS 1.3 with the same server certificate (from {@link TestCertificates}) as
+     * {@link #embeddedTls()}, and both clients with the same settings as there.
+     */
+    static BenchBroker standInTls(int partitions) throws IOException {
+        TestCertificates certificates = TestCertificates.get();
+        StandInBroker standIn = StandInBroker.startTls(partitions, serverContext(certificates));
+        return standIn(standIn, tlsClientSettings(certificates),
+                " through TLSv1.3 (RSA 2048 server certificate, no client certificate; the stand-in decrypts every "
+                        + "request with the JDK's SSLEngine, on the same CPU)");
+    }
+
+    private static SSLContext serverContext(TestCertificates certificates) {
+        char[] password = TestCertificates.PASSWORD.toCharArray();
+        try (InputStream in = Files.newInputStream(certificates.file("server.p12"))) {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(in, password);
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(store, password);
+            SSLContext context = SSLContext.getInstance("TLSv1.3");
+            context.init(keys.getKeyManagers(), null, null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot load the stand-in's server certificate", e);
+        }
+    }
+
+    private static BenchBroker standIn(StandInBroker standIn, Map<String, Object> client, String how) {
         return new BenchBroker() {
             @Override
             public String bootstrapServers() {
@@ -136,9 +189,14 @@ interface BenchBroker extends AutoCloseable {
             }
 
             @Override
+            public Map<String, Object> clientConnectionSettings() {
+                return client;
+            }
+
+            @Override
             public String description() {
                 return "broker stand-in on loopback in the same JVM (acknowledges produce requests without storing "
-                        + "them): measures the clients in isolation";
+                        + "them)" + how + ": measures the clients in isolation";
             }
 
             @Override

@@ -25,8 +25,9 @@ import java.util.regex.Pattern;
  *   --out=DIR                            where results go (default results/&lt;broker&gt;)
  *   --only=courier|kafka                 run one client only (for profiling; ratios are then meaningless)
  *   --tls                                the TLS cells instead (100 B and 1 KiB, acks=all, linger=5 batch=64K, none
- *                                        and lz4) against the embedded broker's SSL listener, both clients with
- *                                        the same TLS settings (TLSv1.3, hostname verification on)
+ *                                        and lz4) against the embedded broker's SSL listener (results/embedded-tls)
+ *                                        or, with --broker=standin, the stand-in's TLS listener (results/standin-tls),
+ *                                        both clients with the same TLS settings (TLSv1.3, hostname verification on)
  *   --mode=transactions                  transactions of 1,000 x 100 B instead of the matrix (see TransactionPerf;
  *                                        embedded or external broker; results in results/transactions)
  *   --mode=timings-overhead              Courier with delivery.timings.enable on vs off in the throughput cells
@@ -102,8 +103,8 @@ record PerfOptions(String broker, String bootstrapServers, boolean quick, boolea
         if (broker.equals("external") && bootstrap == null) {
             throw new IllegalArgumentException("--broker=external needs --bootstrap-servers=host:port");
         }
-        if (tls && !broker.equals("embedded")) {
-            throw new IllegalArgumentException("--tls runs against the embedded broker only");
+        if (tls && broker.equals("external")) {
+            throw new IllegalArgumentException("--tls runs against the embedded broker or the stand-in only");
         }
         if (!List.of("matrix", TRANSACTIONS, TIMINGS_OVERHEAD).contains(mode)) {
             throw new IllegalArgumentException("--mode must be matrix, transactions or timings-overhead: " + mode);
@@ -115,7 +116,7 @@ record PerfOptions(String broker, String bootstrapServers, boolean quick, boolea
         if (weak && (cells != null || tls || full || !mode.equals("matrix"))) {
             throw new IllegalArgumentException("--weak-cells picks its own cells: no --cells, --tls, --full or --mode with it");
         }
-        String outName = tls ? "embedded-tls" : weak ? broker + "-weak" : mode.equals("matrix") ? broker : mode;
+        String outName = tls ? broker + "-tls" : weak ? broker + "-weak" : mode.equals("matrix") ? broker : mode;
         return new PerfOptions(broker, bootstrap, quick, full, rounds != null ? rounds : quick ? 1 : weak ? 5 : 3,
                 quick ? scale / 4 : scale, weak ? Pattern.compile(WEAK_CELLS) : cells, rate,
                 rateSeconds != null ? rateSeconds : quick ? 2 : 5, idempotence,

@@ -50,11 +50,7 @@ public final class PerfTool {
         out.printf("Courier %s vs kafka-clients %s: %d cells x %d rounds x 2 clients, broker: %s%n",
                 Report.Machine.courierVersion(), Report.Machine.rivalVersion(), matrix.size(), options.rounds(),
                 options.broker());
-        try (BenchBroker broker = switch (options.broker()) {
-            case "standin" -> BenchBroker.standIn(options.partitions());
-            case "external" -> BenchBroker.external(options.bootstrapServers());
-            default -> options.tls() ? BenchBroker.embeddedTls() : BenchBroker.embedded();
-        }) {
+        try (BenchBroker broker = BenchBroker.open(options)) {
             RoundRunner runner = new RoundRunner(broker.bootstrapServers(), broker.clientConnectionSettings());
             List<CellSummary> summaries = new ArrayList<>();
             int topicSequence = 0;

@@ -67,11 +67,7 @@ final class TimingsOverhead {
         out.printf("Courier, delivery.timings.enable on vs off: %d cells x %d rounds x 2, broker: %s%n", cells.size(),
                 options.rounds(), options.broker());
         List<CellResult> results = new ArrayList<>();
-        try (BenchBroker broker = switch (options.broker()) {
-            case "standin" -> BenchBroker.standIn(options.partitions());
-            case "external" -> BenchBroker.external(options.bootstrapServers());
-            default -> options.tls() ? BenchBroker.embeddedTls() : BenchBroker.embedded();
-        }) {
+        try (BenchBroker broker = BenchBroker.open(options)) {
             for (Cell cell : cells) {
                 for (boolean timings : new boolean[] {false, true}) {
                     Round warm = run(broker, cell, timings, 0);

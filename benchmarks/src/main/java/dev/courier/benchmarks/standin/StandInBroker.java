@@ -13,6 +13,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * Metadata (one broker, itself, leading every partition), InitProducerId and Produce, acknowledging
  * every batch without storing it (offsets count up per partition). Any topic asked for exists, with
  * the configured number of partitions.
+ *
+ * <p>With an {@link SSLContext} ({@link #startTls}) every connection speaks TLS 1.3 ({@link StandInTls}), and the
+ * stand-in calls itself {@code localhost}, the name its certificate carries, in its bootstrap address and metadata.
  *
  * <p>Threads: one acceptor, and one thread per connection (blocking I/O; requests are answered in
  * order, which Kafka's protocol requires per connection). Offsets are shared state: one
@@ -34,6 +39,9 @@ public final class StandInBroker implements AutoCloseable {
     static final String CLUSTER_ID = "courier-stand-in";
 
     private final int partitions;
+    /** Null for plaintext. */
+    private final SSLContext tls;
+    private final String advertisedHost;
     private final ServerSocket server;
     private final Thread acceptor;
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
@@ -46,22 +54,30 @@ public final class StandInBroker implements AutoCloseable {
     record Topic(String name, UUID id, AtomicLong[] offsets) {
     }
 
-    private StandInBroker(int partitions) throws IOException {
+    private StandInBroker(int partitions, SSLContext tls) throws IOException {
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be at least 1: " + partitions);
         }
         this.partitions = partitions;
+        this.tls = tls;
         this.server = new ServerSocket();
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+        this.advertisedHost = tls == null ? server.getInetAddress().getHostAddress() : "localhost";
         this.acceptor = new Thread(this::acceptLoop, "stand-in-broker-acceptor");
         acceptor.setDaemon(true);
         acceptor.start();
-        log.info("Broker stand-in listening on {} ({} partitions per topic)", bootstrapServers(), partitions);
+        log.info("Broker stand-in listening on {} ({} partitions per topic{})", bootstrapServers(), partitions,
+                tls == null ? "" : ", TLS");
     }
 
     /** Starts a stand-in on an ephemeral loopback port whose topics all have {@code partitions} partitions. */
     public static StandInBroker start(int partitions) throws IOException {
-        return new StandInBroker(partitions);
+        return new StandInBroker(partitions, null);
+    }
+
+    /** As {@link #start}, speaking TLS 1.3 with the server certificate and key of {@code context}. */
+    public static StandInBroker startTls(int partitions, SSLContext context) throws IOException {
+        return new StandInBroker(partitions, context);
     }
 
     public String bootstrapServers() {
@@ -69,7 +85,7 @@ public final class StandInBroker implements AutoCloseable {
     }
 
     String host() {
-        return server.getInetAddress().getHostAddress();
+        return advertisedHost;
     }
 
     int port() {
@@ -114,6 +130,17 @@ public final class StandInBroker implements AutoCloseable {
 
     void countBatches(int n) {
         batches.addAndGet(n);
+    }
+
+    /** A server engine for a new connection, or null for plaintext. */
+    SSLEngine newServerEngine() {
+        if (tls == null) {
+            return null;
+        }
+        SSLEngine engine = tls.createSSLEngine();
+        engine.setUseClientMode(false);
+        engine.setEnabledProtocols(new String[] {"TLSv1.3"});
+        return engine;
     }
 
     private void acceptLoop() {

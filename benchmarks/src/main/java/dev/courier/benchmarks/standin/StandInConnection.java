@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import javax.net.ssl.SSLEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,9 +55,18 @@ final class StandInConnection {
 
     void run() {
         try (socket) {
-            InputStream rawIn = new BufferedInputStream(socket.getInputStream(), 256 * 1024);
+            SSLEngine engine = broker.newServerEngine();
+            InputStream rawIn;
+            OutputStream output;
+            if (engine == null) {
+                rawIn = new BufferedInputStream(socket.getInputStream(), 256 * 1024);
+                output = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+            } else {
+                StandInTls tls = StandInTls.accept(engine, socket);
+                rawIn = tls.input(); // buffered already: decrypted bytes wait in the TLS layer
+                output = new BufferedOutputStream(tls.output(), 64 * 1024);
+            }
             DataInputStream input = new DataInputStream(rawIn);
-            OutputStream output = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
             while (true) {
                 int size;
                 try {

@@ -18,8 +18,12 @@ class PerfOptionsTests {
     }
 
     @Test
-    void tlsNeedsTheEmbeddedBroker() {
-        assertThatThrownBy(() -> PerfOptions.parse(new String[] {"--tls", "--broker=standin"}))
+    void tlsRunsAgainstTheEmbeddedBrokerOrTheStandInButNoExternalCluster() {
+        PerfOptions standIn = PerfOptions.parse(new String[] {"--tls", "--broker=standin"});
+        assertThat(standIn.tls()).isTrue();
+        assertThat(standIn.out().toString()).endsWith("standin-tls");
+        assertThat(standIn.matrix()).hasSize(4).allMatch(cell -> cell.name().equals(Cell.TLS));
+        assertThatThrownBy(() -> PerfOptions.parse(new String[] {"--tls", "--bootstrap-servers=localhost:9092"}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--tls");
     }
 

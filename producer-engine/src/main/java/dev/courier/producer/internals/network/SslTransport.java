@@ -4,6 +4,7 @@ import dev.courier.producer.errors.SslAuthenticationException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import javax.net.ssl.SSLEngine;
@@ -27,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * before the broker has checked the client certificate; a broker that rejects it answers with an alert on the
  * first read, which is therefore also an authentication failure as long as no application data has arrived.
  *
+ * <p>Socket calls are kept to those that can move bytes: a flush writes once, since a non-blocking write that
+ * leaves bytes behind found the socket buffer full and an immediate retry only earns EAGAIN; a read that leaves room
+ * in {@code netRead} drained the socket, so the same {@link #read} does not ask it again (readiness is
+ * level-triggered, so bytes arriving later wake the selector).
+ *
  * <p>Buffer modes: {@code netRead} and {@code appRead} are kept in fill mode (bytes in [0, position)),
  * {@code netWrite} too (bytes waiting for the socket in [0, position)). Sender thread only.
  */
@@ -39,6 +45,8 @@ final class SslTransport implements TransportLayer {
 
     private final String id;
     private final SocketChannel socket;
+    /** Where encrypted bytes are read from and written to: the socket itself (tests count the calls through it). */
+    private final ByteChannel io;
     private final SelectionKey key;
     private final SSLEngine engine;
     private final int packetSize;
@@ -54,8 +62,13 @@ final class SslTransport implements TransportLayer {
     private boolean closeNotifyReceived;
 
     SslTransport(String id, SocketChannel socket, SelectionKey key, SSLEngine engine) {
+        this(id, socket, socket, key, engine);
+    }
+
+    SslTransport(String id, SocketChannel socket, ByteChannel io, SelectionKey key, SSLEngine engine) {
         this.id = id;
         this.socket = socket;
+        this.io = io;
         this.key = key;
         this.engine = engine;
         this.packetSize = engine.getSession().getPacketBufferSize();
@@ -137,7 +150,7 @@ final class SslTransport implements TransportLayer {
     private boolean unwrapHandshake() throws IOException {
         if (netRead.position() == 0 || netReadUnderflow) {
             ensureNetReadRoom();
-            int read = socket.read(netRead);
+            int read = io.read(netRead);
             if (read < 0) {
                 throw new EOFException("Connection to " + id + " closed by the peer during the TLS handshake");
             }
@@ -160,10 +173,15 @@ final class SslTransport implements TransportLayer {
     public int read(ByteBuffer dst) throws IOException {
         int total = moveAppData(dst);
         boolean peerClosed = false;
+        boolean socketDrained = false;
         while (dst.hasRemaining() && !closeNotifyReceived) {
             if (netRead.position() == 0 || netReadUnderflow) {
+                if (socketDrained) {
+                    break;
+                }
                 ensureNetReadRoom();
-                int read = socket.read(netRead);
+                int room = netRead.remaining();
+                int read = io.read(netRead);
                 if (read < 0) {
                     peerClosed = true;
                     break;
@@ -171,6 +189,7 @@ final class SslTransport implements TransportLayer {
                 if (read == 0) {
                     break;
                 }
+                socketDrained = read < room;
                 netReadUnderflow = false;
             }
             SSLEngineResult result;
@@ -262,8 +281,10 @@ final class SslTransport implements TransportLayer {
             return 0;
         }
         long consumed = 0;
+        boolean socketFull = false;
         while (hasRemaining(srcs, offset, length)) {
-            if (netWrite.remaining() < packetSize && (!flush() || netWrite.remaining() < packetSize)) {
+            if (netWrite.remaining() < packetSize && !flush()) {
+                socketFull = true;
                 break;
             }
             SSLEngineResult result = engine.wrap(srcs, offset, length, netWrite);
@@ -278,7 +299,9 @@ final class SslTransport implements TransportLayer {
                 break;
             }
         }
-        flush();
+        if (!socketFull) {
+            flush();
+        }
         return consumed;
     }
 
@@ -291,6 +314,7 @@ final class SslTransport implements TransportLayer {
         return false;
     }
 
+    /** One write: what it leaves behind did not fit the socket buffer, and OP_WRITE says when it will. */
     @Override
     public boolean flush() throws IOException {
         if (netWrite.position() == 0) {
@@ -298,11 +322,7 @@ final class SslTransport implements TransportLayer {
         }
         netWrite.flip();
         try {
-            while (netWrite.hasRemaining()) {
-                if (socket.write(netWrite) == 0) {
-                    break;
-                }
-            }
+            io.write(netWrite);
         } finally {
             netWrite.compact();
         }

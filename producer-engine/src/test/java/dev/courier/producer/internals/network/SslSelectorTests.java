@@ -240,14 +240,21 @@ class SslSelectorTests {
         return bytes;
     }
 
-    /** A blocking JDK TLS echo server with the broker certificate; optionally requiring a client certificate. */
+    /**
+     * A blocking JDK TLS echo server with the broker certificate; optionally requiring a client certificate, or
+     * {@linkplain #silent() silent}.
+     */
     static final class TlsServer implements AutoCloseable {
 
         private final SSLServerSocket serverSocket;
+        /** Completes handshakes, then reads nothing until closed: the client's socket buffer fills up. */
+        private final boolean silent;
+        private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
         private final CompletableFuture<String> firstConnectionEnd = new CompletableFuture<>();
         private final List<Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-        private TlsServer(boolean needClientAuth) throws Exception {
+        private TlsServer(boolean needClientAuth, boolean silent, int receiveBufferBytes) throws Exception {
+            this.silent = silent;
             KeyStore keys = KeyStore.getInstance("PKCS12");
             try (InputStream in = java.nio.file.Files.newInputStream(CERTS.file("server.p12"))) {
                 keys.load(in, PW.toCharArray());
@@ -262,8 +269,11 @@ class SslSelectorTests {
             tmf.init(trust);
             SSLContext context = SSLContext.getInstance("TLSv1.3");
             context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-            serverSocket = (SSLServerSocket) context.getServerSocketFactory()
-                    .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            serverSocket = (SSLServerSocket) context.getServerSocketFactory().createServerSocket();
+            if (receiveBufferBytes > 0) {
+                serverSocket.setReceiveBufferSize(receiveBufferBytes); // inherited by accepted sockets
+            }
+            serverSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
             serverSocket.setNeedClientAuth(needClientAuth);
             Thread acceptor = new Thread(this::acceptLoop, "tls-acceptor");
             acceptor.setDaemon(true);
@@ -271,7 +281,12 @@ class SslSelectorTests {
         }
 
         static TlsServer echo(boolean needClientAuth) throws Exception {
-            return new TlsServer(needClientAuth);
+            return new TlsServer(needClientAuth, false, -1);
+        }
+
+        /** Handshakes, then never reads, with a small receive buffer. */
+        static TlsServer silent() throws Exception {
+            return new TlsServer(false, true, 4096);
         }
 
         int port() {
@@ -300,6 +315,18 @@ class SslSelectorTests {
         private void pump(SSLSocket socket) {
             byte[] buffer = new byte[64 * 1024];
             String end = "eof";
+            if (silent) {
+                try (socket) {
+                    socket.startHandshake();
+                    closed.await();
+                } catch (IOException e) {
+                    end = e.toString();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                firstConnectionEnd.complete(end);
+                return;
+            }
             try (socket; InputStream in = socket.getInputStream(); OutputStream out = socket.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
@@ -314,6 +341,7 @@ class SslSelectorTests {
 
         @Override
         public void close() throws IOException {
+            closed.countDown();
             serverSocket.close();
             for (Socket socket : sockets) {
                 socket.close();
