@@ -34,10 +34,12 @@ public final class SendTimer implements SendObserver {
     /** Built once: a method reference in {@code computeIfAbsent} would be allocated on every send. */
     private final Function<String, TopicTimers> register = this::register;
     /**
-     * The last topic's timers, so that an application sending to one topic skips the map. Racy on purpose: any
-     * thread's last entry is a correct one, and {@link TopicTimers} is immutable.
+     * The first topic's timers, so that an application sending to one topic skips the map. Set once, not on
+     * every change of topic: threads sending to different topics would otherwise pass the field's cache line
+     * back and forth on every send. A plain field: a thread that does not see it yet takes the map, and
+     * {@link TopicTimers} is immutable, so whatever a thread sees is correct.
      */
-    private TopicTimers last;
+    private TopicTimers first;
 
     public SendTimer(MeterRegistry registry, String clientId) {
         this.registry = registry;
@@ -48,10 +50,12 @@ public final class SendTimer implements SendObserver {
     @Override
     public Completion onSend(ProducerRecord<?, ?> record) {
         String topic = record.topic();
-        TopicTimers forTopic = last;
+        TopicTimers forTopic = first;
         if (forTopic == null || !forTopic.topic.equals(topic)) {
             forTopic = timers.computeIfAbsent(topic, register);
-            last = forTopic;
+            if (first == null) {
+                first = forTopic;
+            }
         }
         return new Timing(forTopic, clock.monotonicTime());
     }

@@ -54,7 +54,7 @@ class SendTimerTests {
         assertThat(timer("orders", "failure").totalTime(TimeUnit.MILLISECONDS)).isEqualTo(2);
     }
 
-    /** The last topic is remembered to skip the map; switching topics must still time each under its own. */
+    /** The first topic is remembered to skip the map; the others must still be timed each under its own. */
     @Test
     void sendsAlternatingBetweenTopicsAreEachTimedUnderTheirOwnTopic() {
         List<Completion> started = new ArrayList<>();
