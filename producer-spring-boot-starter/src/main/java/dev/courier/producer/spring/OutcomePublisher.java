@@ -46,7 +46,7 @@ final class OutcomePublisher<K, V> implements Flow.Publisher<SendOutcome<K, V>> 
     public void subscribe(Flow.Subscriber<? super SendOutcome<K, V>> subscriber) {
         Objects.requireNonNull(subscriber, "subscriber"); // rule 1.9
         ProducerProcessor<K, V> processor = producer.processor();
-        Observations<K, V> observations = template.observed() ? new Observations<>() : null;
+        Observations<K, V> observations = template.observers().isEmpty() ? null : new Observations<>();
         if (observations == null && !template.listening()) {
             processor.subscribe(subscriber);
         } else {

@@ -225,17 +225,12 @@ public class ProducerTemplate<K, V> implements ProducerOperations<K, V> {
         }
     }
 
-    /** Whether any {@link SendObserver} watches sends (records need no per-send observer work otherwise). */
-    boolean observed() {
-        return !observers.isEmpty();
-    }
-
     /** Whether a {@link ProducerListener} is told about outcomes. */
     boolean listening() {
         return listener != null;
     }
 
-    /** This template's observers (for {@link OutcomePublisher}). */
+    /** This template's observers (for {@link OutcomePublisher}): records need no per-send observer work if empty. */
     SendObservers observers() {
         return observers;
     }

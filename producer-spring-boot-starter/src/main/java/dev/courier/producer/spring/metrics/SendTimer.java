@@ -21,6 +21,10 @@ import java.util.function.Function;
  * The registry's configuration decides, as for any Micrometer timer: in Spring Boot,
  * {@code management.metrics.distribution.percentiles.courier.producer.send.latency=0.5,0.95,0.99} (or
  * {@code percentiles-histogram}).
+ *
+ * <p>What a send costs here, then: two reads of the registry's clock, one 24-byte object, and the Micrometer
+ * timer's own recording (in a {@code SimpleMeterRegistry} about half the total, a third clock read for its
+ * decaying maximum included). The clock reads are most of the rest, and the engine offers no timestamps to reuse.
  */
 public final class SendTimer implements SendObserver {
 
