@@ -19,7 +19,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * A producer without a broker for template tests: keeps each record sent with its callback, so that a test
- * decides when and how each send completes; or refuses sends by throwing {@link #refuseWith}.
+ * decides when and how each send completes; or acknowledges at once, or refuses sends by throwing
+ * {@link #refuseWith}.
  */
 final class CapturingProducer implements Producer<String, String> {
 
@@ -27,6 +28,8 @@ final class CapturingProducer implements Producer<String, String> {
     final List<Callback> callbacks = new ArrayList<>();
     /** Thrown by the next sends when set. */
     RuntimeException refuseWith;
+    /** When set, sends are acknowledged with it at once, inside {@code send}, and nothing is kept. */
+    RecordMetadata acknowledgeAtOnce;
 
     /** Completes the {@code index}th send as acknowledged at offset {@code index}. */
     void acknowledge(int index) {
@@ -42,6 +45,10 @@ final class CapturingProducer implements Producer<String, String> {
     public CompletableFuture<RecordMetadata> send(ProducerRecord<String, String> record, Callback callback) {
         if (refuseWith != null) {
             throw refuseWith;
+        }
+        if (acknowledgeAtOnce != null) {
+            callback.onCompletion(acknowledgeAtOnce, null);
+            return null;
         }
         records.add(record);
         callbacks.add(callback);
