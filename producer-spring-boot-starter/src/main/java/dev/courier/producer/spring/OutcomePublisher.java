@@ -46,7 +46,7 @@ final class OutcomePublisher<K, V> implements Flow.Publisher<SendOutcome<K, V>> 
     public void subscribe(Flow.Subscriber<? super SendOutcome<K, V>> subscriber) {
         Objects.requireNonNull(subscriber, "subscriber"); // rule 1.9
         ProducerProcessor<K, V> processor = producer.processor();
-        Observations<K, V> observations = template.observed() ? new Observations<>() : null;
+        Observations<K, V> observations = template.observers().isEmpty() ? null : new Observations<>();
         if (observations == null && !template.listening()) {
             processor.subscribe(subscriber);
         } else {
@@ -65,7 +65,8 @@ final class OutcomePublisher<K, V> implements Flow.Publisher<SendOutcome<K, V>> 
      */
     private static final class Observations<K, V> {
 
-        private record Entry<K, V>(ProducerRecord<K, V> record, SendObserver.Completion[] completions) {
+        /** {@code observation} is null when no observer started (see {@link SendObservers#start}). */
+        private record Entry<K, V>(ProducerRecord<K, V> record, SendObserver.Completion observation) {
         }
 
         private final Object lock = new Object();
@@ -77,18 +78,19 @@ final class OutcomePublisher<K, V> implements Flow.Publisher<SendOutcome<K, V>> 
 
         /** Starts observing {@code record}; returns the record to send (a copy with the observers' headers). */
         ProducerRecord<K, V> start(ProducerTemplate<K, V> template, ProducerRecord<K, V> record) {
-            OutgoingHeaders headers = new OutgoingHeaders();
-            SendObserver.Completion[] completions = template.startObservers(record, headers);
-            ProducerRecord<K, V> sent = headers.applyTo(record);
+            SendObservers observers = template.observers();
+            OutgoingHeaders headers = observers.newHeaders();
+            SendObserver.Completion observation = observers.start(record, headers);
+            ProducerRecord<K, V> sent = headers == null ? record : headers.applyTo(record);
             Exception endedWith;
             synchronized (lock) {
                 endedWith = abandoned;
                 if (endedWith == null) {
-                    pending.addLast(new Entry<>(sent, completions));
+                    pending.addLast(new Entry<>(sent, observation));
                 }
             }
             if (endedWith != null) {
-                ProducerTemplate.endObservers(completions, null, endedWith);
+                SendObservers.end(observation, null, endedWith);
             }
             return sent;
         }
@@ -103,7 +105,7 @@ final class OutcomePublisher<K, V> implements Flow.Publisher<SendOutcome<K, V>> 
                 }
                 pending.pollFirst();
             }
-            ProducerTemplate.endObservers(entry.completions(), outcome.metadata(), outcome.exception());
+            SendObservers.end(entry.observation(), outcome.metadata(), outcome.exception());
         }
 
         /** Ends every observation still open, and those of records still to arrive, with {@code cause}. */
@@ -117,7 +119,7 @@ final class OutcomePublisher<K, V> implements Flow.Publisher<SendOutcome<K, V>> 
                 pending.clear();
             }
             for (Entry<K, V> entry : left) {
-                ProducerTemplate.endObservers(entry.completions(), null, cause);
+                SendObservers.end(entry.observation(), null, cause);
             }
         }
     }

@@ -28,20 +28,19 @@ import org.slf4j.LoggerFactory;
  * last, so a caller that joins the future sees the listener's effects.
  *
  * <p>Per send the template allocates only the returned future (which is also the producer's callback, see
- * {@link SendFuture}) and, on success, its {@link SendResult}; with observers, an {@link OutgoingHeaders} too,
- * and observers add their own. When an observer adds headers (the trace context, with a tracer present), the
- * record sent, and reported in the {@code SendResult} and to the listener, is a copy of the caller's with them.
+ * {@link SendFuture}) and, on success, its {@link SendResult}; observers add their own, plus an
+ * {@link OutgoingHeaders} when one of them can write headers (see {@link SendObservers}). When an observer adds
+ * headers (the trace context, with a tracer present), the record sent, and reported in the {@code SendResult}
+ * and to the listener, is a copy of the caller's with them.
  */
 public class ProducerTemplate<K, V> implements ProducerOperations<K, V> {
 
     private static final Logger log = LoggerFactory.getLogger(ProducerTemplate.class);
-    private static final SendObserver.Completion[] NO_COMPLETIONS = new SendObserver.Completion[0];
 
     private final ManagedProducer<K, V> producer;
     private final String defaultTopic;
     private final ProducerListener<K, V> listener;
-    /** Iterated per send: an array, and none at all without observers (the common minimal setup). */
-    private final SendObserver[] observers;
+    private final SendObservers observers;
     /** Null unless transactional ({@code courier.producer.transaction-id-prefix}). */
     private final TemplateTransactions<K, V> transactions;
 
@@ -65,7 +64,7 @@ public class ProducerTemplate<K, V> implements ProducerOperations<K, V> {
         this.producer = Objects.requireNonNull(producer, "producer");
         this.defaultTopic = defaultTopic;
         this.listener = listener;
-        this.observers = List.copyOf(observers).toArray(SendObserver[]::new);
+        this.observers = new SendObservers(observers);
         this.transactions = transactions;
     }
 
@@ -182,15 +181,14 @@ public class ProducerTemplate<K, V> implements ProducerOperations<K, V> {
             notifyError(record, null, e);
             throw e;
         }
-        SendObserver.Completion[] completions = NO_COMPLETIONS;
-        if (observers.length > 0) {
-            // Observers may add headers (trace context): they must be in the record before the producer
-            // serializes it, so the record sent (and reported) may be a copy of the caller's.
-            OutgoingHeaders headers = new OutgoingHeaders();
-            completions = startObservers(record, headers);
+        // Observers may add headers (trace context): they must be in the record before the producer serializes
+        // it, so the record sent (and reported) may be a copy of the caller's.
+        OutgoingHeaders headers = observers.newHeaders();
+        SendObserver.Completion observation = observers.start(record, headers);
+        if (headers != null) {
             record = headers.applyTo(record);
         }
-        SendFuture<K, V> result = new SendFuture<>(this, record, completions);
+        SendFuture<K, V> result = new SendFuture<>(this, record, observation);
         try {
             if (tryOnly) {
                 target.trySend(record, result);
@@ -201,7 +199,7 @@ public class ProducerTemplate<K, V> implements ProducerOperations<K, V> {
             // Refused before acceptance: the callback never runs, so end everything here.
             RuntimeException thrown = e instanceof IllegalStateException && !producer.isAccepting()
                     ? producer.stopped(record) : e;
-            endObservers(completions, null, thrown);
+            SendObservers.end(observation, null, thrown);
             notifyError(record, null, thrown);
             throw thrown;
         }
@@ -210,9 +208,9 @@ public class ProducerTemplate<K, V> implements ProducerOperations<K, V> {
 
     /** The one completion path: observers, then the listener, and the future last whatever they do. */
     private void complete(ProducerRecord<K, V> record, RecordMetadata metadata, Exception exception,
-                          SendObserver.Completion[] completions, CompletableFuture<SendResult<K, V>> result) {
+                          SendObserver.Completion observation, CompletableFuture<SendResult<K, V>> result) {
         try {
-            endObservers(completions, exception == null ? metadata : null, exception);
+            SendObservers.end(observation, exception == null ? metadata : null, exception);
             if (exception == null) {
                 notifySuccess(record, metadata);
             } else {
@@ -227,41 +225,14 @@ public class ProducerTemplate<K, V> implements ProducerOperations<K, V> {
         }
     }
 
-    /** Whether any {@link SendObserver} watches sends (records need no per-send observer work otherwise). */
-    boolean observed() {
-        return observers.length > 0;
-    }
-
     /** Whether a {@link ProducerListener} is told about outcomes. */
     boolean listening() {
         return listener != null;
     }
 
-    SendObserver.Completion[] startObservers(ProducerRecord<K, V> record, OutgoingHeaders headers) {
-        SendObserver.Completion[] completions = new SendObserver.Completion[observers.length];
-        for (int i = 0; i < completions.length; i++) {
-            try {
-                completions[i] = observers[i].onSend(record, headers);
-            } catch (RuntimeException e) {
-                log.warn("SendObserver {} failed in onSend; ignoring it for this record",
-                        observers[i].getClass().getName(), e);
-            }
-        }
-        return completions;
-    }
-
-    static void endObservers(SendObserver.Completion[] completions, RecordMetadata metadata,
-                             Exception exception) {
-        for (SendObserver.Completion completion : completions) {
-            if (completion == null) {
-                continue;
-            }
-            try {
-                completion.onComplete(metadata, exception);
-            } catch (RuntimeException e) {
-                log.warn("SendObserver completion {} failed", completion.getClass().getName(), e);
-            }
-        }
+    /** This template's observers (for {@link OutcomePublisher}): records need no per-send observer work if empty. */
+    SendObservers observers() {
+        return observers;
     }
 
     void notifySuccess(ProducerRecord<K, V> record, RecordMetadata metadata) {
@@ -320,18 +291,19 @@ public class ProducerTemplate<K, V> implements ProducerOperations<K, V> {
 
         private final ProducerTemplate<K, V> template;
         private final ProducerRecord<K, V> record;
-        private final SendObserver.Completion[] completions;
+        /** Null when unobserved. */
+        private final SendObserver.Completion observation;
 
         SendFuture(ProducerTemplate<K, V> template, ProducerRecord<K, V> record,
-                   SendObserver.Completion[] completions) {
+                   SendObserver.Completion observation) {
             this.template = template;
             this.record = record;
-            this.completions = completions;
+            this.observation = observation;
         }
 
         @Override
         public void onCompletion(RecordMetadata metadata, Exception exception) {
-            template.complete(record, metadata, exception, completions, this);
+            template.complete(record, metadata, exception, observation, this);
         }
 
         @Override

@@ -20,8 +20,9 @@ public interface SendObserver {
 
     /**
      * Like {@link #onSend(ProducerRecord)}, for an observer that writes headers into the record (the trace
-     * context): headers set on {@code headers} are sent with the record. The template calls this one; by
-     * default it ignores {@code headers}.
+     * context): headers set on {@code headers} are sent with the record. By default it ignores {@code headers}.
+     * The template calls this one when any of its observers overrides it, and otherwise {@code onSend(record)},
+     * sparing each send the headers object.
      */
     default Completion onSend(ProducerRecord<?, ?> record, OutgoingHeaders headers) {
         return onSend(record);
