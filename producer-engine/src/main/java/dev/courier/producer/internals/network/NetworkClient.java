@@ -64,6 +64,14 @@ public final class NetworkClient implements KafkaClient {
     /** Completions produced outside poll (version mismatch, disconnect()); handed out by the next poll. */
     private final List<ClientResponse> pendingCompletions = new ArrayList<>();
     private final Map<String, Long> lastActivityMs = new HashMap<>();
+    /**
+     * No connection can become idle before this: the earliest last activity plus connections.max.idle.ms as of
+     * the latest scan. Activity only moves a connection's deadline later, and a new connection's is at least
+     * max.idle.ms away, so polls before it skip the scan (and its iterator) altogether.
+     */
+    private long nextIdleScanMs = Long.MIN_VALUE;
+    /** The list {@link #poll} returns, reused: valid until the next poll. */
+    private final List<ClientResponse> polledResponses = new ArrayList<>();
     /** Why each node's last authentication failed, until one succeeds; see {@link #authenticationFailure}. */
     private final Map<String, RuntimeException> authenticationFailures = new HashMap<>();
     /** Connections closed during the current poll, so a second report of the same loss is ignored. */
@@ -231,13 +239,15 @@ public final class NetworkClient implements KafkaClient {
     /**
      * Does the network I/O possible within {@code timeoutMs} (less if a metadata refresh, a request
      * timeout or a connection-setup timeout comes first), then runs the completion handlers of
-     * everything that finished and returns those responses.
+     * everything that finished and returns those responses, in a list that the next poll reuses.
      */
     @Override
     public List<ClientResponse> poll(long timeoutMs, long nowMs) {
         ensureOpen();
+        List<ClientResponse> responses = polledResponses;
+        responses.clear();
         if (!pendingCompletions.isEmpty()) {
-            List<ClientResponse> responses = new ArrayList<>(pendingCompletions);
+            responses.addAll(pendingCompletions);
             pendingCompletions.clear();
             completeResponses(responses);
             return responses;
@@ -258,7 +268,6 @@ public final class NetworkClient implements KafkaClient {
         }
         long updatedNow = time.monotonicMs();
         disconnectedThisPoll.clear();
-        List<ClientResponse> responses = new ArrayList<>();
         handleCompletedSends(responses, updatedNow);
         handleCompletedReceives(responses, updatedNow);
         handleDisconnections(responses, updatedNow);
@@ -296,7 +305,9 @@ public final class NetworkClient implements KafkaClient {
     }
 
     private void handleCompletedSends(List<ClientResponse> responses, long nowMs) {
-        for (NetworkSend send : selector.completedSends()) {
+        List<NetworkSend> sends = selector.completedSends();
+        for (int i = 0; i < sends.size(); i++) {
+            NetworkSend send = sends.get(i);
             String id = send.destination();
             lastActivityMs.put(id, nowMs);
             InFlight last = inFlightRequests.lastSent(id);
@@ -308,7 +319,9 @@ public final class NetworkClient implements KafkaClient {
     }
 
     private void handleCompletedReceives(List<ClientResponse> responses, long nowMs) {
-        for (NetworkReceive receive : selector.completedReceives()) {
+        List<NetworkReceive> receives = selector.completedReceives();
+        for (int i = 0; i < receives.size(); i++) {
+            NetworkReceive receive = receives.get(i);
             String id = receive.source();
             if (disconnectedThisPoll.contains(id)) {
                 continue;
@@ -418,6 +431,9 @@ public final class NetworkClient implements KafkaClient {
     }
 
     private void handleDisconnections(List<ClientResponse> responses, long nowMs) {
+        if (selector.disconnected().isEmpty()) {
+            return;
+        }
         for (Map.Entry<String, IOException> entry : selector.disconnected().entrySet()) {
             if (disconnectedThisPoll.contains(entry.getKey())) {
                 continue;
@@ -435,7 +451,9 @@ public final class NetworkClient implements KafkaClient {
     }
 
     private void handleConnections(long nowMs) {
-        for (String id : selector.connected()) {
+        List<String> connected = selector.connected();
+        for (int i = 0; i < connected.size(); i++) {
+            String id = connected.get(i);
             log.debug("Connected to node {}", id);
             lastActivityMs.put(id, nowMs);
             connectionStates.checkingApiVersions(id);
@@ -444,6 +462,9 @@ public final class NetworkClient implements KafkaClient {
     }
 
     private void sendApiVersionsRequests(long nowMs) {
+        if (apiVersionsToSend.isEmpty()) {
+            return;
+        }
         var it = apiVersionsToSend.entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<String, Short> entry = it.next();
@@ -458,7 +479,9 @@ public final class NetworkClient implements KafkaClient {
     }
 
     private void handleTimedOutConnections(List<ClientResponse> responses, long nowMs) {
-        for (String id : connectionStates.nodesWithSetupTimeout(nowMs)) {
+        List<String> timedOut = connectionStates.nodesWithSetupTimeout(nowMs);
+        for (int i = 0; i < timedOut.size(); i++) {
+            String id = timedOut.get(i);
             log.info("Connection to node {} was not established within the setup timeout; disconnecting", id);
             selector.close(id);
             processDisconnection(id, responses, nowMs, false);
@@ -466,7 +489,9 @@ public final class NetworkClient implements KafkaClient {
     }
 
     private void handleTimedOutRequests(List<ClientResponse> responses, long nowMs) {
-        for (String id : inFlightRequests.nodesWithTimedOutRequests(nowMs)) {
+        List<String> timedOut = inFlightRequests.nodesWithTimedOutRequests(nowMs);
+        for (int i = 0; i < timedOut.size(); i++) {
+            String id = timedOut.get(i);
             log.info("Disconnecting from node {} because a request timed out", id);
             selector.close(id);
             processDisconnection(id, responses, nowMs, true);
@@ -475,11 +500,17 @@ public final class NetworkClient implements KafkaClient {
 
     /** Closes connections with nothing in flight that were unused for connections.max.idle.ms. */
     private void closeIdleConnections(long nowMs) {
+        if (nowMs <= nextIdleScanMs) {
+            return;
+        }
+        long maxIdleMs = config.connectionsMaxIdleMs();
+        long earliestDeadline = saturatedSum(nowMs, maxIdleMs); // for connections made after this scan
         var it = lastActivityMs.entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<String, Long> entry = it.next();
             String id = entry.getKey();
-            if (nowMs - entry.getValue() > config.connectionsMaxIdleMs() && inFlightRequests.count(id) == 0
+            earliestDeadline = Math.min(earliestDeadline, saturatedSum(entry.getValue(), maxIdleMs));
+            if (nowMs - entry.getValue() > maxIdleMs && inFlightRequests.count(id) == 0
                     && connectionStates.isReady(id)) {
                 log.debug("Closing idle connection to node {}", id);
                 it.remove();
@@ -489,11 +520,23 @@ public final class NetworkClient implements KafkaClient {
                 sessions.remove(id);
             }
         }
+        // A connection kept open past its deadline (busy, or not ready) keeps this at or below now: scanned again.
+        nextIdleScanMs = earliestDeadline;
+    }
+
+    private static long saturatedSum(long a, long b) {
+        long sum = a + b;
+        if (((a ^ sum) & (b ^ sum)) < 0) {
+            return b > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
+        }
+        return sum;
     }
 
     /** Closes, without backoff, connections whose authenticated session is over and that have nothing in flight. */
     private void retireExpiredSessions(long nowMs) {
-        for (String id : sessions.expired(nowMs)) {
+        List<String> expired = sessions.expired(nowMs);
+        for (int i = 0; i < expired.size(); i++) {
+            String id = expired.get(i);
             if (inFlightRequests.count(id) == 0) {
                 log.debug("Closing the connection to node {}: its SASL session is about to expire", id);
                 selector.close(id);
@@ -535,7 +578,8 @@ public final class NetworkClient implements KafkaClient {
     }
 
     private void completeResponses(List<ClientResponse> responses) {
-        for (ClientResponse response : responses) {
+        for (int i = 0; i < responses.size(); i++) {
+            ClientResponse response = responses.get(i);
             try {
                 response.onComplete();
             } catch (RuntimeException e) {

@@ -206,7 +206,9 @@ public final class Selector implements AutoCloseable {
         completedSends.clear();
         completedReceives.clear();
         disconnected.clear();
-        completedSends.addAll(sendsCompletedEagerly);
+        for (int i = 0; i < sendsCompletedEagerly.size(); i++) {
+            completedSends.add(sendsCompletedEagerly.get(i)); // addAll would copy into a new array first
+        }
         sendsCompletedEagerly.clear();
 
         int readyCount;
@@ -215,12 +217,14 @@ public final class Selector implements AutoCloseable {
         } else {
             readyCount = nioSelector.select(timeoutMs);
         }
-        for (Connection connection : immediatelyConnected) {
-            if (channels.get(connection.id) == connection) {
-                connected.add(connection.id);
+        if (!immediatelyConnected.isEmpty()) {
+            for (Connection connection : immediatelyConnected) {
+                if (channels.get(connection.id) == connection) {
+                    connected.add(connection.id);
+                }
             }
+            immediatelyConnected.clear();
         }
-        immediatelyConnected.clear();
         if (readyCount > 0) {
             Set<SelectionKey> selected = nioSelector.selectedKeys();
             Iterator<SelectionKey> it = selected.iterator();
