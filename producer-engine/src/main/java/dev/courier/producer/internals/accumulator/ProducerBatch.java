@@ -37,9 +37,10 @@ public final class ProducerBatch {
     /**
      * Small on purpose: at low rates and linger 0 most batches hold one record, and the slot arrays were
      * a third of a batch's allocation. A batch that keeps filling grows once to the records likely to fit
-     * ({@link #grownCapacity()}).
+     * ({@link #grownCapacity()}); the accumulator starts a partition's later batches at what its recent ones
+     * held.
      */
-    private static final int INITIAL_RECORD_SLOTS = 4;
+    static final int INITIAL_RECORD_SLOTS = 4;
 
     private final TopicPartition topicPartition;
     private final long createdMs;
@@ -100,14 +101,24 @@ public final class ProducerBatch {
     @SuppressWarnings("unchecked")
     ProducerBatch(TopicPartition topicPartition, ByteBuffer pooledBuffer, RecordBatchBuilder builder, long createdMs,
                   int fullAtBytes) {
+        this(topicPartition, pooledBuffer, builder, createdMs, fullAtBytes, INITIAL_RECORD_SLOTS);
+    }
+
+    /**
+     * @param recordSlots records the slot arrays take before they grow: what the partition's recent batches
+     *                    held ({@link PartitionQueue#recordSlotsForNewBatch()})
+     */
+    @SuppressWarnings("unchecked")
+    ProducerBatch(TopicPartition topicPartition, ByteBuffer pooledBuffer, RecordBatchBuilder builder, long createdMs,
+                  int fullAtBytes, int recordSlots) {
         this.fullAtBytes = fullAtBytes;
         this.topicPartition = topicPartition;
         this.pooledBuffer = pooledBuffer;
         this.builder = builder;
         this.createdMs = createdMs;
-        this.futures = new CompletableFuture[INITIAL_RECORD_SLOTS];
-        this.callbacks = new Callback[INITIAL_RECORD_SLOTS];
-        this.timestamps = new long[INITIAL_RECORD_SLOTS];
+        this.futures = new CompletableFuture[recordSlots];
+        this.callbacks = new Callback[recordSlots];
+        this.timestamps = new long[recordSlots];
     }
 
     /**
@@ -208,6 +219,14 @@ public final class ProducerBatch {
     /** The encoded batch; only after {@link #close()}. A duplicate, so the caller may move its position. */
     public ByteBuffer encoded() {
         return encoded.duplicate();
+    }
+
+    /**
+     * The encoded batch itself, not a duplicate, for a request that only reads it ({@code ProduceRequest}
+     * slices it): saves a buffer object per batch and request. Callers must not move its position or limit.
+     */
+    public ByteBuffer encodedView() {
+        return encoded;
     }
 
     public boolean isClosed() {
@@ -398,6 +417,11 @@ public final class ProducerBatch {
         }
         CompletableFuture.allOf(completions).whenComplete((ignored, error) -> completion.complete(null));
         return true;
+    }
+
+    /** Records the slot arrays hold before they grow (for tests). */
+    int recordSlots() {
+        return futures.length;
     }
 
     /** Record {@code i}'s future, for a split (sender thread; the batch takes no more appends). */

@@ -51,7 +51,7 @@ public final class RecordAccumulator {
     /** Read only when a batch is created: most appends join an open batch and need no clock. */
     private final Time time;
 
-    private final ConcurrentMap<TopicPartition, Deque<ProducerBatch>> batches = new ConcurrentHashMap<>();
+    private final ConcurrentMap<TopicPartition, PartitionQueue> batches = new ConcurrentHashMap<>();
     private final Set<ProducerBatch> incomplete = ConcurrentHashMap.newKeySet();
     private final AtomicInteger flushesInProgress = new AtomicInteger();
     private volatile boolean closed;
@@ -106,7 +106,7 @@ public final class RecordAccumulator {
     public AppendResult append(TopicPartition tp, long timestamp, byte[] key, byte[] value, List<Header> headers,
                                CompletableFuture<RecordMetadata> future, Callback callback, long maxBlockMs)
             throws InterruptedException {
-        Deque<ProducerBatch> deque = dequeFor(tp);
+        PartitionQueue deque = dequeFor(tp);
         synchronized (deque) {
             rejectIfClosed();
             AppendResult result = tryAppendLocked(deque, timestamp, key, value, headers, future, callback, 0);
@@ -136,7 +136,7 @@ public final class RecordAccumulator {
     public boolean appendReserved(TopicPartition tp, long timestamp, byte[] key, byte[] value, List<Header> headers,
                                   CompletableFuture<RecordMetadata> future, Callback callback, int reservedBytes,
                                   long nowMs, long metadataWaitMs) {
-        Deque<ProducerBatch> deque = dequeFor(tp);
+        PartitionQueue deque = dequeFor(tp);
         synchronized (deque) {
             if (tryAppendLocked(deque, timestamp, key, value, headers, future, callback, metadataWaitMs) != null) {
                 pool.release(reservedBytes);
@@ -166,7 +166,7 @@ public final class RecordAccumulator {
         return sizer.ratios();
     }
 
-    private AppendResult appendWithBuffer(TopicPartition tp, Deque<ProducerBatch> deque, ByteBuffer buffer,
+    private AppendResult appendWithBuffer(TopicPartition tp, PartitionQueue deque, ByteBuffer buffer,
                                           boolean fromCaller, long timestamp, byte[] key, byte[] value, List<Header> headers,
                                           CompletableFuture<RecordMetadata> future, Callback callback, long nowMs,
                                           long metadataWaitMs) {
@@ -184,10 +184,13 @@ public final class RecordAccumulator {
                 return result;
             }
             previous = deque.peekLast();
+            if (previous != null) {
+                deque.batchEnded(previous);
+            }
             buffer.clear();
             int fullAt = sizer.fullAt(tp, buffer.capacity());
             ProducerBatch batch = new ProducerBatch(tp, buffer, new RecordBatchBuilder(buffer, compression), nowMs,
-                    fullAt);
+                    fullAt, deque.recordSlotsForNewBatch());
             if (!batch.tryAppend(timestamp, key, value, headers, future, callback, metadataWaitMs)) {
                 pool.deallocate(buffer);
                 throw new IllegalStateException("a record did not fit a batch sized for it: " + tp);
@@ -224,9 +227,9 @@ public final class RecordAccumulator {
         }
     }
 
-    private Deque<ProducerBatch> dequeFor(TopicPartition tp) {
-        Deque<ProducerBatch> deque = batches.get(tp);
-        return deque != null ? deque : batches.computeIfAbsent(tp, k -> new ArrayDeque<>());
+    private PartitionQueue dequeFor(TopicPartition tp) {
+        PartitionQueue deque = batches.get(tp);
+        return deque != null ? deque : batches.computeIfAbsent(tp, k -> new PartitionQueue());
     }
 
     /**
@@ -252,7 +255,7 @@ public final class RecordAccumulator {
         long nextReadyCheckDelayMs = Long.MAX_VALUE;
         boolean exhausted = pool.queued() > 0;
         boolean flushing = flushesInProgress.get() > 0 || closed;
-        for (Map.Entry<TopicPartition, Deque<ProducerBatch>> entry : batches.entrySet()) {
+        for (Map.Entry<TopicPartition, PartitionQueue> entry : batches.entrySet()) {
             TopicPartition tp = entry.getKey();
             Deque<ProducerBatch> deque = entry.getValue();
             boolean full;
@@ -369,7 +372,7 @@ public final class RecordAccumulator {
         for (int step = 0; step < count; step++) {
             int index = (start + step) % count;
             TopicPartition tp = partitions.get(index);
-            Deque<ProducerBatch> deque = batches.get(tp);
+            PartitionQueue deque = batches.get(tp);
             ProducerBatch batch;
             synchronized (deque) {
                 ProducerBatch first = deque.peekFirst();
@@ -386,6 +389,7 @@ public final class RecordAccumulator {
                     break;
                 }
                 batch = deque.pollFirst();
+                deque.batchEnded(batch);
                 if (!deque.isEmpty()) {
                     drainLeftBatches = true;
                 }
@@ -488,7 +492,7 @@ public final class RecordAccumulator {
      */
     public List<ProducerBatch> removeBatchesLedBy(Cluster cluster, int leader) {
         List<ProducerBatch> removed = new ArrayList<>();
-        for (Map.Entry<TopicPartition, Deque<ProducerBatch>> entry : batches.entrySet()) {
+        for (Map.Entry<TopicPartition, PartitionQueue> entry : batches.entrySet()) {
             Node node = cluster.leaderFor(entry.getKey());
             if (node == null || node.id() != leader) {
                 continue;
