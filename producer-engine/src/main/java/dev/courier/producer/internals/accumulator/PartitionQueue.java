@@ -1,5 +1,6 @@
 package dev.courier.producer.internals.accumulator;
 
+import dev.courier.producer.internals.metadata.TopicPartition;
 import java.util.ArrayDeque;
 
 /**
@@ -11,8 +12,18 @@ final class PartitionQueue extends ArrayDeque<ProducerBatch> {
 
     private static final long serialVersionUID = 1L;
 
+    private final transient TopicPartition topicPartition;
+
     /** Records in this partition's latest batch that took no more appends; 0 before the first. Guarded by this. */
     private int recentBatchRecords;
+
+    PartitionQueue(TopicPartition topicPartition) {
+        this.topicPartition = topicPartition;
+    }
+
+    TopicPartition topicPartition() {
+        return topicPartition;
+    }
 
     /** Notes the records of a batch that takes no more appends (drained, or followed by a new batch). */
     void batchEnded(ProducerBatch batch) {

@@ -52,6 +52,13 @@ public final class RecordAccumulator {
     private final Time time;
 
     private final ConcurrentMap<TopicPartition, PartitionQueue> batches = new ConcurrentHashMap<>();
+    /**
+     * The values of {@link #batches} (never removed), for the sender's scans of every partition several times a
+     * request: an array walks without the map's iterator and entry objects. Replaced, under {@link #batches}'s
+     * creation lock, when a partition gets its queue.
+     */
+    private volatile PartitionQueue[] queues = new PartitionQueue[0];
+    private final Object queueCreation = new Object();
     private final Set<ProducerBatch> incomplete = ConcurrentHashMap.newKeySet();
     private final AtomicInteger flushesInProgress = new AtomicInteger();
     private volatile boolean closed;
@@ -229,7 +236,21 @@ public final class RecordAccumulator {
 
     private PartitionQueue dequeFor(TopicPartition tp) {
         PartitionQueue deque = batches.get(tp);
-        return deque != null ? deque : batches.computeIfAbsent(tp, k -> new PartitionQueue());
+        return deque != null ? deque : newQueue(tp);
+    }
+
+    private PartitionQueue newQueue(TopicPartition tp) {
+        synchronized (queueCreation) {
+            PartitionQueue deque = batches.get(tp);
+            if (deque == null) {
+                deque = new PartitionQueue(tp);
+                PartitionQueue[] grown = Arrays.copyOf(queues, queues.length + 1);
+                grown[grown.length - 1] = deque;
+                queues = grown;
+                batches.put(tp, deque);
+            }
+            return deque;
+        }
     }
 
     /**
@@ -255,9 +276,8 @@ public final class RecordAccumulator {
         long nextReadyCheckDelayMs = Long.MAX_VALUE;
         boolean exhausted = pool.queued() > 0;
         boolean flushing = flushesInProgress.get() > 0 || closed;
-        for (Map.Entry<TopicPartition, PartitionQueue> entry : batches.entrySet()) {
-            TopicPartition tp = entry.getKey();
-            Deque<ProducerBatch> deque = entry.getValue();
+        for (PartitionQueue deque : queues) {
+            TopicPartition tp = deque.topicPartition();
             boolean full;
             long waitedMs;
             long timeToWaitMs;
@@ -324,7 +344,8 @@ public final class RecordAccumulator {
         for (List<TopicPartition> partitions : partitionsByNode.values()) {
             partitions.clear();
         }
-        for (TopicPartition tp : batches.keySet()) {
+        for (PartitionQueue queue : queues) {
+            TopicPartition tp = queue.topicPartition();
             Node leader = cluster.leaderFor(tp);
             if (leader != null && readyNodes.contains(leader)) {
                 partitionsByNode.computeIfAbsent(leader.id(), id -> new ArrayList<>()).add(tp);
@@ -469,9 +490,16 @@ public final class RecordAccumulator {
 
     /** Removes and returns queued batches older than {@code delivery.timeout.ms} (sender thread). */
     public List<ProducerBatch> expiredBatches(long nowMs) {
-        List<ProducerBatch> expired = new ArrayList<>();
-        for (Deque<ProducerBatch> deque : batches.values()) {
+        List<ProducerBatch> expired = null;
+        for (PartitionQueue deque : queues) {
             synchronized (deque) {
+                ProducerBatch first = deque.peekFirst();
+                if (first == null || nowMs - first.createdMs() < deliveryTimeoutMs) {
+                    continue; // the usual case, without an iterator
+                }
+                if (expired == null) {
+                    expired = new ArrayList<>();
+                }
                 Iterator<ProducerBatch> it = deque.iterator();
                 while (it.hasNext()) {
                     ProducerBatch batch = it.next();
@@ -483,7 +511,7 @@ public final class RecordAccumulator {
                 }
             }
         }
-        return expired;
+        return expired == null ? List.of() : expired;
     }
 
     /**

@@ -122,7 +122,7 @@ public final class NetworkClient implements KafkaClient {
         if (isReady(node, nowMs)) {
             return true;
         }
-        if (connectionStates.canConnect(node.idString(), nowMs)) {
+        if (connectionStates.canConnect(NodeIds.of(node.id()), nowMs)) {
             initiateConnect(node, nowMs);
         }
         return false;
@@ -133,7 +133,7 @@ public final class NetworkClient implements KafkaClient {
      * is due and not yet sent, so the refresh goes out first.
      */
     public boolean isReady(Node node, long nowMs) {
-        return !metadataUpdater.isUpdateDue(nowMs) && canSendRequest(node.idString(), nowMs);
+        return !metadataUpdater.isUpdateDue(nowMs) && canSendRequest(NodeIds.of(node.id()), nowMs);
     }
 
     boolean canSendRequest(String id, long nowMs) {
@@ -151,17 +151,17 @@ public final class NetworkClient implements KafkaClient {
 
     /** Milliseconds until a connect attempt to the node is allowed; Long.MAX_VALUE while connecting or connected. */
     public long connectionDelay(Node node, long nowMs) {
-        return connectionStates.connectionDelay(node.idString(), nowMs);
+        return connectionStates.connectionDelay(NodeIds.of(node.id()), nowMs);
     }
 
     /** True when the last connection attempt (or connection) to the node failed and none is under way. */
     public boolean connectionFailed(Node node) {
-        return connectionStates.isDisconnected(node.idString());
+        return connectionStates.isDisconnected(NodeIds.of(node.id()));
     }
 
     @Override
     public RuntimeException authenticationFailure(Node node) {
-        return authenticationFailures.isEmpty() ? null : authenticationFailures.get(node.idString());
+        return authenticationFailures.isEmpty() ? null : authenticationFailures.get(NodeIds.of(node.id()));
     }
 
     /** How long the sender may sleep before this node might become ready (no throttling support). */
@@ -590,7 +590,7 @@ public final class NetworkClient implements KafkaClient {
 
     /** Starts a connection; a failure to even start puts the node into backoff. */
     void initiateConnect(Node node, long nowMs) {
-        String id = node.idString();
+        String id = NodeIds.of(node.id());
         try {
             connectionStates.connecting(id, node.host() + ":" + node.port(), nowMs);
             InetSocketAddress address = new InetSocketAddress(node.host(), node.port());
@@ -644,7 +644,7 @@ public final class NetworkClient implements KafkaClient {
         int offset = ThreadLocalRandom.current().nextInt(nodes.size());
         for (int i = 0; i < nodes.size(); i++) {
             Node node = nodes.get((offset + i) % nodes.size());
-            String id = node.idString();
+            String id = NodeIds.of(node.id());
             if (canSendRequest(id, nowMs)) {
                 int count = inFlightRequests.count(id);
                 if (count == 0) {
@@ -658,7 +658,7 @@ public final class NetworkClient implements KafkaClient {
                 foundConnecting = node;
             } else if (connectionStates.canConnect(id, nowMs)) {
                 if (foundCanConnect == null
-                        || connectionStates.lastConnectAttemptMs(id) < connectionStates.lastConnectAttemptMs(foundCanConnect.idString())) {
+                        || connectionStates.lastConnectAttemptMs(id) < connectionStates.lastConnectAttemptMs(NodeIds.of(foundCanConnect.id()))) {
                     foundCanConnect = node;
                 }
             }
@@ -672,7 +672,7 @@ public final class NetworkClient implements KafkaClient {
     /** True when every one of {@code nodes} is disconnected and in reconnect backoff. */
     boolean allBlackedOut(List<Node> nodes, long nowMs) {
         for (Node node : nodes) {
-            if (!connectionStates.isBlackedOut(node.idString(), nowMs)) {
+            if (!connectionStates.isBlackedOut(NodeIds.of(node.id()), nowMs)) {
                 return false;
             }
         }

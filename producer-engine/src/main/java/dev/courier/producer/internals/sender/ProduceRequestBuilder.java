@@ -6,10 +6,10 @@ import dev.courier.producer.internals.metadata.Metadata;
 import dev.courier.producer.internals.metrics.ProducerMetrics;
 import dev.courier.producer.internals.network.ClientRequest;
 import dev.courier.producer.internals.network.ClientResponse;
+import dev.courier.producer.internals.network.NodeIds;
 import dev.courier.producer.internals.network.RequestCompletionHandler;
 import dev.courier.producer.internals.protocol.ProduceRequest;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,15 +22,12 @@ import java.util.Map;
  */
 final class ProduceRequestBuilder {
 
-    private static final int MAX_CACHED_NODE_ID = 1 << 16;
-
     private final SenderSettings settings;
     private final ProducerIdentity identity;
     private final InFlightBatches inFlight;
     private final Metadata metadata;
     private final ProducerMetrics metrics;
     private final ProduceResponseHandler responseHandler;
-    private String[] nodeIdStrings = new String[8];
 
     ProduceRequestBuilder(SenderSettings settings, ProducerIdentity identity, InFlightBatches inFlight,
                           Metadata metadata, ProducerMetrics metrics, ProduceResponseHandler responseHandler) {
@@ -68,7 +65,7 @@ final class ProduceRequestBuilder {
         ProduceRequest request = new ProduceRequest(identity.transactionalId(), settings.acks(),
                 settings.requestTimeoutMs(), topics, identity.maxProduceVersion());
         metrics.recordRequestSent(count, records, bytes);
-        return new ClientRequest(nodeIdString(nodeId), request, now, settings.acks() != 0,
+        return new ClientRequest(NodeIds.of(nodeId), request, now, settings.acks() != 0,
                 settings.requestTimeoutMs(), new SentProduce(responseHandler, inRequestOrder, topics));
     }
 
@@ -119,22 +116,6 @@ final class ProduceRequestBuilder {
                                                Cluster cluster, long now) {
         metadata.add(topic, now); // keeps topics in use from expiring out of the metadata
         return new ProduceRequest.TopicData(topic, cluster.topicId(topic), partitions);
-    }
-
-    /** Node ids as the network client's connection ids, made once per node rather than once per request. */
-    private String nodeIdString(int nodeId) {
-        if (nodeId < 0 || nodeId >= MAX_CACHED_NODE_ID) {
-            return Integer.toString(nodeId);
-        }
-        if (nodeIdStrings.length <= nodeId) {
-            nodeIdStrings = Arrays.copyOf(nodeIdStrings, Math.max(nodeId + 1, nodeIdStrings.length * 2));
-        }
-        String id = nodeIdStrings[nodeId];
-        if (id == null) {
-            id = Integer.toString(nodeId);
-            nodeIdStrings[nodeId] = id;
-        }
-        return id;
     }
 
     /** A sent produce request's completion: its batches in request order and its topics, for the answer. */
