@@ -12,12 +12,12 @@ import java.nio.channels.SocketChannel;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +47,7 @@ public final class Selector implements AutoCloseable {
 
     private final java.nio.channels.Selector nioSelector;
     private final WakeupPipe wakeupPipe;
+    private final Consumer<SelectionKey> selectedKeyHandler = this::onSelected;
     private final int maxReceiveSize;
     private final int sendBufferBytes;
     private final int receiveBufferBytes;
@@ -211,11 +212,16 @@ public final class Selector implements AutoCloseable {
         }
         sendsCompletedEagerly.clear();
 
-        int readyCount;
-        if (!immediatelyConnected.isEmpty() || timeoutMs == 0 || !withBufferedData.isEmpty()) {
-            readyCount = nioSelector.selectNow();
+        boolean block = wakeupPipe.enterSelect(
+                immediatelyConnected.isEmpty() && timeoutMs > 0 && withBufferedData.isEmpty());
+        if (block) {
+            try {
+                nioSelector.select(selectedKeyHandler, timeoutMs);
+            } finally {
+                wakeupPipe.leaveSelect();
+            }
         } else {
-            readyCount = nioSelector.select(timeoutMs);
+            nioSelector.selectNow(selectedKeyHandler);
         }
         if (!immediatelyConnected.isEmpty()) {
             for (Connection connection : immediatelyConnected) {
@@ -225,20 +231,16 @@ public final class Selector implements AutoCloseable {
             }
             immediatelyConnected.clear();
         }
-        if (readyCount > 0) {
-            Set<SelectionKey> selected = nioSelector.selectedKeys();
-            Iterator<SelectionKey> it = selected.iterator();
-            while (it.hasNext()) {
-                SelectionKey key = it.next();
-                it.remove();
-                if (wakeupPipe.isWakeupKey(key)) {
-                    wakeupPipe.drain();
-                } else {
-                    handle(key);
-                }
-            }
-        }
         readBufferedData();
+    }
+
+    /** Each key a select found ready; with a select's action the JDK keeps no selected-key set to iterate. */
+    private void onSelected(SelectionKey key) {
+        if (wakeupPipe.isWakeupKey(key)) {
+            wakeupPipe.drain();
+        } else {
+            handle(key);
+        }
     }
 
     /** Reads what transports hold from earlier polls; the socket may have nothing more to signal for them. */
