@@ -7,12 +7,13 @@ import dev.courier.producer.RecordMetadata;
 import dev.courier.producer.internals.metadata.TopicPartition;
 import dev.courier.producer.internals.record.RecordBatchBuilder;
 import dev.courier.producer.internals.record.Sequences;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One record batch for one partition, from its first append to the completion of its last callback.
@@ -33,6 +34,19 @@ public final class ProducerBatch {
 
     /** How the batch ended; SPLIT: the broker refused it as too large and its records moved to smaller batches. */
     public enum FinalState { SUCCEEDED, FAILED, SPLIT }
+
+    private static final VarHandle FINAL_STATE;
+    private static final VarHandle COMPLETION;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            FINAL_STATE = lookup.findVarHandle(ProducerBatch.class, "finalState", FinalState.class);
+            COMPLETION = lookup.findVarHandle(ProducerBatch.class, "completion", CompletableFuture.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /**
      * Small on purpose: at low rates and linger 0 most batches hold one record, and the slot arrays were
@@ -76,7 +90,8 @@ public final class ProducerBatch {
     private long firstSentMs = -1;
     private long lastSentMs = -1;
 
-    private final AtomicReference<FinalState> finalState = new AtomicReference<>();
+    /** Set once, by compare-and-set ({@link #FINAL_STATE}): a field, not an AtomicReference object per batch. */
+    private volatile FinalState finalState;
     // written once by the thread that wins finalState, read by the completion thread after a hand-off
     private long baseOffset = -1;
     private long logAppendTimeMs = -1;
@@ -85,7 +100,12 @@ public final class ProducerBatch {
     /** Null unless delivery timings are on and the batch succeeded. */
     private DeliveryTimings timings;
 
-    private final CompletableFuture<Void> completion = new CompletableFuture<>();
+    /**
+     * Made on first demand ({@link #completion()}): only a flush, a close or a split waits on a batch, and most
+     * batches complete before anyone asks. {@link #completed} tells a late asker that it is already done.
+     */
+    private volatile CompletableFuture<Void> completion;
+    private volatile boolean completed;
     /** See {@link #hashCode()}. */
     private final int hash = ThreadLocalRandom.current().nextInt();
 
@@ -408,14 +428,14 @@ public final class ProducerBatch {
      * @return true if this call decided the outcome
      */
     boolean markSplit(List<ProducerBatch> parts) {
-        if (!finalState.compareAndSet(null, FinalState.SPLIT)) {
+        if (!FINAL_STATE.compareAndSet(this, null, FinalState.SPLIT)) {
             return false;
         }
         CompletableFuture<?>[] completions = new CompletableFuture<?>[parts.size()];
         for (int i = 0; i < completions.length; i++) {
             completions[i] = parts.get(i).completion();
         }
-        CompletableFuture.allOf(completions).whenComplete((ignored, error) -> completion.complete(null));
+        CompletableFuture.allOf(completions).whenComplete((ignored, error) -> markCompleted());
         return true;
     }
 
@@ -445,7 +465,7 @@ public final class ProducerBatch {
      * @return true if this call decided the outcome
      */
     public boolean succeed(long baseOffset, long logAppendTimeMs) {
-        if (!finalState.compareAndSet(null, FinalState.SUCCEEDED)) {
+        if (!FINAL_STATE.compareAndSet(this, null, FinalState.SUCCEEDED)) {
             return false;
         }
         this.baseOffset = baseOffset;
@@ -460,7 +480,7 @@ public final class ProducerBatch {
      * @return true if this call decided the outcome
      */
     public boolean fail(RuntimeException exception, boolean wasSent) {
-        if (!finalState.compareAndSet(null, FinalState.FAILED)) {
+        if (!FINAL_STATE.compareAndSet(this, null, FinalState.FAILED)) {
             return false;
         }
         this.error = exception;
@@ -469,11 +489,11 @@ public final class ProducerBatch {
     }
 
     public FinalState finalState() {
-        return finalState.get();
+        return finalState;
     }
 
     public boolean isDone() {
-        return finalState.get() != null;
+        return finalState != null;
     }
 
     /** Whether the failure happened after the batch had been written to a broker. */
@@ -508,13 +528,38 @@ public final class ProducerBatch {
                 callbacks[i] = null;
             }
         } finally {
-            completion.complete(null);
+            markCompleted();
         }
     }
 
     /** Completes once every callback of the batch has run and every future is complete. */
+    @SuppressWarnings("unchecked")
     public CompletableFuture<Void> completion() {
-        return completion;
+        CompletableFuture<Void> existing = completion;
+        if (existing != null) {
+            return existing;
+        }
+        CompletableFuture<Void> fresh = new CompletableFuture<>();
+        existing = (CompletableFuture<Void>) COMPLETION.compareAndExchange(this, null, fresh);
+        if (existing != null) {
+            return existing;
+        }
+        if (completed) {
+            fresh.complete(null); // the batch completed before anyone asked
+        }
+        return fresh;
+    }
+
+    /**
+     * Both sides write, then read what the other wrote (volatile): either this sees the future someone asked for,
+     * or the asker sees {@link #completed}, so no future made on demand is left incomplete.
+     */
+    private void markCompleted() {
+        completed = true;
+        CompletableFuture<Void> waiting = completion;
+        if (waiting != null) {
+            waiting.complete(null);
+        }
     }
 
     @Override

@@ -50,6 +50,33 @@ class ProducerBatchTests {
         assertThat(callbackOffsets).hasSize(appended).isSorted().startsWith(500L);
     }
 
+    private static ProducerBatch oneRecordBatch() {
+        ByteBuffer buffer = ByteBuffer.allocate(1_024);
+        ProducerBatch batch = new ProducerBatch(new TopicPartition("t", 0), buffer,
+                new RecordBatchBuilder(buffer, Compression.none()), 0);
+        assertThat(batch.tryAppend(BASE_TIMESTAMP, null, new byte[10], null, new CompletableFuture<>(), null)).isTrue();
+        batch.close();
+        return batch;
+    }
+
+    @Test
+    void theCompletionMadeOnDemandCompletesWhetherAskedForBeforeOrAfterTheRecordsComplete() {
+        ProducerBatch askedBefore = oneRecordBatch();
+        CompletableFuture<Void> early = askedBefore.completion();
+        assertThat(askedBefore.completion()).isSameAs(early);
+        assertThat(early).isNotDone();
+        askedBefore.succeed(0, -1);
+        askedBefore.completeRecords((metadata, error, callback) -> { });
+        assertThat(early).isCompleted();
+
+        ProducerBatch askedAfter = oneRecordBatch();
+        askedAfter.succeed(0, -1);
+        askedAfter.completeRecords((metadata, error, callback) -> { });
+        assertThat(askedAfter.completion()).isCompleted();
+        assertThat(askedAfter.finalState()).isEqualTo(ProducerBatch.FinalState.SUCCEEDED);
+        assertThat(askedAfter.fail(new IllegalStateException("late"), false)).as("the outcome is decided once").isFalse();
+    }
+
     @Test
     void appendResultsAreSharedInstancesWithTheFlagsAskedFor() {
         for (boolean full : new boolean[] {false, true}) {
