@@ -63,7 +63,8 @@ public final class NetworkClient implements KafkaClient {
     private final Map<String, Short> apiVersionsToSend = new LinkedHashMap<>();
     /** Completions produced outside poll (version mismatch, disconnect()); handed out by the next poll. */
     private final List<ClientResponse> pendingCompletions = new ArrayList<>();
-    private final Map<String, Long> lastActivityMs = new HashMap<>();
+    /** Per connection, when it was last used: one-element arrays updated in place, not a boxed Long per send. */
+    private final Map<String, long[]> lastActivityMs = new HashMap<>();
     /**
      * No connection can become idle before this: the earliest last activity plus connections.max.idle.ms as of
      * the latest scan. Activity only moves a connection's deadline later, and a new connection's is at least
@@ -309,7 +310,7 @@ public final class NetworkClient implements KafkaClient {
         for (int i = 0; i < sends.size(); i++) {
             NetworkSend send = sends.get(i);
             String id = send.destination();
-            lastActivityMs.put(id, nowMs);
+            touch(id, nowMs);
             InFlight last = inFlightRequests.lastSent(id);
             if (last != null && last.send == send && !last.request.expectResponse()) {
                 inFlightRequests.completeLastSent(id);
@@ -326,7 +327,7 @@ public final class NetworkClient implements KafkaClient {
             if (disconnectedThisPoll.contains(id)) {
                 continue;
             }
-            lastActivityMs.put(id, nowMs);
+            touch(id, nowMs);
             sessions.answered(id);
             InFlight request = inFlightRequests.completeNext(id);
             try {
@@ -455,7 +456,7 @@ public final class NetworkClient implements KafkaClient {
         for (int i = 0; i < connected.size(); i++) {
             String id = connected.get(i);
             log.debug("Connected to node {}", id);
-            lastActivityMs.put(id, nowMs);
+            touch(id, nowMs);
             connectionStates.checkingApiVersions(id);
             apiVersionsToSend.put(id, ApiKey.API_VERSIONS.latestVersion);
         }
@@ -507,10 +508,11 @@ public final class NetworkClient implements KafkaClient {
         long earliestDeadline = saturatedSum(nowMs, maxIdleMs); // for connections made after this scan
         var it = lastActivityMs.entrySet().iterator();
         while (it.hasNext()) {
-            Map.Entry<String, Long> entry = it.next();
+            Map.Entry<String, long[]> entry = it.next();
             String id = entry.getKey();
-            earliestDeadline = Math.min(earliestDeadline, saturatedSum(entry.getValue(), maxIdleMs));
-            if (nowMs - entry.getValue() > maxIdleMs && inFlightRequests.count(id) == 0
+            long lastActive = entry.getValue()[0];
+            earliestDeadline = Math.min(earliestDeadline, saturatedSum(lastActive, maxIdleMs));
+            if (nowMs - lastActive > maxIdleMs && inFlightRequests.count(id) == 0
                     && connectionStates.isReady(id)) {
                 log.debug("Closing idle connection to node {}", id);
                 it.remove();
@@ -522,6 +524,15 @@ public final class NetworkClient implements KafkaClient {
         }
         // A connection kept open past its deadline (busy, or not ready) keeps this at or below now: scanned again.
         nextIdleScanMs = earliestDeadline;
+    }
+
+    private void touch(String id, long nowMs) {
+        long[] lastActive = lastActivityMs.get(id);
+        if (lastActive == null) {
+            lastActivityMs.put(id, new long[] {nowMs});
+        } else {
+            lastActive[0] = nowMs;
+        }
     }
 
     private static long saturatedSum(long a, long b) {
