@@ -10,7 +10,6 @@ import dev.courier.producer.internals.record.Sequences;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -64,12 +63,7 @@ public final class ProducerBatch {
     private final int fullAtBytes;
 
     // guarded by the owning deque's monitor while open; read-only once closed
-    private CompletableFuture<RecordMetadata>[] futures;
-    private Callback[] callbacks;
-    private long[] timestamps;
-    /** Per record, how long it waited for metadata; null until a record that waited joins (timings on only). */
-    private long[] metadataWaits;
-    private int recordCount;
+    private final RecordSlots slots;
     /** Encoded bytes of the latest record: what {@link #isFull} expects the next one to need. */
     private int lastRecordBytes;
 
@@ -136,9 +130,7 @@ public final class ProducerBatch {
         this.pooledBuffer = pooledBuffer;
         this.builder = builder;
         this.createdMs = createdMs;
-        this.futures = new CompletableFuture[recordSlots];
-        this.callbacks = new Callback[recordSlots];
-        this.timestamps = new long[recordSlots];
+        this.slots = new RecordSlots(recordSlots);
     }
 
     /**
@@ -159,25 +151,10 @@ public final class ProducerBatch {
             return false;
         }
         lastRecordBytes = builder.sizeInBytes() - sizeBefore;
-        if (recordCount == futures.length) {
-            int capacity = grownCapacity();
-            futures = Arrays.copyOf(futures, capacity);
-            callbacks = Arrays.copyOf(callbacks, capacity);
-            timestamps = Arrays.copyOf(timestamps, capacity);
-            if (metadataWaits != null) {
-                metadataWaits = Arrays.copyOf(metadataWaits, capacity);
-            }
+        if (slots.isFull()) {
+            slots.grow(grownCapacity());
         }
-        if (metadataWaitMs > 0) {
-            if (metadataWaits == null) {
-                metadataWaits = new long[futures.length];
-            }
-            metadataWaits[recordCount] = metadataWaitMs;
-        }
-        futures[recordCount] = future;
-        callbacks[recordCount] = callback;
-        timestamps[recordCount] = timestamp;
-        recordCount++;
+        slots.add(future, callback, timestamp, metadataWaitMs);
         return true;
     }
 
@@ -189,6 +166,7 @@ public final class ProducerBatch {
      */
     private int grownCapacity() {
         int written = builder.sizeInBytes() - RecordBatchBuilder.BATCH_HEADER_SIZE;
+        int recordCount = slots.count();
         int averageRecordBytes = Math.max(1, written / Math.max(1, recordCount));
         long room = Math.max(0, pooledBuffer.capacity() - builder.sizeInBytes());
         long likely = recordCount + 1 + room / averageRecordBytes;
@@ -258,7 +236,7 @@ public final class ProducerBatch {
     }
 
     public int recordCount() {
-        return recordCount;
+        return slots.count();
     }
 
     /** Uncompressed size as appended (header included). */
@@ -323,10 +301,7 @@ public final class ProducerBatch {
             return; // never sent
         }
         long readyMs = Math.min(createdMs + lingerMs, firstSentMs);
-        long longestMetadataWaitMs = 0;
-        for (int i = 0; metadataWaits != null && i < recordCount; i++) {
-            longestMetadataWaitMs = Math.max(longestMetadataWaitMs, metadataWaits[i]);
-        }
+        long longestMetadataWaitMs = slots.longestMetadataWait();
         timings = new DeliveryTimings(longestMetadataWaitMs, Math.max(0, readyMs - createdMs), firstSentMs - readyMs,
                 lastSentMs - firstSentMs, Math.max(0, answeredMs - lastSentMs), requests);
     }
@@ -402,7 +377,7 @@ public final class ProducerBatch {
 
     /** The last record's sequence number (sequences wrap from Integer.MAX_VALUE to 0), or -1. */
     public int lastSequence() {
-        return baseSequence < 0 ? -1 : Sequences.increment(baseSequence, recordCount - 1);
+        return baseSequence < 0 ? -1 : Sequences.increment(baseSequence, slots.count() - 1);
     }
 
     ByteBuffer pooledBuffer() {
@@ -441,22 +416,22 @@ public final class ProducerBatch {
 
     /** Records the slot arrays hold before they grow (for tests). */
     int recordSlots() {
-        return futures.length;
+        return slots.capacity();
     }
 
     /** Record {@code i}'s future, for a split (sender thread; the batch takes no more appends). */
     CompletableFuture<RecordMetadata> futureAt(int i) {
-        return futures[i];
+        return slots.future(i);
     }
 
     /** How long record {@code i} waited for metadata (0 unless timings are on), for a split. */
     long metadataWaitAt(int i) {
-        return metadataWaits == null ? 0 : metadataWaits[i];
+        return slots.metadataWait(i);
     }
 
     /** Record {@code i}'s callback, for a split. */
     Callback callbackAt(int i) {
-        return callbacks[i];
+        return slots.callback(i);
     }
 
     /**
@@ -512,20 +487,20 @@ public final class ProducerBatch {
      */
     public void completeRecords(RecordCompletionListener listener) {
         try {
-            for (int i = 0; i < recordCount; i++) {
+            for (int i = 0; i < slots.count(); i++) {
                 if (error == null) {
                     long offset = baseOffset < 0 ? -1 : baseOffset + i;
-                    long timestamp = logAppendTimeMs >= 0 ? logAppendTimeMs : timestamps[i];
+                    long timestamp = logAppendTimeMs >= 0 ? logAppendTimeMs : slots.timestamp(i);
                     RecordMetadata metadata = new RecordMetadata(topicPartition.topic(), topicPartition.partition(),
-                            offset, timestamp, timings == null || metadataWaits == null
-                                    ? timings : timings.withMetadataWait(metadataWaits[i]));
-                    listener.onRecordCompleted(metadata, null, callbacks[i]);
-                    futures[i].complete(metadata);
+                            offset, timestamp, timings == null || !slots.hasMetadataWaits()
+                                    ? timings : timings.withMetadataWait(slots.metadataWait(i)));
+                    listener.onRecordCompleted(metadata, null, slots.callback(i));
+                    slots.future(i).complete(metadata);
                 } else {
-                    listener.onRecordCompleted(null, error, callbacks[i]);
-                    futures[i].completeExceptionally(error);
+                    listener.onRecordCompleted(null, error, slots.callback(i));
+                    slots.future(i).completeExceptionally(error);
                 }
-                callbacks[i] = null;
+                slots.releaseCallback(i);
             }
         } finally {
             markCompleted();
@@ -564,7 +539,7 @@ public final class ProducerBatch {
 
     @Override
     public String toString() {
-        return "ProducerBatch(" + topicPartition + ", records=" + recordCount + ", attempts=" + attempts
+        return "ProducerBatch(" + topicPartition + ", records=" + slots.count() + ", attempts=" + attempts
                 + (baseSequence >= 0 ? ", epoch=" + producerEpoch + ", sequence=" + baseSequence : "") + ")";
     }
 
