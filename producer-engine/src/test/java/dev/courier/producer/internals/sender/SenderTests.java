@@ -109,9 +109,13 @@ class SenderTests {
     }
 
     private CompletableFuture<RecordMetadata> send(int partition, String value) {
+        return sendTo(TOPIC, partition, value);
+    }
+
+    private CompletableFuture<RecordMetadata> sendTo(String topic, int partition, String value) {
         CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
         try {
-            lastAppend = runtime.accumulator().append(new TopicPartition(TOPIC, partition), time.milliseconds(), null,
+            lastAppend = runtime.accumulator().append(new TopicPartition(topic, partition), time.milliseconds(), null,
                     value.getBytes(StandardCharsets.UTF_8), List.of(), future, null, 0);
         } catch (InterruptedException e) {
             throw new AssertionError(e);
@@ -388,17 +392,6 @@ class SenderTests {
     class Answers {
 
         private static final String OTHER = "u";
-
-        private CompletableFuture<RecordMetadata> sendTo(String topic, int partition, String value) {
-            CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
-            try {
-                runtime.accumulator().append(new TopicPartition(topic, partition), time.milliseconds(), null,
-                        value.getBytes(StandardCharsets.UTF_8), List.of(), future, null, 0);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-            return future;
-        }
 
         /** An answer naming topics by name (v12) or by id only (v13), each partition at its own offset. */
         private ProduceResponse answer(ClientRequest request, boolean byId, boolean reversed) {
