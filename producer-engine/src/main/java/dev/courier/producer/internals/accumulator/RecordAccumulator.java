@@ -67,6 +67,9 @@ public final class RecordAccumulator {
     private final Map<Integer, Integer> drainIndexByNode = new HashMap<>();
     /** Node id -> its partitions with batches, refilled by every drain: kept to spare a map per loop. */
     private final Map<Integer, List<TopicPartition>> drainScratch = new HashMap<>();
+    /** The set {@link #ready} returns when it finds a node, and the map {@link #drain} returns: reused. */
+    private final Set<Node> readyScratch = new HashSet<>();
+    private final Map<Integer, List<ProducerBatch>> drainedScratch = new HashMap<>();
     /** Whether the last drain left a batch behind in a partition of a node it drained for. */
     private boolean drainLeftBatches;
     /** Buffers on their way back to the pool in {@link #deallocate(ProducerBatch[], int)}; always cleared. */
@@ -255,7 +258,7 @@ public final class RecordAccumulator {
 
     /**
      * Which leaders have sendable data, and when to look again. {@code readyNodes} is the caller's to trim
-     * (a fresh mutable set, or an empty immutable one).
+     * until the next check (a mutable set that the next check reuses, or an empty immutable one).
      */
     public record ReadyCheck(Set<Node> readyNodes, long nextReadyCheckDelayMs, Set<String> unknownLeaderTopics) {
     }
@@ -312,7 +315,8 @@ public final class RecordAccumulator {
             boolean sendable = full || timeToWaitMs <= 0 || exhausted || flushing;
             if (sendable && !backingOff) {
                 if (readyNodes == null) {
-                    readyNodes = new HashSet<>();
+                    readyNodes = readyScratch;
+                    readyNodes.clear();
                 }
                 readyNodes.add(leader);
             } else {
@@ -326,7 +330,8 @@ public final class RecordAccumulator {
     /**
      * Takes batches for each ready node, up to {@code maxRequestSize} bytes per node, starting each node's
      * round where its last one stopped so that no partition starves. Drained batches are encoded here,
-     * outside the deque monitors.
+     * outside the deque monitors. The returned map is reused by the next drain (sender thread); its lists are
+     * the caller's.
      */
     public Map<Integer, List<ProducerBatch>> drain(Cluster cluster, Set<Node> readyNodes, int maxRequestSize,
                                                    long nowMs) {
@@ -360,7 +365,8 @@ public final class RecordAccumulator {
                     gate);
             if (!forNode.isEmpty()) {
                 if (drained == null) {
-                    drained = new HashMap<>();
+                    drained = drainedScratch;
+                    drained.clear();
                 }
                 drained.put(entry.getKey(), forNode);
             }

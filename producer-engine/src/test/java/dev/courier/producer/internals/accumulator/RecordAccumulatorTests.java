@@ -137,6 +137,21 @@ class RecordAccumulatorTests {
     }
 
     @Test
+    void eachReadyCheckAndDrainReportsOnlyItsOwnNodesThoughTheirSetAndMapAreReused() throws Exception {
+        append(tp0, "a", 100);
+        append(tp2, "b", 100);
+        assertThat(accumulator.ready(cluster, 200).readyNodes()).containsExactlyInAnyOrder(node0, node1);
+        assertThat(accumulator.drain(cluster, Set.of(node0, node1), 1_048_576, 200)).containsOnlyKeys(0, 1);
+
+        assertThat(accumulator.ready(cluster, 200).readyNodes()).as("nothing left").isEmpty();
+        append(tp2, "c", 300);
+        assertThat(accumulator.ready(cluster, 400).readyNodes()).containsExactly(node1);
+        Map<Integer, List<ProducerBatch>> drained = accumulator.drain(cluster, Set.of(node1), 1_048_576, 400);
+        assertThat(drained).containsOnlyKeys(1);
+        assertThat(drained.get(1)).extracting(ProducerBatch::topicPartition).containsExactly(tp2);
+    }
+
+    @Test
     void flushMakesEveryBatchReadyRegardlessOfLinger() throws Exception {
         append(tp2, "a", 100);
         accumulator.beginFlush();
