@@ -7,12 +7,12 @@ import dev.courier.producer.RecordMetadata;
 import dev.courier.producer.internals.metadata.TopicPartition;
 import dev.courier.producer.internals.record.RecordBatchBuilder;
 import dev.courier.producer.internals.record.Sequences;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One record batch for one partition, from its first append to the completion of its last callback.
@@ -34,12 +34,26 @@ public final class ProducerBatch {
     /** How the batch ended; SPLIT: the broker refused it as too large and its records moved to smaller batches. */
     public enum FinalState { SUCCEEDED, FAILED, SPLIT }
 
+    private static final VarHandle FINAL_STATE;
+    private static final VarHandle COMPLETION;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            FINAL_STATE = lookup.findVarHandle(ProducerBatch.class, "finalState", FinalState.class);
+            COMPLETION = lookup.findVarHandle(ProducerBatch.class, "completion", CompletableFuture.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /**
      * Small on purpose: at low rates and linger 0 most batches hold one record, and the slot arrays were
      * a third of a batch's allocation. A batch that keeps filling grows once to the records likely to fit
-     * ({@link #grownCapacity()}).
+     * ({@link #grownCapacity()}); the accumulator starts a partition's later batches at what its recent ones
+     * held.
      */
-    private static final int INITIAL_RECORD_SLOTS = 4;
+    static final int INITIAL_RECORD_SLOTS = 4;
 
     private final TopicPartition topicPartition;
     private final long createdMs;
@@ -49,12 +63,7 @@ public final class ProducerBatch {
     private final int fullAtBytes;
 
     // guarded by the owning deque's monitor while open; read-only once closed
-    private CompletableFuture<RecordMetadata>[] futures;
-    private Callback[] callbacks;
-    private long[] timestamps;
-    /** Per record, how long it waited for metadata; null until a record that waited joins (timings on only). */
-    private long[] metadataWaits;
-    private int recordCount;
+    private final RecordSlots slots;
     /** Encoded bytes of the latest record: what {@link #isFull} expects the next one to need. */
     private int lastRecordBytes;
 
@@ -75,7 +84,8 @@ public final class ProducerBatch {
     private long firstSentMs = -1;
     private long lastSentMs = -1;
 
-    private final AtomicReference<FinalState> finalState = new AtomicReference<>();
+    /** Set once, by compare-and-set ({@link #FINAL_STATE}): a field, not an AtomicReference object per batch. */
+    private volatile FinalState finalState;
     // written once by the thread that wins finalState, read by the completion thread after a hand-off
     private long baseOffset = -1;
     private long logAppendTimeMs = -1;
@@ -84,7 +94,12 @@ public final class ProducerBatch {
     /** Null unless delivery timings are on and the batch succeeded. */
     private DeliveryTimings timings;
 
-    private final CompletableFuture<Void> completion = new CompletableFuture<>();
+    /**
+     * Made on first demand ({@link #completion()}): only a flush, a close or a split waits on a batch, and most
+     * batches complete before anyone asks. {@link #completed} tells a late asker that it is already done.
+     */
+    private volatile CompletableFuture<Void> completion;
+    private volatile boolean completed;
     /** See {@link #hashCode()}. */
     private final int hash = ThreadLocalRandom.current().nextInt();
 
@@ -100,14 +115,22 @@ public final class ProducerBatch {
     @SuppressWarnings("unchecked")
     ProducerBatch(TopicPartition topicPartition, ByteBuffer pooledBuffer, RecordBatchBuilder builder, long createdMs,
                   int fullAtBytes) {
+        this(topicPartition, pooledBuffer, builder, createdMs, fullAtBytes, INITIAL_RECORD_SLOTS);
+    }
+
+    /**
+     * @param recordSlots records the slot arrays take before they grow: what the partition's recent batches
+     *                    held ({@link PartitionQueue#recordSlotsForNewBatch()})
+     */
+    @SuppressWarnings("unchecked")
+    ProducerBatch(TopicPartition topicPartition, ByteBuffer pooledBuffer, RecordBatchBuilder builder, long createdMs,
+                  int fullAtBytes, int recordSlots) {
         this.fullAtBytes = fullAtBytes;
         this.topicPartition = topicPartition;
         this.pooledBuffer = pooledBuffer;
         this.builder = builder;
         this.createdMs = createdMs;
-        this.futures = new CompletableFuture[INITIAL_RECORD_SLOTS];
-        this.callbacks = new Callback[INITIAL_RECORD_SLOTS];
-        this.timestamps = new long[INITIAL_RECORD_SLOTS];
+        this.slots = new RecordSlots(recordSlots);
     }
 
     /**
@@ -128,25 +151,10 @@ public final class ProducerBatch {
             return false;
         }
         lastRecordBytes = builder.sizeInBytes() - sizeBefore;
-        if (recordCount == futures.length) {
-            int capacity = grownCapacity();
-            futures = Arrays.copyOf(futures, capacity);
-            callbacks = Arrays.copyOf(callbacks, capacity);
-            timestamps = Arrays.copyOf(timestamps, capacity);
-            if (metadataWaits != null) {
-                metadataWaits = Arrays.copyOf(metadataWaits, capacity);
-            }
+        if (slots.isFull()) {
+            slots.grow(grownCapacity());
         }
-        if (metadataWaitMs > 0) {
-            if (metadataWaits == null) {
-                metadataWaits = new long[futures.length];
-            }
-            metadataWaits[recordCount] = metadataWaitMs;
-        }
-        futures[recordCount] = future;
-        callbacks[recordCount] = callback;
-        timestamps[recordCount] = timestamp;
-        recordCount++;
+        slots.add(future, callback, timestamp, metadataWaitMs);
         return true;
     }
 
@@ -158,6 +166,7 @@ public final class ProducerBatch {
      */
     private int grownCapacity() {
         int written = builder.sizeInBytes() - RecordBatchBuilder.BATCH_HEADER_SIZE;
+        int recordCount = slots.count();
         int averageRecordBytes = Math.max(1, written / Math.max(1, recordCount));
         long room = Math.max(0, pooledBuffer.capacity() - builder.sizeInBytes());
         long likely = recordCount + 1 + room / averageRecordBytes;
@@ -210,6 +219,14 @@ public final class ProducerBatch {
         return encoded.duplicate();
     }
 
+    /**
+     * The encoded batch itself, not a duplicate, for a request that only reads it ({@code ProduceRequest}
+     * slices it): saves a buffer object per batch and request. Callers must not move its position or limit.
+     */
+    public ByteBuffer encodedView() {
+        return encoded;
+    }
+
     public boolean isClosed() {
         return encoded != null;
     }
@@ -219,7 +236,7 @@ public final class ProducerBatch {
     }
 
     public int recordCount() {
-        return recordCount;
+        return slots.count();
     }
 
     /** Uncompressed size as appended (header included). */
@@ -284,10 +301,7 @@ public final class ProducerBatch {
             return; // never sent
         }
         long readyMs = Math.min(createdMs + lingerMs, firstSentMs);
-        long longestMetadataWaitMs = 0;
-        for (int i = 0; metadataWaits != null && i < recordCount; i++) {
-            longestMetadataWaitMs = Math.max(longestMetadataWaitMs, metadataWaits[i]);
-        }
+        long longestMetadataWaitMs = slots.longestMetadataWait();
         timings = new DeliveryTimings(longestMetadataWaitMs, Math.max(0, readyMs - createdMs), firstSentMs - readyMs,
                 lastSentMs - firstSentMs, Math.max(0, answeredMs - lastSentMs), requests);
     }
@@ -363,7 +377,7 @@ public final class ProducerBatch {
 
     /** The last record's sequence number (sequences wrap from Integer.MAX_VALUE to 0), or -1. */
     public int lastSequence() {
-        return baseSequence < 0 ? -1 : Sequences.increment(baseSequence, recordCount - 1);
+        return baseSequence < 0 ? -1 : Sequences.increment(baseSequence, slots.count() - 1);
     }
 
     ByteBuffer pooledBuffer() {
@@ -389,30 +403,35 @@ public final class ProducerBatch {
      * @return true if this call decided the outcome
      */
     boolean markSplit(List<ProducerBatch> parts) {
-        if (!finalState.compareAndSet(null, FinalState.SPLIT)) {
+        if (!FINAL_STATE.compareAndSet(this, null, FinalState.SPLIT)) {
             return false;
         }
         CompletableFuture<?>[] completions = new CompletableFuture<?>[parts.size()];
         for (int i = 0; i < completions.length; i++) {
             completions[i] = parts.get(i).completion();
         }
-        CompletableFuture.allOf(completions).whenComplete((ignored, error) -> completion.complete(null));
+        CompletableFuture.allOf(completions).whenComplete((ignored, error) -> markCompleted());
         return true;
+    }
+
+    /** Records the slot arrays hold before they grow (for tests). */
+    int recordSlots() {
+        return slots.capacity();
     }
 
     /** Record {@code i}'s future, for a split (sender thread; the batch takes no more appends). */
     CompletableFuture<RecordMetadata> futureAt(int i) {
-        return futures[i];
+        return slots.future(i);
     }
 
     /** How long record {@code i} waited for metadata (0 unless timings are on), for a split. */
     long metadataWaitAt(int i) {
-        return metadataWaits == null ? 0 : metadataWaits[i];
+        return slots.metadataWait(i);
     }
 
     /** Record {@code i}'s callback, for a split. */
     Callback callbackAt(int i) {
-        return callbacks[i];
+        return slots.callback(i);
     }
 
     /**
@@ -421,7 +440,7 @@ public final class ProducerBatch {
      * @return true if this call decided the outcome
      */
     public boolean succeed(long baseOffset, long logAppendTimeMs) {
-        if (!finalState.compareAndSet(null, FinalState.SUCCEEDED)) {
+        if (!FINAL_STATE.compareAndSet(this, null, FinalState.SUCCEEDED)) {
             return false;
         }
         this.baseOffset = baseOffset;
@@ -436,7 +455,7 @@ public final class ProducerBatch {
      * @return true if this call decided the outcome
      */
     public boolean fail(RuntimeException exception, boolean wasSent) {
-        if (!finalState.compareAndSet(null, FinalState.FAILED)) {
+        if (!FINAL_STATE.compareAndSet(this, null, FinalState.FAILED)) {
             return false;
         }
         this.error = exception;
@@ -445,11 +464,11 @@ public final class ProducerBatch {
     }
 
     public FinalState finalState() {
-        return finalState.get();
+        return finalState;
     }
 
     public boolean isDone() {
-        return finalState.get() != null;
+        return finalState != null;
     }
 
     /** Whether the failure happened after the batch had been written to a broker. */
@@ -468,34 +487,59 @@ public final class ProducerBatch {
      */
     public void completeRecords(RecordCompletionListener listener) {
         try {
-            for (int i = 0; i < recordCount; i++) {
+            for (int i = 0; i < slots.count(); i++) {
                 if (error == null) {
                     long offset = baseOffset < 0 ? -1 : baseOffset + i;
-                    long timestamp = logAppendTimeMs >= 0 ? logAppendTimeMs : timestamps[i];
+                    long timestamp = logAppendTimeMs >= 0 ? logAppendTimeMs : slots.timestamp(i);
                     RecordMetadata metadata = new RecordMetadata(topicPartition.topic(), topicPartition.partition(),
-                            offset, timestamp, timings == null || metadataWaits == null
-                                    ? timings : timings.withMetadataWait(metadataWaits[i]));
-                    listener.onRecordCompleted(metadata, null, callbacks[i]);
-                    futures[i].complete(metadata);
+                            offset, timestamp, timings == null || !slots.hasMetadataWaits()
+                                    ? timings : timings.withMetadataWait(slots.metadataWait(i)));
+                    listener.onRecordCompleted(metadata, null, slots.callback(i));
+                    slots.future(i).complete(metadata);
                 } else {
-                    listener.onRecordCompleted(null, error, callbacks[i]);
-                    futures[i].completeExceptionally(error);
+                    listener.onRecordCompleted(null, error, slots.callback(i));
+                    slots.future(i).completeExceptionally(error);
                 }
-                callbacks[i] = null;
+                slots.releaseCallback(i);
             }
         } finally {
-            completion.complete(null);
+            markCompleted();
         }
     }
 
     /** Completes once every callback of the batch has run and every future is complete. */
+    @SuppressWarnings("unchecked")
     public CompletableFuture<Void> completion() {
-        return completion;
+        CompletableFuture<Void> existing = completion;
+        if (existing != null) {
+            return existing;
+        }
+        CompletableFuture<Void> fresh = new CompletableFuture<>();
+        existing = (CompletableFuture<Void>) COMPLETION.compareAndExchange(this, null, fresh);
+        if (existing != null) {
+            return existing;
+        }
+        if (completed) {
+            fresh.complete(null); // the batch completed before anyone asked
+        }
+        return fresh;
+    }
+
+    /**
+     * Both sides write, then read what the other wrote (volatile): either this sees the future someone asked for,
+     * or the asker sees {@link #completed}, so no future made on demand is left incomplete.
+     */
+    private void markCompleted() {
+        completed = true;
+        CompletableFuture<Void> waiting = completion;
+        if (waiting != null) {
+            waiting.complete(null);
+        }
     }
 
     @Override
     public String toString() {
-        return "ProducerBatch(" + topicPartition + ", records=" + recordCount + ", attempts=" + attempts
+        return "ProducerBatch(" + topicPartition + ", records=" + slots.count() + ", attempts=" + attempts
                 + (baseSequence >= 0 ? ", epoch=" + producerEpoch + ", sequence=" + baseSequence : "") + ")";
     }
 

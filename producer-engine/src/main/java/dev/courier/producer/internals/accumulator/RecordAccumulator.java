@@ -51,7 +51,14 @@ public final class RecordAccumulator {
     /** Read only when a batch is created: most appends join an open batch and need no clock. */
     private final Time time;
 
-    private final ConcurrentMap<TopicPartition, Deque<ProducerBatch>> batches = new ConcurrentHashMap<>();
+    private final ConcurrentMap<TopicPartition, PartitionQueue> batches = new ConcurrentHashMap<>();
+    /**
+     * The values of {@link #batches} (never removed), for the sender's scans of every partition several times a
+     * request: an array walks without the map's iterator and entry objects. Replaced, under {@link #batches}'s
+     * creation lock, when a partition gets its queue.
+     */
+    private volatile PartitionQueue[] queues = new PartitionQueue[0];
+    private final Object queueCreation = new Object();
     private final Set<ProducerBatch> incomplete = ConcurrentHashMap.newKeySet();
     private final AtomicInteger flushesInProgress = new AtomicInteger();
     private volatile boolean closed;
@@ -60,6 +67,9 @@ public final class RecordAccumulator {
     private final Map<Integer, Integer> drainIndexByNode = new HashMap<>();
     /** Node id -> its partitions with batches, refilled by every drain: kept to spare a map per loop. */
     private final Map<Integer, List<TopicPartition>> drainScratch = new HashMap<>();
+    /** The set {@link #ready} returns when it finds a node, and the map {@link #drain} returns: reused. */
+    private final Set<Node> readyScratch = new HashSet<>();
+    private final Map<Integer, List<ProducerBatch>> drainedScratch = new HashMap<>();
     /** Whether the last drain left a batch behind in a partition of a node it drained for. */
     private boolean drainLeftBatches;
     /** Buffers on their way back to the pool in {@link #deallocate(ProducerBatch[], int)}; always cleared. */
@@ -106,7 +116,7 @@ public final class RecordAccumulator {
     public AppendResult append(TopicPartition tp, long timestamp, byte[] key, byte[] value, List<Header> headers,
                                CompletableFuture<RecordMetadata> future, Callback callback, long maxBlockMs)
             throws InterruptedException {
-        Deque<ProducerBatch> deque = dequeFor(tp);
+        PartitionQueue deque = dequeFor(tp);
         synchronized (deque) {
             rejectIfClosed();
             AppendResult result = tryAppendLocked(deque, timestamp, key, value, headers, future, callback, 0);
@@ -136,7 +146,7 @@ public final class RecordAccumulator {
     public boolean appendReserved(TopicPartition tp, long timestamp, byte[] key, byte[] value, List<Header> headers,
                                   CompletableFuture<RecordMetadata> future, Callback callback, int reservedBytes,
                                   long nowMs, long metadataWaitMs) {
-        Deque<ProducerBatch> deque = dequeFor(tp);
+        PartitionQueue deque = dequeFor(tp);
         synchronized (deque) {
             if (tryAppendLocked(deque, timestamp, key, value, headers, future, callback, metadataWaitMs) != null) {
                 pool.release(reservedBytes);
@@ -166,7 +176,7 @@ public final class RecordAccumulator {
         return sizer.ratios();
     }
 
-    private AppendResult appendWithBuffer(TopicPartition tp, Deque<ProducerBatch> deque, ByteBuffer buffer,
+    private AppendResult appendWithBuffer(TopicPartition tp, PartitionQueue deque, ByteBuffer buffer,
                                           boolean fromCaller, long timestamp, byte[] key, byte[] value, List<Header> headers,
                                           CompletableFuture<RecordMetadata> future, Callback callback, long nowMs,
                                           long metadataWaitMs) {
@@ -184,10 +194,13 @@ public final class RecordAccumulator {
                 return result;
             }
             previous = deque.peekLast();
+            if (previous != null) {
+                deque.batchEnded(previous);
+            }
             buffer.clear();
             int fullAt = sizer.fullAt(tp, buffer.capacity());
             ProducerBatch batch = new ProducerBatch(tp, buffer, new RecordBatchBuilder(buffer, compression), nowMs,
-                    fullAt);
+                    fullAt, deque.recordSlotsForNewBatch());
             if (!batch.tryAppend(timestamp, key, value, headers, future, callback, metadataWaitMs)) {
                 pool.deallocate(buffer);
                 throw new IllegalStateException("a record did not fit a batch sized for it: " + tp);
@@ -224,14 +237,28 @@ public final class RecordAccumulator {
         }
     }
 
-    private Deque<ProducerBatch> dequeFor(TopicPartition tp) {
-        Deque<ProducerBatch> deque = batches.get(tp);
-        return deque != null ? deque : batches.computeIfAbsent(tp, k -> new ArrayDeque<>());
+    private PartitionQueue dequeFor(TopicPartition tp) {
+        PartitionQueue deque = batches.get(tp);
+        return deque != null ? deque : newQueue(tp);
+    }
+
+    private PartitionQueue newQueue(TopicPartition tp) {
+        synchronized (queueCreation) {
+            PartitionQueue deque = batches.get(tp);
+            if (deque == null) {
+                deque = new PartitionQueue(tp);
+                PartitionQueue[] grown = Arrays.copyOf(queues, queues.length + 1);
+                grown[grown.length - 1] = deque;
+                queues = grown;
+                batches.put(tp, deque);
+            }
+            return deque;
+        }
     }
 
     /**
      * Which leaders have sendable data, and when to look again. {@code readyNodes} is the caller's to trim
-     * (a fresh mutable set, or an empty immutable one).
+     * until the next check (a mutable set that the next check reuses, or an empty immutable one).
      */
     public record ReadyCheck(Set<Node> readyNodes, long nextReadyCheckDelayMs, Set<String> unknownLeaderTopics) {
     }
@@ -252,9 +279,8 @@ public final class RecordAccumulator {
         long nextReadyCheckDelayMs = Long.MAX_VALUE;
         boolean exhausted = pool.queued() > 0;
         boolean flushing = flushesInProgress.get() > 0 || closed;
-        for (Map.Entry<TopicPartition, Deque<ProducerBatch>> entry : batches.entrySet()) {
-            TopicPartition tp = entry.getKey();
-            Deque<ProducerBatch> deque = entry.getValue();
+        for (PartitionQueue deque : queues) {
+            TopicPartition tp = deque.topicPartition();
             boolean full;
             long waitedMs;
             long timeToWaitMs;
@@ -289,7 +315,8 @@ public final class RecordAccumulator {
             boolean sendable = full || timeToWaitMs <= 0 || exhausted || flushing;
             if (sendable && !backingOff) {
                 if (readyNodes == null) {
-                    readyNodes = new HashSet<>();
+                    readyNodes = readyScratch;
+                    readyNodes.clear();
                 }
                 readyNodes.add(leader);
             } else {
@@ -303,7 +330,8 @@ public final class RecordAccumulator {
     /**
      * Takes batches for each ready node, up to {@code maxRequestSize} bytes per node, starting each node's
      * round where its last one stopped so that no partition starves. Drained batches are encoded here,
-     * outside the deque monitors.
+     * outside the deque monitors. The returned map is reused by the next drain (sender thread); its lists are
+     * the caller's.
      */
     public Map<Integer, List<ProducerBatch>> drain(Cluster cluster, Set<Node> readyNodes, int maxRequestSize,
                                                    long nowMs) {
@@ -321,7 +349,8 @@ public final class RecordAccumulator {
         for (List<TopicPartition> partitions : partitionsByNode.values()) {
             partitions.clear();
         }
-        for (TopicPartition tp : batches.keySet()) {
+        for (PartitionQueue queue : queues) {
+            TopicPartition tp = queue.topicPartition();
             Node leader = cluster.leaderFor(tp);
             if (leader != null && readyNodes.contains(leader)) {
                 partitionsByNode.computeIfAbsent(leader.id(), id -> new ArrayList<>()).add(tp);
@@ -336,7 +365,8 @@ public final class RecordAccumulator {
                     gate);
             if (!forNode.isEmpty()) {
                 if (drained == null) {
-                    drained = new HashMap<>();
+                    drained = drainedScratch;
+                    drained.clear();
                 }
                 drained.put(entry.getKey(), forNode);
             }
@@ -369,7 +399,7 @@ public final class RecordAccumulator {
         for (int step = 0; step < count; step++) {
             int index = (start + step) % count;
             TopicPartition tp = partitions.get(index);
-            Deque<ProducerBatch> deque = batches.get(tp);
+            PartitionQueue deque = batches.get(tp);
             ProducerBatch batch;
             synchronized (deque) {
                 ProducerBatch first = deque.peekFirst();
@@ -386,6 +416,7 @@ public final class RecordAccumulator {
                     break;
                 }
                 batch = deque.pollFirst();
+                deque.batchEnded(batch);
                 if (!deque.isEmpty()) {
                     drainLeftBatches = true;
                 }
@@ -465,9 +496,16 @@ public final class RecordAccumulator {
 
     /** Removes and returns queued batches older than {@code delivery.timeout.ms} (sender thread). */
     public List<ProducerBatch> expiredBatches(long nowMs) {
-        List<ProducerBatch> expired = new ArrayList<>();
-        for (Deque<ProducerBatch> deque : batches.values()) {
+        List<ProducerBatch> expired = null;
+        for (PartitionQueue deque : queues) {
             synchronized (deque) {
+                ProducerBatch first = deque.peekFirst();
+                if (first == null || nowMs - first.createdMs() < deliveryTimeoutMs) {
+                    continue; // the usual case, without an iterator
+                }
+                if (expired == null) {
+                    expired = new ArrayList<>();
+                }
                 Iterator<ProducerBatch> it = deque.iterator();
                 while (it.hasNext()) {
                     ProducerBatch batch = it.next();
@@ -479,7 +517,7 @@ public final class RecordAccumulator {
                 }
             }
         }
-        return expired;
+        return expired == null ? List.of() : expired;
     }
 
     /**
@@ -488,7 +526,7 @@ public final class RecordAccumulator {
      */
     public List<ProducerBatch> removeBatchesLedBy(Cluster cluster, int leader) {
         List<ProducerBatch> removed = new ArrayList<>();
-        for (Map.Entry<TopicPartition, Deque<ProducerBatch>> entry : batches.entrySet()) {
+        for (Map.Entry<TopicPartition, PartitionQueue> entry : batches.entrySet()) {
             Node node = cluster.leaderFor(entry.getKey());
             if (node == null || node.id() != leader) {
                 continue;

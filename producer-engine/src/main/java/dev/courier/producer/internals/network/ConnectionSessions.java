@@ -133,6 +133,9 @@ final class ConnectionSessions {
 
     /** Ms until the next session reaches its retirement time, or Long.MAX_VALUE. */
     long nextExpiryDelayMs(long nowMs) {
+        if (expiresAtMs.isEmpty()) {
+            return Long.MAX_VALUE;
+        }
         long min = Long.MAX_VALUE;
         for (long expiry : expiresAtMs.values()) {
             if (expiry > nowMs) {

@@ -222,14 +222,17 @@ final class ConnectionStates {
 
     /** Nodes still connecting or authenticating beyond their connection-setup timeout. */
     List<String> nodesWithSetupTimeout(long nowMs) {
-        List<String> expired = new ArrayList<>();
+        List<String> expired = null;
         for (Map.Entry<String, NodeState> entry : nodes.entrySet()) {
             NodeState s = entry.getValue();
             if (s.state.isSetupTimed() && nowMs - s.lastConnectAttemptMs > s.setupTimeoutMs) {
+                if (expired == null) {
+                    expired = new ArrayList<>();
+                }
                 expired.add(entry.getKey());
             }
         }
-        return expired;
+        return expired == null ? List.of() : expired;
     }
 
     /** Milliseconds until the earliest connection-setup timeout, or Long.MAX_VALUE when none is connecting. */

@@ -40,6 +40,12 @@ final class InFlightRequests {
     private final int maxPerConnection;
     private final Map<String, ArrayDeque<InFlight>> requests = new HashMap<>();
     private int total;
+    /**
+     * At or before every in-flight request's deadline: exact after a scan, lowered by each add, left as it is
+     * by removals. While it lies ahead, no request can have timed out and the scans (with their iterators) are
+     * skipped; a stale value only brings the next scan forward.
+     */
+    private long deadlineBoundMs = Long.MAX_VALUE;
 
     InFlightRequests(int maxPerConnection) {
         this.maxPerConnection = maxPerConnection;
@@ -48,6 +54,7 @@ final class InFlightRequests {
     void add(InFlight request) {
         requests.computeIfAbsent(request.request.destination(), k -> new ArrayDeque<>()).addLast(request);
         total++;
+        deadlineBoundMs = Math.min(deadlineBoundMs, request.deadlineMs());
     }
 
     /** Removes and returns the oldest request of the node, the one the next response answers; null if none. */
@@ -104,6 +111,9 @@ final class InFlightRequests {
 
     /** Nodes with at least one request whose timeout has passed. */
     List<String> nodesWithTimedOutRequests(long nowMs) {
+        if (total == 0 || nowMs <= deadlineBoundMs) {
+            return List.of();
+        }
         List<String> nodes = new ArrayList<>();
         for (Map.Entry<String, ArrayDeque<InFlight>> entry : requests.entrySet()) {
             for (InFlight request : entry.getValue()) {
@@ -118,12 +128,19 @@ final class InFlightRequests {
 
     /** Milliseconds until the earliest request timeout, or Long.MAX_VALUE when nothing is in flight. */
     long nextTimeoutDelayMs(long nowMs) {
-        long min = Long.MAX_VALUE;
+        if (total == 0) {
+            return Long.MAX_VALUE;
+        }
+        if (nowMs < deadlineBoundMs) {
+            return deadlineBoundMs - nowMs + 1;
+        }
+        long earliest = Long.MAX_VALUE;
         for (ArrayDeque<InFlight> queue : requests.values()) {
             for (InFlight request : queue) {
-                min = Math.min(min, Math.max(request.deadlineMs() - nowMs + 1, 0));
+                earliest = Math.min(earliest, request.deadlineMs());
             }
         }
-        return min;
+        deadlineBoundMs = earliest;
+        return Math.max(earliest - nowMs + 1, 0);
     }
 }

@@ -63,7 +63,16 @@ public final class NetworkClient implements KafkaClient {
     private final Map<String, Short> apiVersionsToSend = new LinkedHashMap<>();
     /** Completions produced outside poll (version mismatch, disconnect()); handed out by the next poll. */
     private final List<ClientResponse> pendingCompletions = new ArrayList<>();
-    private final Map<String, Long> lastActivityMs = new HashMap<>();
+    /** Per connection, when it was last used: one-element arrays updated in place, not a boxed Long per send. */
+    private final Map<String, long[]> lastActivityMs = new HashMap<>();
+    /**
+     * No connection can become idle before this: the earliest last activity plus connections.max.idle.ms as of
+     * the latest scan. Activity only moves a connection's deadline later, and a new connection's is at least
+     * max.idle.ms away, so polls before it skip the scan (and its iterator) altogether.
+     */
+    private long nextIdleScanMs = Long.MIN_VALUE;
+    /** The list {@link #poll} returns, reused: valid until the next poll. */
+    private final List<ClientResponse> polledResponses = new ArrayList<>();
     /** Why each node's last authentication failed, until one succeeds; see {@link #authenticationFailure}. */
     private final Map<String, RuntimeException> authenticationFailures = new HashMap<>();
     /** Connections closed during the current poll, so a second report of the same loss is ignored. */
@@ -114,7 +123,7 @@ public final class NetworkClient implements KafkaClient {
         if (isReady(node, nowMs)) {
             return true;
         }
-        if (connectionStates.canConnect(node.idString(), nowMs)) {
+        if (connectionStates.canConnect(NodeIds.of(node.id()), nowMs)) {
             initiateConnect(node, nowMs);
         }
         return false;
@@ -125,7 +134,7 @@ public final class NetworkClient implements KafkaClient {
      * is due and not yet sent, so the refresh goes out first.
      */
     public boolean isReady(Node node, long nowMs) {
-        return !metadataUpdater.isUpdateDue(nowMs) && canSendRequest(node.idString(), nowMs);
+        return !metadataUpdater.isUpdateDue(nowMs) && canSendRequest(NodeIds.of(node.id()), nowMs);
     }
 
     boolean canSendRequest(String id, long nowMs) {
@@ -143,17 +152,17 @@ public final class NetworkClient implements KafkaClient {
 
     /** Milliseconds until a connect attempt to the node is allowed; Long.MAX_VALUE while connecting or connected. */
     public long connectionDelay(Node node, long nowMs) {
-        return connectionStates.connectionDelay(node.idString(), nowMs);
+        return connectionStates.connectionDelay(NodeIds.of(node.id()), nowMs);
     }
 
     /** True when the last connection attempt (or connection) to the node failed and none is under way. */
     public boolean connectionFailed(Node node) {
-        return connectionStates.isDisconnected(node.idString());
+        return connectionStates.isDisconnected(NodeIds.of(node.id()));
     }
 
     @Override
     public RuntimeException authenticationFailure(Node node) {
-        return authenticationFailures.isEmpty() ? null : authenticationFailures.get(node.idString());
+        return authenticationFailures.isEmpty() ? null : authenticationFailures.get(NodeIds.of(node.id()));
     }
 
     /** How long the sender may sleep before this node might become ready (no throttling support). */
@@ -231,13 +240,15 @@ public final class NetworkClient implements KafkaClient {
     /**
      * Does the network I/O possible within {@code timeoutMs} (less if a metadata refresh, a request
      * timeout or a connection-setup timeout comes first), then runs the completion handlers of
-     * everything that finished and returns those responses.
+     * everything that finished and returns those responses, in a list that the next poll reuses.
      */
     @Override
     public List<ClientResponse> poll(long timeoutMs, long nowMs) {
         ensureOpen();
+        List<ClientResponse> responses = polledResponses;
+        responses.clear();
         if (!pendingCompletions.isEmpty()) {
-            List<ClientResponse> responses = new ArrayList<>(pendingCompletions);
+            responses.addAll(pendingCompletions);
             pendingCompletions.clear();
             completeResponses(responses);
             return responses;
@@ -258,7 +269,6 @@ public final class NetworkClient implements KafkaClient {
         }
         long updatedNow = time.monotonicMs();
         disconnectedThisPoll.clear();
-        List<ClientResponse> responses = new ArrayList<>();
         handleCompletedSends(responses, updatedNow);
         handleCompletedReceives(responses, updatedNow);
         handleDisconnections(responses, updatedNow);
@@ -296,9 +306,11 @@ public final class NetworkClient implements KafkaClient {
     }
 
     private void handleCompletedSends(List<ClientResponse> responses, long nowMs) {
-        for (NetworkSend send : selector.completedSends()) {
+        List<NetworkSend> sends = selector.completedSends();
+        for (int i = 0; i < sends.size(); i++) {
+            NetworkSend send = sends.get(i);
             String id = send.destination();
-            lastActivityMs.put(id, nowMs);
+            touch(id, nowMs);
             InFlight last = inFlightRequests.lastSent(id);
             if (last != null && last.send == send && !last.request.expectResponse()) {
                 inFlightRequests.completeLastSent(id);
@@ -308,12 +320,14 @@ public final class NetworkClient implements KafkaClient {
     }
 
     private void handleCompletedReceives(List<ClientResponse> responses, long nowMs) {
-        for (NetworkReceive receive : selector.completedReceives()) {
+        List<NetworkReceive> receives = selector.completedReceives();
+        for (int i = 0; i < receives.size(); i++) {
+            NetworkReceive receive = receives.get(i);
             String id = receive.source();
             if (disconnectedThisPoll.contains(id)) {
                 continue;
             }
-            lastActivityMs.put(id, nowMs);
+            touch(id, nowMs);
             sessions.answered(id);
             InFlight request = inFlightRequests.completeNext(id);
             try {
@@ -418,6 +432,9 @@ public final class NetworkClient implements KafkaClient {
     }
 
     private void handleDisconnections(List<ClientResponse> responses, long nowMs) {
+        if (selector.disconnected().isEmpty()) {
+            return;
+        }
         for (Map.Entry<String, IOException> entry : selector.disconnected().entrySet()) {
             if (disconnectedThisPoll.contains(entry.getKey())) {
                 continue;
@@ -435,15 +452,20 @@ public final class NetworkClient implements KafkaClient {
     }
 
     private void handleConnections(long nowMs) {
-        for (String id : selector.connected()) {
+        List<String> connected = selector.connected();
+        for (int i = 0; i < connected.size(); i++) {
+            String id = connected.get(i);
             log.debug("Connected to node {}", id);
-            lastActivityMs.put(id, nowMs);
+            touch(id, nowMs);
             connectionStates.checkingApiVersions(id);
             apiVersionsToSend.put(id, ApiKey.API_VERSIONS.latestVersion);
         }
     }
 
     private void sendApiVersionsRequests(long nowMs) {
+        if (apiVersionsToSend.isEmpty()) {
+            return;
+        }
         var it = apiVersionsToSend.entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<String, Short> entry = it.next();
@@ -458,7 +480,9 @@ public final class NetworkClient implements KafkaClient {
     }
 
     private void handleTimedOutConnections(List<ClientResponse> responses, long nowMs) {
-        for (String id : connectionStates.nodesWithSetupTimeout(nowMs)) {
+        List<String> timedOut = connectionStates.nodesWithSetupTimeout(nowMs);
+        for (int i = 0; i < timedOut.size(); i++) {
+            String id = timedOut.get(i);
             log.info("Connection to node {} was not established within the setup timeout; disconnecting", id);
             selector.close(id);
             processDisconnection(id, responses, nowMs, false);
@@ -466,7 +490,9 @@ public final class NetworkClient implements KafkaClient {
     }
 
     private void handleTimedOutRequests(List<ClientResponse> responses, long nowMs) {
-        for (String id : inFlightRequests.nodesWithTimedOutRequests(nowMs)) {
+        List<String> timedOut = inFlightRequests.nodesWithTimedOutRequests(nowMs);
+        for (int i = 0; i < timedOut.size(); i++) {
+            String id = timedOut.get(i);
             log.info("Disconnecting from node {} because a request timed out", id);
             selector.close(id);
             processDisconnection(id, responses, nowMs, true);
@@ -475,11 +501,18 @@ public final class NetworkClient implements KafkaClient {
 
     /** Closes connections with nothing in flight that were unused for connections.max.idle.ms. */
     private void closeIdleConnections(long nowMs) {
+        if (nowMs <= nextIdleScanMs) {
+            return;
+        }
+        long maxIdleMs = config.connectionsMaxIdleMs();
+        long earliestDeadline = saturatedSum(nowMs, maxIdleMs); // for connections made after this scan
         var it = lastActivityMs.entrySet().iterator();
         while (it.hasNext()) {
-            Map.Entry<String, Long> entry = it.next();
+            Map.Entry<String, long[]> entry = it.next();
             String id = entry.getKey();
-            if (nowMs - entry.getValue() > config.connectionsMaxIdleMs() && inFlightRequests.count(id) == 0
+            long lastActive = entry.getValue()[0];
+            earliestDeadline = Math.min(earliestDeadline, saturatedSum(lastActive, maxIdleMs));
+            if (nowMs - lastActive > maxIdleMs && inFlightRequests.count(id) == 0
                     && connectionStates.isReady(id)) {
                 log.debug("Closing idle connection to node {}", id);
                 it.remove();
@@ -489,11 +522,32 @@ public final class NetworkClient implements KafkaClient {
                 sessions.remove(id);
             }
         }
+        // A connection kept open past its deadline (busy, or not ready) keeps this at or below now: scanned again.
+        nextIdleScanMs = earliestDeadline;
+    }
+
+    private void touch(String id, long nowMs) {
+        long[] lastActive = lastActivityMs.get(id);
+        if (lastActive == null) {
+            lastActivityMs.put(id, new long[] {nowMs});
+        } else {
+            lastActive[0] = nowMs;
+        }
+    }
+
+    private static long saturatedSum(long a, long b) {
+        long sum = a + b;
+        if (((a ^ sum) & (b ^ sum)) < 0) {
+            return b > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
+        }
+        return sum;
     }
 
     /** Closes, without backoff, connections whose authenticated session is over and that have nothing in flight. */
     private void retireExpiredSessions(long nowMs) {
-        for (String id : sessions.expired(nowMs)) {
+        List<String> expired = sessions.expired(nowMs);
+        for (int i = 0; i < expired.size(); i++) {
+            String id = expired.get(i);
             if (inFlightRequests.count(id) == 0) {
                 log.debug("Closing the connection to node {}: its SASL session is about to expire", id);
                 selector.close(id);
@@ -535,7 +589,8 @@ public final class NetworkClient implements KafkaClient {
     }
 
     private void completeResponses(List<ClientResponse> responses) {
-        for (ClientResponse response : responses) {
+        for (int i = 0; i < responses.size(); i++) {
+            ClientResponse response = responses.get(i);
             try {
                 response.onComplete();
             } catch (RuntimeException e) {
@@ -546,7 +601,7 @@ public final class NetworkClient implements KafkaClient {
 
     /** Starts a connection; a failure to even start puts the node into backoff. */
     void initiateConnect(Node node, long nowMs) {
-        String id = node.idString();
+        String id = NodeIds.of(node.id());
         try {
             connectionStates.connecting(id, node.host() + ":" + node.port(), nowMs);
             InetSocketAddress address = new InetSocketAddress(node.host(), node.port());
@@ -600,7 +655,7 @@ public final class NetworkClient implements KafkaClient {
         int offset = ThreadLocalRandom.current().nextInt(nodes.size());
         for (int i = 0; i < nodes.size(); i++) {
             Node node = nodes.get((offset + i) % nodes.size());
-            String id = node.idString();
+            String id = NodeIds.of(node.id());
             if (canSendRequest(id, nowMs)) {
                 int count = inFlightRequests.count(id);
                 if (count == 0) {
@@ -614,7 +669,7 @@ public final class NetworkClient implements KafkaClient {
                 foundConnecting = node;
             } else if (connectionStates.canConnect(id, nowMs)) {
                 if (foundCanConnect == null
-                        || connectionStates.lastConnectAttemptMs(id) < connectionStates.lastConnectAttemptMs(foundCanConnect.idString())) {
+                        || connectionStates.lastConnectAttemptMs(id) < connectionStates.lastConnectAttemptMs(NodeIds.of(foundCanConnect.id()))) {
                     foundCanConnect = node;
                 }
             }
@@ -628,7 +683,7 @@ public final class NetworkClient implements KafkaClient {
     /** True when every one of {@code nodes} is disconnected and in reconnect backoff. */
     boolean allBlackedOut(List<Node> nodes, long nowMs) {
         for (Node node : nodes) {
-            if (!connectionStates.isBlackedOut(node.idString(), nowMs)) {
+            if (!connectionStates.isBlackedOut(NodeIds.of(node.id()), nowMs)) {
                 return false;
             }
         }

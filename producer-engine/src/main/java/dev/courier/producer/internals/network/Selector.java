@@ -12,12 +12,12 @@ import java.nio.channels.SocketChannel;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +47,7 @@ public final class Selector implements AutoCloseable {
 
     private final java.nio.channels.Selector nioSelector;
     private final WakeupPipe wakeupPipe;
+    private final Consumer<SelectionKey> selectedKeyHandler = this::onSelected;
     private final int maxReceiveSize;
     private final int sendBufferBytes;
     private final int receiveBufferBytes;
@@ -206,35 +207,40 @@ public final class Selector implements AutoCloseable {
         completedSends.clear();
         completedReceives.clear();
         disconnected.clear();
-        completedSends.addAll(sendsCompletedEagerly);
+        for (int i = 0; i < sendsCompletedEagerly.size(); i++) {
+            completedSends.add(sendsCompletedEagerly.get(i)); // addAll would copy into a new array first
+        }
         sendsCompletedEagerly.clear();
 
-        int readyCount;
-        if (!immediatelyConnected.isEmpty() || timeoutMs == 0 || !withBufferedData.isEmpty()) {
-            readyCount = nioSelector.selectNow();
-        } else {
-            readyCount = nioSelector.select(timeoutMs);
-        }
-        for (Connection connection : immediatelyConnected) {
-            if (channels.get(connection.id) == connection) {
-                connected.add(connection.id);
+        boolean block = wakeupPipe.enterSelect(
+                immediatelyConnected.isEmpty() && timeoutMs > 0 && withBufferedData.isEmpty());
+        if (block) {
+            try {
+                nioSelector.select(selectedKeyHandler, timeoutMs);
+            } finally {
+                wakeupPipe.leaveSelect();
             }
+        } else {
+            nioSelector.selectNow(selectedKeyHandler);
         }
-        immediatelyConnected.clear();
-        if (readyCount > 0) {
-            Set<SelectionKey> selected = nioSelector.selectedKeys();
-            Iterator<SelectionKey> it = selected.iterator();
-            while (it.hasNext()) {
-                SelectionKey key = it.next();
-                it.remove();
-                if (wakeupPipe.isWakeupKey(key)) {
-                    wakeupPipe.drain();
-                } else {
-                    handle(key);
+        if (!immediatelyConnected.isEmpty()) {
+            for (Connection connection : immediatelyConnected) {
+                if (channels.get(connection.id) == connection) {
+                    connected.add(connection.id);
                 }
             }
+            immediatelyConnected.clear();
         }
         readBufferedData();
+    }
+
+    /** Each key a select found ready; with a select's action the JDK keeps no selected-key set to iterate. */
+    private void onSelected(SelectionKey key) {
+        if (wakeupPipe.isWakeupKey(key)) {
+            wakeupPipe.drain();
+        } else {
+            handle(key);
+        }
     }
 
     /** Reads what transports hold from earlier polls; the socket may have nothing more to signal for them. */

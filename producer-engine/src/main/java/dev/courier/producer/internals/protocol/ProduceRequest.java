@@ -48,8 +48,8 @@ public record ProduceRequest(String transactionalId, short acks, int timeoutMs, 
     /** 13 only when every topic has a known (non-null, non-zero) id, else 12; never above the cap. */
     @Override
     public short maxUsableVersion() {
-        for (TopicData topic : topics) {
-            if (Wire.isZeroUuid(topic.topicId())) {
+        for (int i = 0; i < topics.size(); i++) {
+            if (Wire.isZeroUuid(topics.get(i).topicId())) {
                 return (short) Math.min(12, versionCap);
             }
         }

@@ -51,13 +51,14 @@ public record ProduceResponse(List<TopicResponse> topics, int throttleTimeMs, Li
         boolean byTopicId = version >= 13;
         int topicCount = r.readNonNullArrayLength(byTopicId ? 18 : 3, "Responses");
         List<TopicResponse> topics = new ArrayList<>(topicCount);
+        LeaderTag leader = new LeaderTag(); // one for all partitions: each read starts by resetting it
         for (int t = 0; t < topicCount; t++) {
             String name = byTopicId ? null : r.readString("Name");
             UUID topicId = byTopicId ? r.readUuid() : null;
             int partitionCount = r.readNonNullArrayLength(33, "PartitionResponses");
             List<PartitionResponse> partitions = new ArrayList<>(partitionCount);
             for (int p = 0; p < partitionCount; p++) {
-                partitions.add(readPartition(r));
+                partitions.add(readPartition(r, leader));
             }
             r.skipTaggedFields();
             topics.add(new TopicResponse(name, topicId, Collections.unmodifiableList(partitions)));
@@ -68,7 +69,7 @@ public record ProduceResponse(List<TopicResponse> topics, int throttleTimeMs, Li
         return new ProduceResponse(Collections.unmodifiableList(topics), throttleTimeMs, endpoints.endpoints);
     }
 
-    private static PartitionResponse readPartition(WireReader r) {
+    private static PartitionResponse readPartition(WireReader r, LeaderTag leader) {
         int index = r.readInt32();
         short errorCode = r.readInt16();
         long baseOffset = r.readInt64();
@@ -87,16 +88,11 @@ public record ProduceResponse(List<TopicResponse> topics, int throttleTimeMs, Li
             recordErrors = Collections.unmodifiableList(list);
         }
         String errorMessage = r.readNullableString();
-        int[] leader = {-1, -1};
-        r.readTaggedFields((tag, reader) -> {
-            if (tag == 0) {
-                leader[0] = reader.readInt32();
-                leader[1] = reader.readInt32();
-                reader.skipTaggedFields();
-            }
-        });
+        leader.id = -1;
+        leader.epoch = -1;
+        r.readTaggedFields(leader);
         return new PartitionResponse(index, errorCode, baseOffset, logAppendTimeMs, logStartOffset, recordErrors,
-                errorMessage, leader[0], leader[1]);
+                errorMessage, leader.id, leader.epoch);
     }
 
     private static List<NodeEndpoint> readNodeEndpoints(WireReader r) {
@@ -107,6 +103,21 @@ public record ProduceResponse(List<TopicResponse> topics, int throttleTimeMs, Li
             r.skipTaggedFields();
         }
         return Collections.unmodifiableList(list);
+    }
+
+    /** Collects a partition's tagged CurrentLeader (tag 0); reset by the caller before each partition. */
+    private static final class LeaderTag implements WireReader.TagVisitor {
+        int id;
+        int epoch;
+
+        @Override
+        public void visit(int tag, WireReader r) {
+            if (tag == 0) {
+                id = r.readInt32();
+                epoch = r.readInt32();
+                r.skipTaggedFields();
+            }
+        }
     }
 
     /** Collects the body's tagged NodeEndpoints (tag 0). */

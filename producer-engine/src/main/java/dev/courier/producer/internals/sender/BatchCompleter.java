@@ -196,7 +196,9 @@ final class BatchCompleter {
 
     /** Fails queued and in-flight batches older than {@code delivery.timeout.ms}. */
     void expire(long now) {
-        for (ProducerBatch batch : accumulator.expiredBatches(now)) {
+        List<ProducerBatch> queuedExpired = accumulator.expiredBatches(now);
+        for (int i = 0; i < queuedExpired.size(); i++) {
+            ProducerBatch batch = queuedExpired.get(i);
             String heldBackBy = batch.lastAttemptError() == null ? partitionErrors.get(batch.topicPartition()) : null;
             fail(batch, expiredException(batch, now, heldBackBy), batch.attempts() > 0);
         }

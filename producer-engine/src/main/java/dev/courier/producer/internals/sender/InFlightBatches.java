@@ -28,7 +28,13 @@ public final class InFlightBatches {
         int nodeId;
     }
 
+    /**
+     * Entries stay once made, empty or not: a partition's batches go in and out of flight with every request,
+     * and remaking its entry each time was an entry, a list and a map node per batch sent.
+     */
     private final Map<TopicPartition, PartitionBatches> byPartition = new HashMap<>();
+    /** The entries of {@link #byPartition}, for scans without an iterator. */
+    private final List<PartitionBatches> partitions = new ArrayList<>();
     private int count;
 
     /** The batch's request was handed to the network, bound for {@code nodeId}. */
@@ -37,6 +43,7 @@ public final class InFlightBatches {
         if (partition == null) {
             partition = new PartitionBatches();
             byPartition.put(batch.topicPartition(), partition);
+            partitions.add(partition);
         }
         partition.batches.add(batch);
         partition.nodeId = nodeId;
@@ -56,21 +63,19 @@ public final class InFlightBatches {
             return false;
         }
         count--;
-        if (partition.batches.isEmpty()) {
-            byPartition.remove(batch.topicPartition());
-        }
         return true;
     }
 
     /** Whether a batch of the partition is in flight. */
     public boolean contains(TopicPartition tp) {
-        return byPartition.containsKey(tp);
+        PartitionBatches partition = byPartition.get(tp);
+        return partition != null && !partition.batches.isEmpty();
     }
 
     /** The node the partition's in-flight batches went to, or -1 when none is in flight. */
     public int nodeOf(TopicPartition tp) {
         PartitionBatches partition = byPartition.get(tp);
-        return partition == null ? -1 : partition.nodeId;
+        return partition == null || partition.batches.isEmpty() ? -1 : partition.nodeId;
     }
 
     public boolean isEmpty() {
@@ -84,7 +89,11 @@ public final class InFlightBatches {
     /** Creation time of the oldest batch in flight that has not ended yet, or Long.MAX_VALUE. */
     public long oldestUndoneCreatedMs() {
         long oldest = Long.MAX_VALUE;
-        for (PartitionBatches partition : byPartition.values()) {
+        if (count == 0) {
+            return oldest;
+        }
+        for (int p = 0; p < partitions.size(); p++) {
+            PartitionBatches partition = partitions.get(p);
             for (int i = 0, n = partition.batches.size(); i < n; i++) {
                 ProducerBatch batch = partition.batches.get(i);
                 if (!batch.isDone()) {
@@ -97,7 +106,8 @@ public final class InFlightBatches {
 
     /** Visits every batch in flight; {@code action} must not add or remove. */
     public void forEach(Consumer<ProducerBatch> action) {
-        for (PartitionBatches partition : byPartition.values()) {
+        for (int p = 0; p < partitions.size(); p++) {
+            PartitionBatches partition = partitions.get(p);
             for (int i = 0, n = partition.batches.size(); i < n; i++) {
                 action.accept(partition.batches.get(i));
             }
@@ -112,6 +122,7 @@ public final class InFlightBatches {
             batch.inFlight(false);
         }
         byPartition.clear();
+        partitions.clear();
         count = 0;
         return all;
     }

@@ -158,7 +158,7 @@ public final class Sender implements Runnable {
             }
             metadata.requestUpdate();
         }
-        Set<Node> readyNodes = ready.readyNodes(); // a fresh set per check: ours to trim
+        Set<Node> readyNodes = ready.readyNodes(); // ours to trim until the next check
         if (leaders != null) {
             for (Node node : readyNodes) {
                 leaders.onSendable(node.id(), now);

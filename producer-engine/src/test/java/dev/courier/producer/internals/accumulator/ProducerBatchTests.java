@@ -50,6 +50,55 @@ class ProducerBatchTests {
         assertThat(callbackOffsets).hasSize(appended).isSorted().startsWith(500L);
     }
 
+    private static ProducerBatch oneRecordBatch() {
+        ByteBuffer buffer = ByteBuffer.allocate(1_024);
+        ProducerBatch batch = new ProducerBatch(new TopicPartition("t", 0), buffer,
+                new RecordBatchBuilder(buffer, Compression.none()), 0);
+        assertThat(batch.tryAppend(BASE_TIMESTAMP, null, new byte[10], null, new CompletableFuture<>(), null)).isTrue();
+        batch.close();
+        return batch;
+    }
+
+    @Test
+    void theCompletionMadeOnDemandCompletesWhetherAskedForBeforeOrAfterTheRecordsComplete() {
+        ProducerBatch askedBefore = oneRecordBatch();
+        CompletableFuture<Void> early = askedBefore.completion();
+        assertThat(askedBefore.completion()).isSameAs(early);
+        assertThat(early).isNotDone();
+        askedBefore.succeed(0, -1);
+        askedBefore.completeRecords((metadata, error, callback) -> { });
+        assertThat(early).isCompleted();
+
+        ProducerBatch askedAfter = oneRecordBatch();
+        askedAfter.succeed(0, -1);
+        askedAfter.completeRecords((metadata, error, callback) -> { });
+        assertThat(askedAfter.completion()).isCompleted();
+        assertThat(askedAfter.finalState()).isEqualTo(ProducerBatch.FinalState.SUCCEEDED);
+        assertThat(askedAfter.fail(new IllegalStateException("late"), false)).as("the outcome is decided once").isFalse();
+    }
+
+    @Test
+    void everyRecordKeepsItsOwnTimestampWhetherCloseToTheFirstOrTooFarForAnIntOfDistance() {
+        long[] timestamps = {BASE_TIMESTAMP, BASE_TIMESTAMP - 5, BASE_TIMESTAMP + Integer.MAX_VALUE,
+                BASE_TIMESTAMP + Integer.MAX_VALUE + 1L, Long.MIN_VALUE, Long.MAX_VALUE, BASE_TIMESTAMP + 7};
+        ByteBuffer buffer = ByteBuffer.allocate(4_096);
+        ProducerBatch batch = new ProducerBatch(new TopicPartition("t", 0), buffer,
+                new RecordBatchBuilder(buffer, Compression.none()), 0);
+        List<CompletableFuture<RecordMetadata>> futures = new ArrayList<>();
+        for (long timestamp : timestamps) {
+            CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
+            assertThat(batch.tryAppend(timestamp, null, new byte[3], null, future, null)).isTrue();
+            futures.add(future);
+        }
+        batch.close();
+        batch.succeed(0, -1);
+        batch.completeRecords((metadata, error, callback) -> { });
+
+        assertThat(futures).extracting(future -> future.join().timestamp())
+                .containsExactly(timestamps[0], timestamps[1], timestamps[2], timestamps[3], timestamps[4],
+                        timestamps[5], timestamps[6]);
+    }
+
     @Test
     void appendResultsAreSharedInstancesWithTheFlagsAskedFor() {
         for (boolean full : new boolean[] {false, true}) {

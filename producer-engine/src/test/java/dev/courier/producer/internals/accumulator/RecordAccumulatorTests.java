@@ -106,6 +106,52 @@ class RecordAccumulatorTests {
     }
 
     @Test
+    void aPartitionsNextBatchStartsWithTheSlotsItsLatestBatchNeededAndHoldsOnlyItsOwnRecords() throws Exception {
+        List<CompletableFuture<RecordMetadata>> firstRecords = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
+            accumulator.append(tp0, 1_700_000_000_000L, null, ("a" + i).getBytes(StandardCharsets.UTF_8), List.of(),
+                    future, null, 0);
+            firstRecords.add(future);
+        }
+        ProducerBatch first = accumulator.drain(cluster, Set.of(node0), 1_048_576, 0).get(0).get(0);
+        assertThat(first.recordCount()).isEqualTo(10);
+
+        CompletableFuture<RecordMetadata> next = new CompletableFuture<>();
+        accumulator.append(tp0, 1_700_000_000_001L, null, "b".getBytes(StandardCharsets.UTF_8), List.of(), next,
+                null, 0);
+        append(tp1, "c", 0);
+        Map<Integer, List<ProducerBatch>> drained = accumulator.drain(cluster, Set.of(node0), 1_048_576, 0);
+        ProducerBatch second = drained.get(0).stream().filter(b -> b.topicPartition().equals(tp0)).findFirst()
+                .orElseThrow();
+        ProducerBatch otherPartition = drained.get(0).stream().filter(b -> b.topicPartition().equals(tp1))
+                .findFirst().orElseThrow();
+
+        assertThat(second.recordSlots()).isEqualTo(10);
+        assertThat(otherPartition.recordSlots()).as("a partition's first batch").isEqualTo(4);
+        assertThat(second.recordCount()).isEqualTo(1);
+        second.succeed(100, -1);
+        second.completeRecords((metadata, exception, callback) -> { });
+        assertThat(next).isCompletedWithValueMatching(m -> m.offset() == 100 && m.timestamp() == 1_700_000_000_001L);
+        assertThat(firstRecords).noneMatch(CompletableFuture::isDone);
+    }
+
+    @Test
+    void eachReadyCheckAndDrainReportsOnlyItsOwnNodesThoughTheirSetAndMapAreReused() throws Exception {
+        append(tp0, "a", 100);
+        append(tp2, "b", 100);
+        assertThat(accumulator.ready(cluster, 200).readyNodes()).containsExactlyInAnyOrder(node0, node1);
+        assertThat(accumulator.drain(cluster, Set.of(node0, node1), 1_048_576, 200)).containsOnlyKeys(0, 1);
+
+        assertThat(accumulator.ready(cluster, 200).readyNodes()).as("nothing left").isEmpty();
+        append(tp2, "c", 300);
+        assertThat(accumulator.ready(cluster, 400).readyNodes()).containsExactly(node1);
+        Map<Integer, List<ProducerBatch>> drained = accumulator.drain(cluster, Set.of(node1), 1_048_576, 400);
+        assertThat(drained).containsOnlyKeys(1);
+        assertThat(drained.get(1)).extracting(ProducerBatch::topicPartition).containsExactly(tp2);
+    }
+
+    @Test
     void flushMakesEveryBatchReadyRegardlessOfLinger() throws Exception {
         append(tp2, "a", 100);
         accumulator.beginFlush();

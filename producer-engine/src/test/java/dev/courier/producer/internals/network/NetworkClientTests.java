@@ -212,6 +212,29 @@ class NetworkClientTests {
     }
 
     @Test
+    void closesAConnectionIdleForLongerThanConnectionsMaxIdleMsEvenAfterPollsThatSkippedTheScan() throws Exception {
+        ManualTime manual = new ManualTime();
+        time = manual;
+        FakeBroker broker = broker();
+        client(config().withConnectionsMaxIdleMs(1_000), broker.address());
+        Node node = readyBrokerNode();
+        List<ClientResponse> handled = new ArrayList<>();
+        client.send(metadataRequest(node, true, handled), time.monotonicMs());
+        pollUntil(() -> !handled.isEmpty());
+
+        manual.sleep(600);
+        client.poll(0, time.monotonicMs());
+        manual.sleep(400);
+        client.poll(0, time.monotonicMs());
+        assertThat(client.isReady(node, time.monotonicMs())).as("idle for exactly connections.max.idle.ms").isTrue();
+
+        manual.sleep(1);
+        client.poll(0, time.monotonicMs());
+        assertThat(client.isReady(node, time.monotonicMs())).as("idle for longer").isFalse();
+        assertThat(client.connectionFailed(node)).as("closed, not failed").isFalse();
+    }
+
+    @Test
     void publishesTheBrokersConnectionStatesForOtherThreads() throws Exception {
         FakeBroker broker = broker();
         client(config(), broker.address());

@@ -141,8 +141,11 @@ class ResponseCrossCheckTests {
         if (tagged) {
             moved.setCurrentLeader(new ProduceResponseData.LeaderIdAndEpoch().setLeaderId(3).setLeaderEpoch(9));
         }
+        // after a partition with a CurrentLeader: the parser's reused tag reader must not carry it over
+        ProduceResponseData.PartitionProduceResponse after = new ProduceResponseData.PartitionProduceResponse()
+                .setIndex(3).setBaseOffset(2000L);
         ProduceResponseData.TopicProduceResponse topic = new ProduceResponseData.TopicProduceResponse()
-                .setPartitionResponses(List.of(ok, invalid, moved));
+                .setPartitionResponses(List.of(ok, invalid, moved, after));
         if (version >= 13) {
             topic.setTopicId(new Uuid(ORDERS_ID.getMostSignificantBits(), ORDERS_ID.getLeastSignificantBits()));
         } else {
@@ -170,7 +173,8 @@ class ResponseCrossCheckTests {
                         List.of(new RecordError(3, "null key on compacted topic"), new RecordError(4, null)),
                         "bad records", -1, -1),
                 new PartitionResponse(2, (short) 6, -1L, -1L, -1L, List.of(), null, tagged ? 3 : -1,
-                        tagged ? 9 : -1));
+                        tagged ? 9 : -1),
+                new PartitionResponse(3, (short) 0, 2000L, -1L, -1L, List.of(), null, -1, -1));
         assertThat(response.nodeEndpoints()).isEqualTo(tagged
                 ? List.of(new ProduceResponse.NodeEndpoint(3, "b3", 9094, "r3")) : List.of());
     }

@@ -109,9 +109,13 @@ class SenderTests {
     }
 
     private CompletableFuture<RecordMetadata> send(int partition, String value) {
+        return sendTo(TOPIC, partition, value);
+    }
+
+    private CompletableFuture<RecordMetadata> sendTo(String topic, int partition, String value) {
         CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
         try {
-            lastAppend = runtime.accumulator().append(new TopicPartition(TOPIC, partition), time.milliseconds(), null,
+            lastAppend = runtime.accumulator().append(new TopicPartition(topic, partition), time.milliseconds(), null,
                     value.getBytes(StandardCharsets.UTF_8), List.of(), future, null, 0);
         } catch (InterruptedException e) {
             throw new AssertionError(e);
@@ -380,6 +384,113 @@ class SenderTests {
             step();
             assertThat(produceRequests()).hasSize(3);
             assertThat(lastSent().values()).containsExactly("b");
+        }
+    }
+
+    /** Matching an answer's partitions to the batches of the request it answers. */
+    @Nested
+    class Answers {
+
+        private static final String OTHER = "u";
+
+        /** An answer naming topics by name (v12) or by id only (v13), each partition at its own offset. */
+        private ProduceResponse answer(ClientRequest request, boolean byId, boolean reversed) {
+            List<ProduceResponse.TopicResponse> topics = new ArrayList<>();
+            for (ProduceRequest.TopicData topic : ((ProduceRequest) request.body()).topics()) {
+                List<ProduceResponse.PartitionResponse> partitions = new ArrayList<>();
+                for (ProduceRequest.PartitionData p : topic.partitions()) {
+                    partitions.add(partitionResponse(p.partition(), Errors.NONE, offsetFor(topic.name(), p.partition()),
+                            null, -1, -1));
+                }
+                if (reversed) {
+                    java.util.Collections.reverse(partitions);
+                }
+                topics.add(new ProduceResponse.TopicResponse(byId ? null : topic.name(),
+                        byId ? TestMetadata.topicId(topic.name()) : null, partitions));
+            }
+            if (reversed) {
+                java.util.Collections.reverse(topics);
+            }
+            return new ProduceResponse(topics, 0, List.of());
+        }
+
+        private long offsetFor(String topic, int partition) {
+            return (topic.equals(TOPIC) ? 1000 : 2000) + partition;
+        }
+
+        @Test
+        void batchesOfTwoTopicsAreGroupedByTopicAndAnAnswerInAnyOrderGivesEachItsOwnOffset() {
+            cluster = TestMetadata.cluster(3).topic(TOPIC, 6).topic(OTHER, 6);
+            start();
+            CompletableFuture<RecordMetadata> t0 = sendTo(TOPIC, 0, "a");
+            CompletableFuture<RecordMetadata> u0 = sendTo(OTHER, 0, "b");
+            CompletableFuture<RecordMetadata> t3 = sendTo(TOPIC, 3, "c");
+            CompletableFuture<RecordMetadata> u3 = sendTo(OTHER, 3, "d");
+            step();
+            ClientRequest toNode0 = produceRequests().stream().filter(r -> r.destination().equals("0")).findFirst()
+                    .orElseThrow();
+            assertThat(((ProduceRequest) toNode0.body()).topics()).extracting(ProduceRequest.TopicData::name)
+                    .containsExactlyInAnyOrder(TOPIC, OTHER);
+
+            client.respond(r -> answer(r, false, true));
+            step();
+
+            assertThat(offsetOf(t0)).isEqualTo(1000);
+            assertThat(offsetOf(t3)).isEqualTo(1003);
+            assertThat(offsetOf(u0)).isEqualTo(2000);
+            assertThat(offsetOf(u3)).isEqualTo(2003);
+            assertThat(t3.join().topic()).isEqualTo(TOPIC);
+            assertThat(u3.join().topic()).isEqualTo(OTHER);
+        }
+
+        @Test
+        void anAnswerThatNamesTopicsByIdIsMatchedThroughTheRequestsTopicIds() {
+            cluster = TestMetadata.cluster(3).topic(TOPIC, 6).topic(OTHER, 6);
+            start();
+            CompletableFuture<RecordMetadata> t0 = sendTo(TOPIC, 0, "a");
+            CompletableFuture<RecordMetadata> u3 = sendTo(OTHER, 3, "b");
+            step();
+
+            client.respond(r -> answer(r, true, false));
+            step();
+
+            assertThat(offsetOf(t0)).isEqualTo(1000);
+            assertThat(offsetOf(u3)).isEqualTo(2003);
+        }
+
+        @Test
+        void aBatchTheAnswerDoesNotMentionFailsAndTheOthersSucceed() {
+            start();
+            CompletableFuture<RecordMetadata> p0 = send(0, "a");
+            CompletableFuture<RecordMetadata> p3 = send(3, "b");
+            step();
+
+            client.respond(r -> new ProduceResponse(List.of(new ProduceResponse.TopicResponse(TOPIC, null,
+                    List.of(partitionResponse(3, Errors.NONE, 7, null, -1, -1)))), 0, List.of()));
+            step();
+
+            assertThat(offsetOf(p3)).isEqualTo(7);
+            assertThat(failureOf(p0)).isInstanceOfSatisfying(BrokerException.class,
+                    e -> assertThat(e).hasMessageContaining("did not mention " + TOPIC + "-0"));
+        }
+
+        @Test
+        void eachRequestIsMatchedOnlyAgainstItsOwnBatches() {
+            start();
+            CompletableFuture<RecordMetadata> first = send(0, "a");
+            step();
+            CompletableFuture<RecordMetadata> second = send(0, "b");
+            step();
+            assertThat(produceRequests()).hasSize(2);
+
+            client.respond(ok(10));
+            step();
+            assertThat(offsetOf(first)).isEqualTo(10);
+            assertThat(second).isNotDone();
+
+            client.respond(ok(11));
+            step();
+            assertThat(offsetOf(second)).isEqualTo(11);
         }
     }
 

@@ -1,0 +1,127 @@
+package dev.courier.producer.internals.accumulator;
+
+import dev.courier.producer.Callback;
+import dev.courier.producer.RecordMetadata;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What a batch keeps per record until it completes: the future, the callback, the timestamp and (with delivery
+ * timings) the metadata wait, in append order. Guarded like the batch's appends; read-only once the batch is
+ * closed, except that completion lets go of each callback.
+ */
+final class RecordSlots {
+
+    private CompletableFuture<RecordMetadata>[] futures;
+    private Callback[] callbacks;
+    /**
+     * Each record's timestamp as its distance from the first's: half the room of a long, since a batch's records
+     * are milliseconds apart. Null once a distance did not fit an int; {@link #wideTimestamps} then holds them all.
+     */
+    private int[] timestampDeltas;
+    private long[] wideTimestamps;
+    private long firstTimestamp;
+    /** Per record, how long it waited for metadata; null until a record that waited joins (timings on only). */
+    private long[] metadataWaits;
+    private int count;
+
+    @SuppressWarnings("unchecked")
+    RecordSlots(int capacity) {
+        this.futures = new CompletableFuture[capacity];
+        this.callbacks = new Callback[capacity];
+        this.timestampDeltas = new int[capacity];
+    }
+
+    int count() {
+        return count;
+    }
+
+    int capacity() {
+        return futures.length;
+    }
+
+    boolean isFull() {
+        return count == futures.length;
+    }
+
+    /** Copies every array into room for {@code capacity} records. */
+    void grow(int capacity) {
+        futures = Arrays.copyOf(futures, capacity);
+        callbacks = Arrays.copyOf(callbacks, capacity);
+        if (timestampDeltas != null) {
+            timestampDeltas = Arrays.copyOf(timestampDeltas, capacity);
+        } else {
+            wideTimestamps = Arrays.copyOf(wideTimestamps, capacity);
+        }
+        if (metadataWaits != null) {
+            metadataWaits = Arrays.copyOf(metadataWaits, capacity);
+        }
+    }
+
+    /** Takes the next slot; there must be room ({@link #isFull()} false). */
+    void add(CompletableFuture<RecordMetadata> future, Callback callback, long timestamp, long metadataWaitMs) {
+        if (metadataWaitMs > 0) {
+            if (metadataWaits == null) {
+                metadataWaits = new long[futures.length];
+            }
+            metadataWaits[count] = metadataWaitMs;
+        }
+        futures[count] = future;
+        callbacks[count] = callback;
+        storeTimestamp(timestamp);
+        count++;
+    }
+
+    private void storeTimestamp(long timestamp) {
+        if (count == 0) {
+            firstTimestamp = timestamp;
+        }
+        long delta = timestamp - firstTimestamp; // wraps for extreme values, and unwraps in timestamp(i)
+        if (timestampDeltas != null && delta == (int) delta) {
+            timestampDeltas[count] = (int) delta;
+            return;
+        }
+        if (timestampDeltas != null) {
+            wideTimestamps = new long[timestampDeltas.length];
+            for (int i = 0; i < count; i++) {
+                wideTimestamps[i] = firstTimestamp + timestampDeltas[i];
+            }
+            timestampDeltas = null;
+        }
+        wideTimestamps[count] = timestamp;
+    }
+
+    CompletableFuture<RecordMetadata> future(int i) {
+        return futures[i];
+    }
+
+    Callback callback(int i) {
+        return callbacks[i];
+    }
+
+    long timestamp(int i) {
+        return timestampDeltas != null ? firstTimestamp + timestampDeltas[i] : wideTimestamps[i];
+    }
+
+    boolean hasMetadataWaits() {
+        return metadataWaits != null;
+    }
+
+    /** How long record {@code i} waited for metadata; 0 unless timings are on and it waited. */
+    long metadataWait(int i) {
+        return metadataWaits == null ? 0 : metadataWaits[i];
+    }
+
+    long longestMetadataWait() {
+        long longest = 0;
+        for (int i = 0; metadataWaits != null && i < count; i++) {
+            longest = Math.max(longest, metadataWaits[i]);
+        }
+        return longest;
+    }
+
+    /** Lets go of record {@code i}'s callback once it ran. */
+    void releaseCallback(int i) {
+        callbacks[i] = null;
+    }
+}
