@@ -272,7 +272,27 @@ public final class ProducerSettings {
         Map<String, Object> originals = Collections.unmodifiableMap(new LinkedHashMap<>(raw));
         ProducerSettings settings = new ProducerSettings(originals, classPresent);
         warnAboutUnknownKeys(originals);
+        Set<String> unused = securityKeysUnused(originals, settings.securityProtocol);
+        if (!unused.isEmpty()) {
+            log.warn("security.protocol is {}, so these keys have no effect: {}", settings.securityProtocol, unused);
+        }
         return settings;
+    }
+
+    /**
+     * The {@code sasl.*} keys set without a SASL protocol, and the {@code ssl.*} keys without SSL: most often a
+     * forgotten {@code security.protocol}, which would otherwise only show as a broker refusing the connection.
+     * Key names only: their values may be secrets.
+     */
+    static Set<String> securityKeysUnused(Map<String, Object> originals, String securityProtocol) {
+        Set<String> unused = new TreeSet<>();
+        for (String key : originals.keySet()) {
+            if ((key.startsWith("sasl.") && !securityProtocol.startsWith("SASL_"))
+                    || (SslSettings.KEYS.contains(key) && !securityProtocol.endsWith("SSL"))) {
+                unused.add(key);
+            }
+        }
+        return unused;
     }
 
     private static void warnAboutUnknownKeys(Map<String, Object> originals) {

@@ -189,6 +189,19 @@ class ProducerSettingsTests {
         }
 
         @Test
+        void saslAndSslKeysThatTheSecurityProtocolLeavesUnusedAreNamed() {
+            Map<String, Object> originals = Map.of("sasl.mechanism", "PLAIN", "sasl.jaas.config", "secret",
+                    "ssl.truststore.location", "/tmp/t", "linger.ms", 5);
+            assertThat(ProducerSettings.securityKeysUnused(originals, "PLAINTEXT"))
+                    .containsExactly("sasl.jaas.config", "sasl.mechanism", "ssl.truststore.location");
+            assertThat(ProducerSettings.securityKeysUnused(originals, "SSL"))
+                    .containsExactly("sasl.jaas.config", "sasl.mechanism");
+            assertThat(ProducerSettings.securityKeysUnused(originals, "SASL_PLAINTEXT"))
+                    .containsExactly("ssl.truststore.location");
+            assertThat(ProducerSettings.securityKeysUnused(originals, "SASL_SSL")).isEmpty();
+        }
+
+        @Test
         void unknownKeysAreKeptInTheOriginals() {
             ProducerSettings s = settings("my.plugin.setting", "x", "ssl.truststore.location", "/tmp/t");
             assertThat(s.originals()).containsEntry("my.plugin.setting", "x")
