@@ -1,8 +1,6 @@
 package dev.courier.producer.internals.sender;
 
-import dev.courier.producer.internals.accumulator.PendingRecords;
 import dev.courier.producer.internals.accumulator.ProducerBatch;
-import dev.courier.producer.internals.accumulator.RecordAccumulator;
 import dev.courier.producer.internals.protocol.Errors;
 
 /**
@@ -14,19 +12,14 @@ final class IdempotentIdentity implements ProducerIdentity {
     private final IdempotenceManager sequences;
     private final ProducerIdRequester producerIdRequester;
     private final InFlightBatches inFlight;
-    private final RecordAccumulator accumulator;
-    private final PendingRecords pending;
-    private final BatchOutcomes outcomes;
+    private final WaitingRecords waiting;
 
     IdempotentIdentity(IdempotenceManager sequences, ProducerIdRequester producerIdRequester,
-                       InFlightBatches inFlight, RecordAccumulator accumulator, PendingRecords pending,
-                       BatchOutcomes outcomes) {
+                       InFlightBatches inFlight, WaitingRecords waiting) {
         this.sequences = sequences;
         this.producerIdRequester = producerIdRequester;
         this.inFlight = inFlight;
-        this.accumulator = accumulator;
-        this.pending = pending;
-        this.outcomes = outcomes;
+        this.waiting = waiting;
     }
 
     @Override
@@ -49,21 +42,9 @@ final class IdempotentIdentity implements ProducerIdentity {
         sequences.maybeBump(!inFlight.isEmpty());
         RuntimeException refusal = producerIdRequester.refusal();
         if (refusal != null && sequences.needsProducerId()) {
-            failWaiting(refusal);
+            waiting.failAll(refusal);
         }
         return producerIdRequester.maybeRequest(nowMs);
-    }
-
-    private void failWaiting(RuntimeException refusal) {
-        for (ProducerBatch batch : accumulator.drainAll()) {
-            if (batch.hasSequence()) {
-                sequences.failedAfterSequencing(batch);
-            }
-            outcomes.fail(batch, refusal, batch.attempts() > 0);
-        }
-        for (PendingRecords.Pending record : pending.removeAll()) {
-            outcomes.failPending(record, refusal, false);
-        }
     }
 
     @Override

@@ -36,7 +36,7 @@ public interface ProducerIdentity extends DrainGate {
         ExponentialBackoff backoff = ExponentialBackoff.of(settings.retryBackoffMs(), settings.retryBackoffMaxMs());
         return new IdempotentIdentity(sequences,
                 new ProducerIdRequester(client, sequences, backoff, settings.requestTimeoutMs(), time), inFlight,
-                accumulator, pending, outcomes);
+                new WaitingRecords(accumulator, pending, outcomes, sequences));
     }
 
     /**
@@ -50,8 +50,8 @@ public interface ProducerIdentity extends DrainGate {
         ExponentialBackoff backoff = ExponentialBackoff.of(settings.retryBackoffMs(), settings.retryBackoffMaxMs());
         CoordinatorChannel channel = new CoordinatorChannel(transactions, client, backoff, settings.requestTimeoutMs(),
                 time);
-        return new TransactionalIdentity(transactions, channel, sequences, inFlight, client, accumulator, pending,
-                outcomes);
+        return new TransactionalIdentity(transactions, channel, sequences, inFlight, client,
+                new WaitingRecords(accumulator, pending, outcomes, sequences));
     }
 
     /** What to do with a batch the broker answered with an error the identity understands. */

@@ -1,8 +1,6 @@
 package dev.courier.producer.internals.sender;
 
-import dev.courier.producer.internals.accumulator.PendingRecords;
 import dev.courier.producer.internals.accumulator.ProducerBatch;
-import dev.courier.producer.internals.accumulator.RecordAccumulator;
 import dev.courier.producer.internals.network.KafkaClient;
 import dev.courier.producer.internals.protocol.ApiKey;
 import dev.courier.producer.internals.protocol.Errors;
@@ -31,23 +29,18 @@ final class TransactionalIdentity implements ProducerIdentity {
     private final IdempotenceManager sequences;
     private final InFlightBatches inFlight;
     private final KafkaClient client;
-    private final RecordAccumulator accumulator;
-    private final PendingRecords pending;
-    private final BatchOutcomes outcomes;
+    private final WaitingRecords waiting;
     private final boolean[] newlyQueued = new boolean[1];
     private Errors lastProduceError;
 
     TransactionalIdentity(TransactionManager transactions, CoordinatorChannel channel, IdempotenceManager sequences,
-                          InFlightBatches inFlight, KafkaClient client, RecordAccumulator accumulator,
-                          PendingRecords pending, BatchOutcomes outcomes) {
+                          InFlightBatches inFlight, KafkaClient client, WaitingRecords waiting) {
         this.transactions = transactions;
         this.channel = channel;
         this.sequences = sequences;
         this.inFlight = inFlight;
         this.client = client;
-        this.accumulator = accumulator;
-        this.pending = pending;
-        this.outcomes = outcomes;
+        this.waiting = waiting;
         transactions.setListener(sequences::producerIdReceived);
     }
 
@@ -71,28 +64,15 @@ final class TransactionalIdentity implements ProducerIdentity {
     public long maintain(long nowMs) {
         RuntimeException failure = transactions.undrainedFailure();
         if (failure != null) {
-            failUndrained(failure);
+            waiting.failAll(failure); // queued in an aborted or failed transaction: none was sent
         }
         sequences.resolveSequences();
         if (sequences.bumpRequired()) {
             transactions.epochBumpRequired("The broker's sequence numbers for this producer are in doubt"
                     + " after a failed send; the transaction must be aborted (which bumps the epoch)");
         }
-        boolean outstanding = !inFlight.isEmpty() || accumulator.hasUndrained() || !pending.isEmpty();
+        boolean outstanding = !inFlight.isEmpty() || waiting.any();
         return channel.maybeSend(nowMs, outstanding);
-    }
-
-    /** Records queued in an aborted or failed transaction end now, with its error; none was sent. */
-    private void failUndrained(RuntimeException failure) {
-        for (ProducerBatch batch : accumulator.drainAll()) {
-            if (batch.hasSequence()) {
-                sequences.failedAfterSequencing(batch); // a resend in the queue: the broker may have it
-            }
-            outcomes.fail(batch, failure, batch.attempts() > 0);
-        }
-        for (PendingRecords.Pending record : pending.removeAll()) {
-            outcomes.failPending(record, failure, false);
-        }
     }
 
     @Override
