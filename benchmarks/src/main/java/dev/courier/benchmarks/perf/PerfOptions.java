@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
  *   --quick                              1 round, a quarter of the records, 2 s fixed-rate runs
  *   --full                               linger.ms x batch.size as a full cross product (32 cells, not 16)
  *   --rounds=N                           measured rounds per client and cell (default 3)
+ *   --warmups=N                          unrecorded rounds per client before each cell (default 3; 1 with --quick)
  *   --scale=F                            multiplies the record counts (default 1)
  *   --cells=REGEX                        only cells whose label matches (e.g. "100B.*none")
  *   --weak-cells                         only issue 16's weak cells: 1 KiB acks=all linger=5 batch=64K none and the
@@ -34,7 +35,8 @@ import java.util.regex.Pattern;
  *                                        (see TimingsOverhead; results in results/timings-overhead)
  * </pre>
  */
-record PerfOptions(String broker, String bootstrapServers, boolean quick, boolean full, int rounds, double scale,
+record PerfOptions(String broker, String bootstrapServers, boolean quick, boolean full, int rounds, int warmups,
+                   double scale,
                    Pattern cells, int rate, int rateSeconds, boolean idempotence, int partitions, Path out, ClientKind only,
                    boolean tls, List<String> rawArgs, String mode) {
 
@@ -52,6 +54,7 @@ record PerfOptions(String broker, String bootstrapServers, boolean quick, boolea
         boolean quick = false;
         boolean full = false;
         Integer rounds = null;
+        Integer warmups = null;
         double scale = 1;
         Pattern cells = null;
         int rate = 20_000;
@@ -80,6 +83,7 @@ record PerfOptions(String broker, String bootstrapServers, boolean quick, boolea
                 case "--quick" -> quick = true;
                 case "--full" -> full = true;
                 case "--rounds" -> rounds = Integer.parseInt(value);
+                case "--warmups" -> warmups = Integer.parseInt(value);
                 case "--scale" -> scale = Double.parseDouble(value);
                 case "--cells" -> cells = Pattern.compile(value);
                 case "--rate" -> rate = Integer.parseInt(value);
@@ -117,7 +121,11 @@ record PerfOptions(String broker, String bootstrapServers, boolean quick, boolea
             throw new IllegalArgumentException("--weak-cells picks its own cells: no --cells, --tls, --full or --mode with it");
         }
         String outName = tls ? broker + "-tls" : weak ? broker + "-weak" : mode.equals("matrix") ? broker : mode;
+        if (warmups != null && warmups < 1) {
+            throw new IllegalArgumentException("--warmups must be at least 1: " + warmups);
+        }
         return new PerfOptions(broker, bootstrap, quick, full, rounds != null ? rounds : quick ? 1 : weak ? 5 : 3,
+                warmups != null ? warmups : quick ? 1 : 3,
                 quick ? scale / 4 : scale, weak ? Pattern.compile(WEAK_CELLS) : cells, rate,
                 rateSeconds != null ? rateSeconds : quick ? 2 : 5, idempotence,
                 partitions, out != null ? out : Path.of("results", outName), only, tls, List.of(args), mode);

@@ -51,8 +51,10 @@ final class Report {
                 .append(Machine.rivalVersion()).append("\n\n");
         md.append("## How to read this\n\n");
         md.append("Ratios are Courier / kafka-clients of the medians over ").append(options.rounds())
-                .append(" alternating rounds per client and cell (the order flips every round, and one unrecorded "
-                        + "warm-up round per client precedes each cell; one second's worth at a fixed rate). Throughput: higher is better. CPU, "
+                .append(" alternating rounds per client and cell (the order flips every round, and ")
+                .append(options.warmups()).append(" unrecorded warm-up round(s) per client precede each cell, each on a "
+                        + "new producer and topic like the measured ones; one second's worth at a fixed rate). "
+                        + "Throughput: higher is better. CPU, "
                         + "allocation and latency: lower is better. CPU time and bytes allocated are summed over the "
                         + "caller thread and the producer's own threads (Courier: network + callbacks; kafka-clients: "
                         + "network), measured with ThreadMXBean, from the first send to the last acknowledgement; "

@@ -28,6 +28,15 @@ class PerfOptionsTests {
     }
 
     @Test
+    void threeWarmUpRoundsByDefaultOneWhenQuickAndAtLeastOne() {
+        assertThat(PerfOptions.parse(new String[0]).warmups()).isEqualTo(3);
+        assertThat(PerfOptions.parse(new String[] {"--quick"}).warmups()).isEqualTo(1);
+        assertThat(PerfOptions.parse(new String[] {"--warmups=5"}).warmups()).isEqualTo(5);
+        assertThatThrownBy(() -> PerfOptions.parse(new String[] {"--warmups=0"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--warmups");
+    }
+
+    @Test
     void withoutTlsNoCellIsATlsCell() {
         assertThat(PerfOptions.parse(new String[0]).matrix()).noneMatch(cell -> cell.name().equals(Cell.TLS));
     }
