@@ -66,7 +66,7 @@ public final class RecordAccumulator {
     // sender thread only
     private final Map<Integer, Integer> drainIndexByNode = new HashMap<>();
     /** Node id -> its partitions with batches, refilled by every drain: kept to spare a map per loop. */
-    private final Map<Integer, List<TopicPartition>> drainScratch = new HashMap<>();
+    private final Map<Integer, List<PartitionQueue>> drainScratch = new HashMap<>();
     /** The set {@link #ready} returns when it finds a node, and the map {@link #drain} returns: reused. */
     private final Set<Node> readyScratch = new HashSet<>();
     private final Map<Integer, List<ProducerBatch>> drainedScratch = new HashMap<>();
@@ -247,10 +247,12 @@ public final class RecordAccumulator {
             PartitionQueue deque = batches.get(tp);
             if (deque == null) {
                 deque = new PartitionQueue(tp);
+                // Into the map before the array: the sender finds queues through the array, and a queue it finds
+                // there must be complete everywhere (it was once published first, and a drain met it missing).
+                batches.put(tp, deque);
                 PartitionQueue[] grown = Arrays.copyOf(queues, queues.length + 1);
                 grown[grown.length - 1] = deque;
                 queues = grown;
-                batches.put(tp, deque);
             }
             return deque;
         }
@@ -345,34 +347,41 @@ public final class RecordAccumulator {
         if (readyNodes.isEmpty()) {
             return Collections.emptyMap();
         }
-        Map<Integer, List<TopicPartition>> partitionsByNode = drainScratch;
-        for (List<TopicPartition> partitions : partitionsByNode.values()) {
-            partitions.clear();
+        // The queues themselves, not their partitions: a drain never looks a queue up again by partition.
+        Map<Integer, List<PartitionQueue>> queuesByNode = drainScratch;
+        for (List<PartitionQueue> nodeQueues : queuesByNode.values()) {
+            nodeQueues.clear();
         }
         for (PartitionQueue queue : queues) {
-            TopicPartition tp = queue.topicPartition();
-            Node leader = cluster.leaderFor(tp);
+            Node leader = cluster.leaderFor(queue.topicPartition());
             if (leader != null && readyNodes.contains(leader)) {
-                partitionsByNode.computeIfAbsent(leader.id(), id -> new ArrayList<>()).add(tp);
+                queuesByNode.computeIfAbsent(leader.id(), id -> new ArrayList<>()).add(queue);
             }
         }
         Map<Integer, List<ProducerBatch>> drained = null;
-        for (Map.Entry<Integer, List<TopicPartition>> entry : partitionsByNode.entrySet()) {
-            if (entry.getValue().isEmpty()) {
-                continue;
-            }
-            List<ProducerBatch> forNode = drainForNode(entry.getKey(), entry.getValue(), maxRequestSize, nowMs,
-                    gate);
-            if (!forNode.isEmpty()) {
-                if (drained == null) {
-                    drained = drainedScratch;
-                    drained.clear();
+        List<ProducerBatch> forNode = null;
+        try {
+            for (Map.Entry<Integer, List<PartitionQueue>> entry : queuesByNode.entrySet()) {
+                if (entry.getValue().isEmpty()) {
+                    continue;
                 }
-                drained.put(entry.getKey(), forNode);
+                forNode = new ArrayList<>();
+                drainForNode(entry.getKey(), entry.getValue(), maxRequestSize, nowMs, gate, forNode);
+                if (!forNode.isEmpty()) {
+                    if (drained == null) {
+                        drained = drainedScratch;
+                        drained.clear();
+                    }
+                    drained.put(entry.getKey(), forNode);
+                }
+                forNode = null;
             }
+        } catch (RuntimeException | Error e) {
+            putBack(drained, forNode);
+            throw e;
         }
-        if (partitionsByNode.size() > 64) {
-            partitionsByNode.clear(); // brokers come and go; do not keep lists for every one ever seen
+        if (queuesByNode.size() > 64) {
+            queuesByNode.clear(); // brokers come and go; do not keep lists for every one ever seen
         }
         return drained == null ? Collections.emptyMap() : drained;
     }
@@ -387,19 +396,35 @@ public final class RecordAccumulator {
         return drainLeftBatches;
     }
 
-    private List<ProducerBatch> drainForNode(int nodeId, List<TopicPartition> partitions, int maxRequestSize,
-                                             long nowMs, DrainGate gate) {
-        List<ProducerBatch> ready = new ArrayList<>();
+    /**
+     * A drain that fails half-way (a bug: nothing in it should throw) gives back what it took, so that those
+     * batches are sent by a later drain or expire, instead of leaving their futures incomplete forever. Each
+     * partition gave at most one batch, so putting them back at the heads of their queues keeps the order.
+     */
+    private void putBack(Map<Integer, List<ProducerBatch>> drained, List<ProducerBatch> partial) {
+        if (drained != null) {
+            for (List<ProducerBatch> taken : drained.values()) {
+                taken.forEach(this::reenqueue);
+            }
+            drained.clear();
+        }
+        if (partial != null) {
+            partial.forEach(this::reenqueue);
+        }
+    }
+
+    /** Adds to {@code ready} the batches to send to {@code nodeId}, as they are taken (see {@link #putBack}). */
+    private void drainForNode(int nodeId, List<PartitionQueue> nodeQueues, int maxRequestSize, long nowMs,
+                              DrainGate gate, List<ProducerBatch> ready) {
         int size = 0;
-        int count = partitions.size();
+        int count = nodeQueues.size();
         int start = drainIndexByNode.getOrDefault(nodeId, 0) % count;
         // The next drain starts just after the last partition drained now, so a partition that did not
         // fit this request goes first in the next one.
         int nextStart = start;
         for (int step = 0; step < count; step++) {
             int index = (start + step) % count;
-            TopicPartition tp = partitions.get(index);
-            PartitionQueue deque = batches.get(tp);
+            PartitionQueue deque = nodeQueues.get(index);
             ProducerBatch batch;
             synchronized (deque) {
                 ProducerBatch first = deque.peekFirst();
@@ -421,17 +446,16 @@ public final class RecordAccumulator {
                     drainLeftBatches = true;
                 }
             }
+            ready.add(batch);
             gate.prepare(batch);
             if (!batch.isClosed()) {
                 batch.close();
                 sizer.learn(batch);
             }
             size += batch.encodedSizeInBytes();
-            ready.add(batch);
             nextStart = (index + 1) % count;
         }
         drainIndexByNode.put(nodeId, nextStart);
-        return ready;
     }
 
     /**
