@@ -5,6 +5,7 @@ import dev.courier.producer.errors.ConfigException;
 import dev.courier.producer.errors.CourierException;
 import dev.courier.producer.errors.SaslAuthenticationException;
 import dev.courier.producer.errors.TimeoutException;
+import dev.courier.producer.internals.BufferedRecords;
 import dev.courier.producer.internals.ProducerRuntime;
 import dev.courier.producer.internals.SendPath;
 import dev.courier.producer.internals.accumulator.PendingRecords;
@@ -71,6 +72,7 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
     private final TransactionManager transactions;
     private final CapacitySignal capacity;
     private final SendPath<K, V> sendPath;
+    private final BufferedRecords bufferedRecords;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object metadataMonitor = new Object();
     /** Monotonic time of the last applied metadata update, -1 before the first; written by the sender thread. */
@@ -129,6 +131,7 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
         this.capacity = runtime.capacity();
         this.sendPath = new SendPath<>(settings, time, runtime, pending, partitioner, this.keySerializer,
                 this.valueSerializer, interceptors);
+        this.bufferedRecords = new BufferedRecords(settings, runtime, pending);
         log.info("Courier producer {} started (acks={}, linger.ms={}, batch.size={}, compression.type={})",
                 settings.clientId(), settings.acks() == -1 ? "all" : settings.acks(), settings.lingerMs(),
                 settings.batchSize(), settings.compressionType());
@@ -281,20 +284,7 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
         if (closed.get()) {
             throw new IllegalStateException("Cannot purge after the producer is closed");
         }
-        CompletableFuture<Integer> purged = sender.requestPurge();
-        try {
-            int count = purged.get(settings.maxBlockMs(), TimeUnit.MILLISECONDS);
-            log.debug("Purged {} records before they were sent", count);
-            return count;
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new TimeoutException("The network thread did not purge within " + settings.maxBlockMs()
-                    + " ms (max.block.ms)");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CourierException("Interrupted while purging", e);
-        } catch (ExecutionException e) {
-            throw new CourierException("Purge failed", e.getCause());
-        }
+        return bufferedRecords.purge();
     }
 
     @Override
@@ -302,18 +292,7 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
         if (dispatcher.isCompletionThread()) {
             throw new IllegalStateException("flush() from a callback would wait for that callback itself");
         }
-        accumulator.beginFlush();
-        sender.wakeup();
-        try {
-            for (CompletableFuture<RecordMetadata> future : pending.futures()) {
-                awaitQuietly(future);
-            }
-            for (ProducerBatch batch : accumulator.incompleteBatches()) {
-                awaitQuietly(batch.completion());
-            }
-        } finally {
-            accumulator.endFlush();
-        }
+        bufferedRecords.flush();
     }
 
     @Override
@@ -415,17 +394,6 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CourierException("Interrupted in " + call, e);
-        }
-    }
-
-    private static void awaitQuietly(CompletableFuture<?> future) {
-        try {
-            future.get();
-        } catch (ExecutionException e) {
-            // the record failed; flush only waits for completion
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CourierException("Interrupted while flushing", e);
         }
     }
 
