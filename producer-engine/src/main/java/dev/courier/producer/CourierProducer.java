@@ -8,9 +8,8 @@ import dev.courier.producer.errors.TimeoutException;
 import dev.courier.producer.internals.BufferedRecords;
 import dev.courier.producer.internals.ProducerRuntime;
 import dev.courier.producer.internals.SendPath;
+import dev.courier.producer.internals.TransactionCalls;
 import dev.courier.producer.internals.accumulator.PendingRecords;
-import dev.courier.producer.internals.accumulator.ProducerBatch;
-import dev.courier.producer.internals.accumulator.RecordAccumulator;
 import dev.courier.producer.internals.admission.CapacitySignal;
 import dev.courier.producer.internals.completion.CompletionDispatcher;
 import dev.courier.producer.internals.config.Plugins;
@@ -23,8 +22,6 @@ import dev.courier.producer.internals.partition.RecordPartitioner;
 import dev.courier.producer.internals.protocol.Errors;
 import dev.courier.producer.internals.sender.BatchOutcomes;
 import dev.courier.producer.internals.sender.Sender;
-import dev.courier.producer.internals.transaction.TransactionManager;
-import dev.courier.producer.internals.transaction.TransactionResult;
 import dev.courier.producer.internals.util.Time;
 import dev.courier.producer.serialization.Serializer;
 import java.time.Duration;
@@ -34,8 +31,6 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,17 +57,15 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
     private final RecordPartitioner partitioner;
     private final ProducerRuntime runtime;
     private final Metadata metadata;
-    private final RecordAccumulator accumulator;
-    private final PendingRecords pending;
     private final CompletionDispatcher dispatcher;
     private final Sender sender;
     private final ProducerMetrics metrics;
     private final BatchOutcomes outcomes;
-    /** Null unless {@code transactional.id} is set. */
-    private final TransactionManager transactions;
     private final CapacitySignal capacity;
     private final SendPath<K, V> sendPath;
     private final BufferedRecords bufferedRecords;
+    /** Null unless {@code transactional.id} is set. */
+    private final TransactionCalls transactions;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object metadataMonitor = new Object();
     /** Monotonic time of the last applied metadata update, -1 before the first; written by the sender thread. */
@@ -113,7 +106,7 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
         this.interceptors = (List<ProducerInterceptor<K, V>>) (List<?>) loaded;
         this.partitioner = new RecordPartitioner(plugins.partitioner(settings.partitionerClass(), originals),
                 settings.batchSize(), settings.partitionerIgnoreKeys());
-        this.pending = new PendingRecords();
+        PendingRecords pending = new PendingRecords();
         try {
             this.runtime = ProducerRuntime.start(settings, time, pending, partitioner, this::onRecordCompleted,
                     this::onMetadataUpdate);
@@ -122,16 +115,16 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
             throw e;
         }
         this.metadata = runtime.metadata();
-        this.accumulator = runtime.accumulator();
         this.dispatcher = runtime.dispatcher();
         this.sender = runtime.sender();
         this.metrics = runtime.metrics();
         this.outcomes = runtime.outcomes();
-        this.transactions = runtime.transactions();
         this.capacity = runtime.capacity();
         this.sendPath = new SendPath<>(settings, time, runtime, pending, partitioner, this.keySerializer,
                 this.valueSerializer, interceptors);
         this.bufferedRecords = new BufferedRecords(settings, runtime, pending);
+        this.transactions = runtime.transactions() == null ? null
+                : new TransactionCalls(settings, time, runtime, pending);
         log.info("Courier producer {} started (acks={}, linger.ms={}, batch.size={}, compression.type={})",
                 settings.clientId(), settings.acks() == -1 ? "all" : settings.acks(), settings.lingerMs(),
                 settings.batchSize(), settings.compressionType());
@@ -297,10 +290,7 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
 
     @Override
     public void initTransactions() {
-        TransactionManager t = transactional("initTransactions()");
-        TransactionResult result = t.initTransactions();
-        sender.wakeup();
-        result.await(settings.maxBlockMs());
+        transactional("initTransactions()").initTransactions();
     }
 
     @Override
@@ -313,9 +303,7 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
                                          ConsumerGroupMetadata groupMetadata) {
         Objects.requireNonNull(offsets, "offsets must not be null");
         Objects.requireNonNull(groupMetadata, "groupMetadata must not be null");
-        TransactionResult result = transactional("sendOffsetsToTransaction()").sendOffsets(offsets, groupMetadata);
-        sender.wakeup();
-        result.await(settings.maxBlockMs());
+        transactional("sendOffsetsToTransaction()").sendOffsets(offsets, groupMetadata);
     }
 
     /**
@@ -326,35 +314,15 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
      */
     @Override
     public void commitTransaction() {
-        TransactionManager t = transactional("commitTransaction()");
-        long deadline = time.monotonicMs() + settings.maxBlockMs();
-        TransactionResult result = t.beginCommit(); // throws at once if the transaction cannot commit
-        accumulator.beginFlush(); // every batch is ready now, lingering or not
-        sender.wakeup();
-        try {
-            result.await(deadline - time.monotonicMs());
-        } catch (TimeoutException e) {
-            throw e; // records may still be out: calling commitTransaction() again resumes the wait
-        } catch (RuntimeException e) {
-            awaitRecords(deadline, "commitTransaction()"); // the failed transaction's records have all ended
-            throw e;
-        } finally {
-            accumulator.endFlush();
-        }
-        awaitRecords(deadline, "commitTransaction()");
+        transactional("commitTransaction()").commit();
     }
 
     @Override
     public void abortTransaction() {
-        TransactionManager t = transactional("abortTransaction()");
-        long deadline = time.monotonicMs() + settings.maxBlockMs();
-        TransactionResult result = t.beginAbort();
-        sender.wakeup();
-        result.await(deadline - time.monotonicMs());
-        awaitRecords(deadline, "abortTransaction()"); // the aborted records' futures have completed
+        transactional("abortTransaction()").abort();
     }
 
-    private TransactionManager transactional(String call) {
+    private TransactionCalls transactional(String call) {
         if (transactions == null) {
             throw new IllegalStateException(call + " needs a transactional producer: set transactional.id");
         }
@@ -365,36 +333,6 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
             throw new IllegalStateException(call + " from a callback would wait for that callback itself");
         }
         return transactions;
-    }
-
-    /** Flushes and waits, until {@code deadline} at most, for every record accepted so far to complete. */
-    private void awaitRecords(long deadline, String call) {
-        accumulator.beginFlush();
-        sender.wakeup();
-        try {
-            for (CompletableFuture<RecordMetadata> future : pending.futures()) {
-                awaitUntil(future, deadline, call);
-            }
-            for (ProducerBatch batch : accumulator.incompleteBatches()) {
-                awaitUntil(batch.completion(), deadline, call);
-            }
-        } finally {
-            accumulator.endFlush();
-        }
-    }
-
-    private void awaitUntil(CompletableFuture<?> future, long deadline, String call) {
-        try {
-            future.get(Math.max(0, deadline - time.monotonicMs()), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            // the record failed; the transaction's state says what that means
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new TimeoutException(call + " could not complete the transaction's records within "
-                    + settings.maxBlockMs() + " ms (max.block.ms); call it again to keep waiting");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CourierException("Interrupted in " + call, e);
-        }
     }
 
     @Override
