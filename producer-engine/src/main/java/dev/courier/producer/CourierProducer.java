@@ -1,35 +1,27 @@
 package dev.courier.producer;
 
 import dev.courier.producer.errors.AuthenticationException;
-import dev.courier.producer.errors.BufferExhaustedException;
 import dev.courier.producer.errors.ConfigException;
 import dev.courier.producer.errors.CourierException;
-import dev.courier.producer.errors.RecordTooLargeException;
 import dev.courier.producer.errors.SaslAuthenticationException;
-import dev.courier.producer.errors.SerializationException;
 import dev.courier.producer.errors.TimeoutException;
+import dev.courier.producer.internals.BufferedRecords;
 import dev.courier.producer.internals.ProducerRuntime;
-import dev.courier.producer.internals.accumulator.BufferPool;
+import dev.courier.producer.internals.SendPath;
+import dev.courier.producer.internals.TransactionCalls;
 import dev.courier.producer.internals.accumulator.PendingRecords;
-import dev.courier.producer.internals.accumulator.ProducerBatch;
-import dev.courier.producer.internals.accumulator.RecordAccumulator;
 import dev.courier.producer.internals.admission.CapacitySignal;
-import dev.courier.producer.internals.admission.RecordLimit;
 import dev.courier.producer.internals.completion.CompletionDispatcher;
 import dev.courier.producer.internals.config.Plugins;
 import dev.courier.producer.internals.config.ProducerSettings;
 import dev.courier.producer.internals.metadata.Cluster;
 import dev.courier.producer.internals.metadata.Metadata;
-import dev.courier.producer.internals.partition.TopicPartitionCache;
 import dev.courier.producer.internals.metrics.DeliveryCounts;
 import dev.courier.producer.internals.metrics.ProducerMetrics;
 import dev.courier.producer.internals.partition.RecordPartitioner;
 import dev.courier.producer.internals.protocol.Errors;
-import dev.courier.producer.internals.record.RecordBatchBuilder;
 import dev.courier.producer.internals.sender.BatchOutcomes;
 import dev.courier.producer.internals.sender.Sender;
-import dev.courier.producer.internals.transaction.TransactionManager;
-import dev.courier.producer.internals.transaction.TransactionResult;
 import dev.courier.producer.internals.util.Time;
 import dev.courier.producer.serialization.Serializer;
 import java.time.Duration;
@@ -39,8 +31,6 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,29 +50,26 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
 
     private final ProducerSettings settings;
     private final Time time;
+    // The plugins: loaded here and closed here; the send path and the completion thread call them.
     private final Serializer<K> keySerializer;
     private final Serializer<V> valueSerializer;
     private final List<ProducerInterceptor<K, V>> interceptors;
     private final RecordPartitioner partitioner;
     private final ProducerRuntime runtime;
     private final Metadata metadata;
-    private final BufferPool pool;
-    private final RecordAccumulator accumulator;
-    private final PendingRecords pending;
     private final CompletionDispatcher dispatcher;
     private final Sender sender;
     private final ProducerMetrics metrics;
     private final BatchOutcomes outcomes;
-    /** Null unless {@code transactional.id} is set. */
-    private final TransactionManager transactions;
-    /** max.buffered.records, or null when it is off (then the send path pays one null check). */
-    private final RecordLimit recordLimit;
     private final CapacitySignal capacity;
+    private final SendPath<K, V> sendPath;
+    private final BufferedRecords bufferedRecords;
+    /** Null unless {@code transactional.id} is set. */
+    private final TransactionCalls transactions;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object metadataMonitor = new Object();
     /** Monotonic time of the last applied metadata update, -1 before the first; written by the sender thread. */
     private volatile long lastMetadataUpdateMs = -1;
-    private final TopicPartitionCache topicPartitions = new TopicPartitionCache();
 
     /** A producer whose serializers come from {@code key.serializer} and {@code value.serializer}. */
     public CourierProducer(Map<String, ?> configs) {
@@ -119,7 +106,7 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
         this.interceptors = (List<ProducerInterceptor<K, V>>) (List<?>) loaded;
         this.partitioner = new RecordPartitioner(plugins.partitioner(settings.partitionerClass(), originals),
                 settings.batchSize(), settings.partitionerIgnoreKeys());
-        this.pending = new PendingRecords();
+        PendingRecords pending = new PendingRecords();
         try {
             this.runtime = ProducerRuntime.start(settings, time, pending, partitioner, this::onRecordCompleted,
                     this::onMetadataUpdate);
@@ -128,15 +115,16 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
             throw e;
         }
         this.metadata = runtime.metadata();
-        this.pool = runtime.pool();
-        this.accumulator = runtime.accumulator();
         this.dispatcher = runtime.dispatcher();
         this.sender = runtime.sender();
         this.metrics = runtime.metrics();
         this.outcomes = runtime.outcomes();
-        this.transactions = runtime.transactions();
-        this.recordLimit = runtime.recordLimit();
         this.capacity = runtime.capacity();
+        this.sendPath = new SendPath<>(settings, time, runtime, pending, partitioner, this.keySerializer,
+                this.valueSerializer, interceptors);
+        this.bufferedRecords = new BufferedRecords(settings, runtime, pending);
+        this.transactions = runtime.transactions() == null ? null
+                : new TransactionCalls(settings, time, runtime, pending);
         log.info("Courier producer {} started (acks={}, linger.ms={}, batch.size={}, compression.type={})",
                 settings.clientId(), settings.acks() == -1 ? "all" : settings.acks(), settings.lingerMs(),
                 settings.batchSize(), settings.compressionType());
@@ -159,15 +147,7 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
     @Override
     public CompletableFuture<RecordMetadata> send(ProducerRecord<K, V> record, Callback callback) {
         checkSendable(record);
-        CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
-        try {
-            return doSend(record, callback, future, settings.maxBlockMs());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return reject(future, callback, new CourierException("Interrupted while waiting for buffer memory", e));
-        } catch (CourierException e) {
-            return reject(future, callback, e);
-        }
+        return sendPath.send(record, callback);
     }
 
     @Override
@@ -186,18 +166,7 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
     @Override
     public CompletableFuture<RecordMetadata> trySend(ProducerRecord<K, V> record, Callback callback) {
         checkSendable(record);
-        CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
-        try {
-            return doSend(record, callback, future, 0);
-        } catch (BufferExhaustedException e) {
-            future.completeExceptionally(e); // so the caller sees it now; the outcome path's completion is a no-op
-            return reject(future, callback, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return reject(future, callback, new CourierException("Interrupted while sending", e));
-        } catch (CourierException e) {
-            return reject(future, callback, e);
-        }
+        return sendPath.trySend(record, callback);
     }
 
     /**
@@ -210,18 +179,7 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
      */
     long offer(ProducerRecord<K, V> record, Callback callback) {
         checkSendable(record);
-        CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
-        try {
-            doSend(record, callback, future, 0);
-        } catch (BufferExhaustedException e) {
-            return Math.max(1, e.requestedBytes());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            reject(future, callback, new CourierException("Interrupted while sending", e));
-        } catch (CourierException e) {
-            reject(future, callback, e);
-        }
-        return 0;
+        return sendPath.offer(record, callback);
     }
 
     private void checkSendable(ProducerRecord<K, V> record) {
@@ -229,124 +187,6 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
         if (closed.get()) {
             throw new IllegalStateException("Cannot send after the producer is closed");
         }
-    }
-
-    private CompletableFuture<RecordMetadata> doSend(ProducerRecord<K, V> record, Callback callback,
-                                                     CompletableFuture<RecordMetadata> future, long maxBlockMs)
-            throws InterruptedException {
-        if (transactions != null) { // here, so that send, trySend and the processor's offers all check
-            RuntimeException failed = transactions.checkSend(); // throws outside a transaction
-            if (failed != null) {
-                return reject(future, callback, failed);
-            }
-        }
-        ProducerRecord<K, V> intercepted = interceptors.isEmpty() ? record : interceptOnSend(record);
-        String topic = intercepted.topic();
-        byte[] keyBytes = serialize(keySerializer, topic, intercepted, intercepted.key(), "key");
-        byte[] valueBytes = serialize(valueSerializer, topic, intercepted, intercepted.value(), "value");
-        long timestamp = intercepted.timestamp() != null ? intercepted.timestamp() : time.milliseconds();
-        List<Header> headers = intercepted.headers();
-
-        int size = RecordBatchBuilder.estimateBatchSizeUpperBound(keyBytes, valueBytes, headers);
-        if (size > settings.maxRequestSize() || size > settings.bufferMemory()) {
-            return reject(future, callback, new RecordTooLargeException("The record is " + size
-                    + " bytes when serialized, which is larger than " + (size > settings.maxRequestSize()
-                    ? "max.request.size (" + settings.maxRequestSize() + ")"
-                    : "buffer.memory (" + settings.bufferMemory() + ")")));
-        }
-        if (!pending.hasPending(topic)) {
-            Cluster cluster = metadata.fetch();
-            int partition;
-            try {
-                partition = partitioner.partition(topic, intercepted.partition(), intercepted.key(), keyBytes,
-                        intercepted.value(), valueBytes, cluster);
-            } catch (RuntimeException e) {
-                // As when the sender partitions a record that waited for metadata: the future says it.
-                return reject(future, callback, e);
-            }
-            if (partition != RecordPartitioner.UNKNOWN) {
-                takeSlot(maxBlockMs);
-                RecordAccumulator.AppendResult result;
-                try {
-                    result = accumulator.append(topicPartitions.get(topic, partition), timestamp, keyBytes, valueBytes,
-                            headers, future, callback, maxBlockMs);
-                } catch (InterruptedException | RuntimeException e) {
-                    giveSlotBack(); // not appended: the slot is not the outcome path's to release
-                    throw e;
-                }
-                if (partitioner.usesSticky(intercepted.partition(), keyBytes)) {
-                    partitioner.onAppend(topic, partition, size - RecordBatchBuilder.BATCH_HEADER_SIZE,
-                            result.batchIsFull(), cluster);
-                }
-                if (result.batchIsFull() || result.newBatchCreated()) {
-                    sender.wakeup();
-                }
-                return future;
-            }
-        }
-        // The topic's metadata is not known yet (or earlier records of it still wait): queue it.
-        long now = time.monotonicMs();
-        takeSlot(maxBlockMs);
-        try {
-            pool.reserve(size, maxBlockMs);
-        } catch (InterruptedException | RuntimeException e) {
-            giveSlotBack();
-            throw e;
-        }
-        pending.add(new PendingRecords.Pending(topic, intercepted.partition(), timestamp, intercepted.key(),
-                intercepted.value(), keyBytes, valueBytes, headers, future, callback, size, now));
-        metadata.add(topic, now);
-        metadata.requestUpdateForTopic(topic);
-        sender.wakeup();
-        return future;
-    }
-
-    /** A max.buffered.records slot for the record about to be accepted; nothing when the limit is off. */
-    private void takeSlot(long maxBlockMs) throws InterruptedException {
-        if (recordLimit != null) {
-            recordLimit.acquire(maxBlockMs);
-        }
-    }
-
-    private void giveSlotBack() {
-        if (recordLimit != null) {
-            recordLimit.release(1);
-        }
-    }
-
-    private ProducerRecord<K, V> interceptOnSend(ProducerRecord<K, V> record) {
-        ProducerRecord<K, V> current = record;
-        for (ProducerInterceptor<K, V> interceptor : interceptors) {
-            try {
-                ProducerRecord<K, V> next = interceptor.onSend(current);
-                if (next != null) {
-                    current = next;
-                }
-            } catch (RuntimeException e) {
-                log.warn("Interceptor {} failed in onSend; ignoring it", interceptor.getClass().getName(), e);
-            }
-        }
-        return current;
-    }
-
-    private static <T> byte[] serialize(Serializer<T> serializer, String topic, ProducerRecord<?, ?> record, T data,
-                                        String what) {
-        try {
-            return serializer.serialize(topic, record.headers(), data);
-        } catch (ClassCastException | SerializationException e) {
-            throw e instanceof SerializationException se ? se : new SerializationException("Can't serialize " + what
-                    + " of a record for topic " + topic + " with " + serializer.getClass().getName(), e);
-        } catch (RuntimeException e) {
-            throw new SerializationException("Can't serialize " + what + " of a record for topic " + topic + " with "
-                    + serializer.getClass().getName() + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** A record refused before it was accepted: it ends through the outcome path like any other. */
-    private CompletableFuture<RecordMetadata> reject(CompletableFuture<RecordMetadata> future, Callback callback,
-                                                     RuntimeException exception) {
-        outcomes.failRejected(future, callback, exception);
-        return future;
     }
 
     /** Interceptors then the user's callback; nothing they throw escapes. Completion thread. */
@@ -437,20 +277,7 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
         if (closed.get()) {
             throw new IllegalStateException("Cannot purge after the producer is closed");
         }
-        CompletableFuture<Integer> purged = sender.requestPurge();
-        try {
-            int count = purged.get(settings.maxBlockMs(), TimeUnit.MILLISECONDS);
-            log.debug("Purged {} records before they were sent", count);
-            return count;
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new TimeoutException("The network thread did not purge within " + settings.maxBlockMs()
-                    + " ms (max.block.ms)");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CourierException("Interrupted while purging", e);
-        } catch (ExecutionException e) {
-            throw new CourierException("Purge failed", e.getCause());
-        }
+        return bufferedRecords.purge();
     }
 
     @Override
@@ -458,26 +285,12 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
         if (dispatcher.isCompletionThread()) {
             throw new IllegalStateException("flush() from a callback would wait for that callback itself");
         }
-        accumulator.beginFlush();
-        sender.wakeup();
-        try {
-            for (CompletableFuture<RecordMetadata> future : pending.futures()) {
-                awaitQuietly(future);
-            }
-            for (ProducerBatch batch : accumulator.incompleteBatches()) {
-                awaitQuietly(batch.completion());
-            }
-        } finally {
-            accumulator.endFlush();
-        }
+        bufferedRecords.flush();
     }
 
     @Override
     public void initTransactions() {
-        TransactionManager t = transactional("initTransactions()");
-        TransactionResult result = t.initTransactions();
-        sender.wakeup();
-        result.await(settings.maxBlockMs());
+        transactional("initTransactions()").initTransactions();
     }
 
     @Override
@@ -490,9 +303,7 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
                                          ConsumerGroupMetadata groupMetadata) {
         Objects.requireNonNull(offsets, "offsets must not be null");
         Objects.requireNonNull(groupMetadata, "groupMetadata must not be null");
-        TransactionResult result = transactional("sendOffsetsToTransaction()").sendOffsets(offsets, groupMetadata);
-        sender.wakeup();
-        result.await(settings.maxBlockMs());
+        transactional("sendOffsetsToTransaction()").sendOffsets(offsets, groupMetadata);
     }
 
     /**
@@ -503,35 +314,15 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
      */
     @Override
     public void commitTransaction() {
-        TransactionManager t = transactional("commitTransaction()");
-        long deadline = time.monotonicMs() + settings.maxBlockMs();
-        TransactionResult result = t.beginCommit(); // throws at once if the transaction cannot commit
-        accumulator.beginFlush(); // every batch is ready now, lingering or not
-        sender.wakeup();
-        try {
-            result.await(deadline - time.monotonicMs());
-        } catch (TimeoutException e) {
-            throw e; // records may still be out: calling commitTransaction() again resumes the wait
-        } catch (RuntimeException e) {
-            awaitRecords(deadline, "commitTransaction()"); // the failed transaction's records have all ended
-            throw e;
-        } finally {
-            accumulator.endFlush();
-        }
-        awaitRecords(deadline, "commitTransaction()");
+        transactional("commitTransaction()").commit();
     }
 
     @Override
     public void abortTransaction() {
-        TransactionManager t = transactional("abortTransaction()");
-        long deadline = time.monotonicMs() + settings.maxBlockMs();
-        TransactionResult result = t.beginAbort();
-        sender.wakeup();
-        result.await(deadline - time.monotonicMs());
-        awaitRecords(deadline, "abortTransaction()"); // the aborted records' futures have completed
+        transactional("abortTransaction()").abort();
     }
 
-    private TransactionManager transactional(String call) {
+    private TransactionCalls transactional(String call) {
         if (transactions == null) {
             throw new IllegalStateException(call + " needs a transactional producer: set transactional.id");
         }
@@ -542,47 +333,6 @@ public final class CourierProducer<K, V> implements Producer<K, V> {
             throw new IllegalStateException(call + " from a callback would wait for that callback itself");
         }
         return transactions;
-    }
-
-    /** Flushes and waits, until {@code deadline} at most, for every record accepted so far to complete. */
-    private void awaitRecords(long deadline, String call) {
-        accumulator.beginFlush();
-        sender.wakeup();
-        try {
-            for (CompletableFuture<RecordMetadata> future : pending.futures()) {
-                awaitUntil(future, deadline, call);
-            }
-            for (ProducerBatch batch : accumulator.incompleteBatches()) {
-                awaitUntil(batch.completion(), deadline, call);
-            }
-        } finally {
-            accumulator.endFlush();
-        }
-    }
-
-    private void awaitUntil(CompletableFuture<?> future, long deadline, String call) {
-        try {
-            future.get(Math.max(0, deadline - time.monotonicMs()), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            // the record failed; the transaction's state says what that means
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new TimeoutException(call + " could not complete the transaction's records within "
-                    + settings.maxBlockMs() + " ms (max.block.ms); call it again to keep waiting");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CourierException("Interrupted in " + call, e);
-        }
-    }
-
-    private static void awaitQuietly(CompletableFuture<?> future) {
-        try {
-            future.get();
-        } catch (ExecutionException e) {
-            // the record failed; flush only waits for completion
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CourierException("Interrupted while flushing", e);
-        }
     }
 
     @Override
