@@ -10,9 +10,7 @@ import dev.courier.producer.internals.metadata.Node;
 import dev.courier.producer.internals.network.InFlightRequests.InFlight;
 import dev.courier.producer.internals.network.InFlightRequests.Kind;
 import dev.courier.producer.internals.protocol.ApiKey;
-import dev.courier.producer.internals.protocol.ApiVersionsRequest;
 import dev.courier.producer.internals.protocol.ApiVersionsResponse;
-import dev.courier.producer.internals.protocol.Errors;
 import dev.courier.producer.internals.protocol.MetadataResponse;
 import dev.courier.producer.internals.protocol.RequestBody;
 import dev.courier.producer.internals.protocol.RequestHeader;
@@ -27,7 +25,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,10 +54,7 @@ public final class NetworkClient implements KafkaClient {
     private final InFlightRequests inFlightRequests;
     private final MetadataUpdater metadataUpdater;
     private final ConnectionSessions sessions;
-    /** Negotiated versions of READY connections. */
-    private final Map<String, NodeApiVersions> apiVersions = new HashMap<>();
-    /** Connected nodes waiting to send ApiVersions, with the version to send. */
-    private final Map<String, Short> apiVersionsToSend = new LinkedHashMap<>();
+    private final ApiVersionsNegotiation apiVersions;
     /** Completions produced outside poll (version mismatch, disconnect()); handed out by the next poll. */
     private final List<ClientResponse> pendingCompletions = new ArrayList<>();
     /** Per connection, when it was last used: one-element arrays updated in place, not a boxed Long per send. */
@@ -104,6 +98,7 @@ public final class NetworkClient implements KafkaClient {
                 config.socketConnectionSetupTimeoutMs(), config.socketConnectionSetupTimeoutMaxMs());
         this.inFlightRequests = new InFlightRequests(config.maxInFlightRequestsPerConnection());
         this.metadataUpdater = new MetadataUpdater(this, metadata, config);
+        this.apiVersions = new ApiVersionsNegotiation(this, selector, inFlightRequests, config);
     }
 
     /**
@@ -209,7 +204,8 @@ public final class NetworkClient implements KafkaClient {
         doSend(request, version, kind, nowMs);
     }
 
-    private void doSend(ClientRequest request, short version, Kind kind, long nowMs) {
+    /** Frames the request at {@code version}, tracks it in flight and hands it to the selector. */
+    void doSend(ClientRequest request, short version, Kind kind, long nowMs) {
         String id = request.destination();
         RequestHeader header = new RequestHeader(request.apiKey(), version, nextCorrelationId(), config.clientId());
         ByteBuffer[] frame;
@@ -273,7 +269,7 @@ public final class NetworkClient implements KafkaClient {
         handleCompletedReceives(responses, updatedNow);
         handleDisconnections(responses, updatedNow);
         handleConnections(updatedNow);
-        sendApiVersionsRequests(updatedNow);
+        apiVersions.sendRequests(updatedNow);
         handleTimedOutConnections(responses, updatedNow);
         handleTimedOutRequests(responses, updatedNow);
         closeIdleConnections(updatedNow);
@@ -363,26 +359,14 @@ public final class NetworkClient implements KafkaClient {
     private void handleApiVersionsResponse(InFlight request, ApiVersionsResponse response,
                                            List<ClientResponse> responses, long nowMs) {
         String id = request.request.destination();
-        short sentVersion = request.header.apiVersion();
-        Errors error = Errors.forCode(response.errorCode());
-        if (error == Errors.UNSUPPORTED_VERSION && sentVersion > 0) {
-            ApiVersionsResponse.ApiVersion own = response.find(ApiKey.API_VERSIONS);
-            short retry = own == null ? 0 : (short) Math.min(own.maxVersion(), ApiKey.API_VERSIONS.latestVersion);
-            if (retry >= sentVersion) {
-                retry = 0;
+        switch (apiVersions.handleResponse(request, response)) {
+            case NEGOTIATED -> sessions.start(id, connectionStates.host(id), nowMs);
+            case REFUSED -> {
+                selector.close(id);
+                processDisconnection(id, responses, nowMs, false);
             }
-            log.debug("Node {} does not speak ApiVersions v{}; retrying with v{}", id, sentVersion, retry);
-            apiVersionsToSend.put(id, retry);
-            return;
+            case RETRYING -> { }
         }
-        if (error != Errors.NONE) {
-            log.warn("Node {} answered ApiVersions with {}; disconnecting", id, error);
-            selector.close(id);
-            processDisconnection(id, responses, nowMs, false);
-            return;
-        }
-        apiVersions.put(id, new NodeApiVersions(response));
-        sessions.start(id, connectionStates.host(id), nowMs);
     }
 
     /** How the authenticators of new connections reach the wire and report their outcome. */
@@ -458,24 +442,7 @@ public final class NetworkClient implements KafkaClient {
             log.debug("Connected to node {}", id);
             touch(id, nowMs);
             connectionStates.checkingApiVersions(id);
-            apiVersionsToSend.put(id, ApiKey.API_VERSIONS.latestVersion);
-        }
-    }
-
-    private void sendApiVersionsRequests(long nowMs) {
-        if (apiVersionsToSend.isEmpty()) {
-            return;
-        }
-        var it = apiVersionsToSend.entrySet().iterator();
-        while (it.hasNext()) {
-            Map.Entry<String, Short> entry = it.next();
-            String id = entry.getKey();
-            if (selector.isChannelReady(id) && inFlightRequests.canSendMore(id)) {
-                it.remove();
-                ClientRequest request = new ClientRequest(id, new ApiVersionsRequest(config.clientSoftwareName(),
-                        config.clientSoftwareVersion()), nowMs, true, config.requestTimeoutMs(), null);
-                doSend(request, entry.getValue(), Kind.API_VERSIONS, nowMs);
-            }
+            apiVersions.connected(id);
         }
     }
 
@@ -571,7 +538,6 @@ public final class NetworkClient implements KafkaClient {
         }
         connectionStates.disconnected(id, nowMs);
         apiVersions.remove(id);
-        apiVersionsToSend.remove(id);
         lastActivityMs.remove(id);
         sessions.remove(id);
         for (InFlight request : inFlightRequests.clearAll(id)) {
