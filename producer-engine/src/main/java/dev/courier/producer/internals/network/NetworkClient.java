@@ -57,14 +57,7 @@ public final class NetworkClient implements KafkaClient {
     private final ApiVersionsNegotiation apiVersions;
     /** Completions produced outside poll (version mismatch, disconnect()); handed out by the next poll. */
     private final List<ClientResponse> pendingCompletions = new ArrayList<>();
-    /** Per connection, when it was last used: one-element arrays updated in place, not a boxed Long per send. */
-    private final Map<String, long[]> lastActivityMs = new HashMap<>();
-    /**
-     * No connection can become idle before this: the earliest last activity plus connections.max.idle.ms as of
-     * the latest scan. Activity only moves a connection's deadline later, and a new connection's is at least
-     * max.idle.ms away, so polls before it skip the scan (and its iterator) altogether.
-     */
-    private long nextIdleScanMs = Long.MIN_VALUE;
+    private final IdleConnections idleConnections;
     /** The list {@link #poll} returns, reused: valid until the next poll. */
     private final List<ClientResponse> polledResponses = new ArrayList<>();
     /** Why each node's last authentication failed, until one succeeds; see {@link #authenticationFailure}. */
@@ -99,6 +92,7 @@ public final class NetworkClient implements KafkaClient {
         this.inFlightRequests = new InFlightRequests(config.maxInFlightRequestsPerConnection());
         this.metadataUpdater = new MetadataUpdater(this, metadata, config);
         this.apiVersions = new ApiVersionsNegotiation(this, selector, inFlightRequests, config);
+        this.idleConnections = new IdleConnections(config.connectionsMaxIdleMs(), inFlightRequests, connectionStates);
     }
 
     /**
@@ -306,7 +300,7 @@ public final class NetworkClient implements KafkaClient {
         for (int i = 0; i < sends.size(); i++) {
             NetworkSend send = sends.get(i);
             String id = send.destination();
-            touch(id, nowMs);
+            idleConnections.touch(id, nowMs);
             InFlight last = inFlightRequests.lastSent(id);
             if (last != null && last.send == send && !last.request.expectResponse()) {
                 inFlightRequests.completeLastSent(id);
@@ -323,7 +317,7 @@ public final class NetworkClient implements KafkaClient {
             if (disconnectedThisPoll.contains(id)) {
                 continue;
             }
-            touch(id, nowMs);
+            idleConnections.touch(id, nowMs);
             sessions.answered(id);
             InFlight request = inFlightRequests.completeNext(id);
             try {
@@ -440,7 +434,7 @@ public final class NetworkClient implements KafkaClient {
         for (int i = 0; i < connected.size(); i++) {
             String id = connected.get(i);
             log.debug("Connected to node {}", id);
-            touch(id, nowMs);
+            idleConnections.touch(id, nowMs);
             connectionStates.checkingApiVersions(id);
             apiVersions.connected(id);
         }
@@ -468,46 +462,12 @@ public final class NetworkClient implements KafkaClient {
 
     /** Closes connections with nothing in flight that were unused for connections.max.idle.ms. */
     private void closeIdleConnections(long nowMs) {
-        if (nowMs <= nextIdleScanMs) {
-            return;
+        List<String> idle = idleConnections.removeIdle(nowMs);
+        for (int i = 0; i < idle.size(); i++) {
+            String id = idle.get(i);
+            log.debug("Closing idle connection to node {}", id);
+            closeWithoutBackoff(id);
         }
-        long maxIdleMs = config.connectionsMaxIdleMs();
-        long earliestDeadline = saturatedSum(nowMs, maxIdleMs); // for connections made after this scan
-        var it = lastActivityMs.entrySet().iterator();
-        while (it.hasNext()) {
-            Map.Entry<String, long[]> entry = it.next();
-            String id = entry.getKey();
-            long lastActive = entry.getValue()[0];
-            earliestDeadline = Math.min(earliestDeadline, saturatedSum(lastActive, maxIdleMs));
-            if (nowMs - lastActive > maxIdleMs && inFlightRequests.count(id) == 0
-                    && connectionStates.isReady(id)) {
-                log.debug("Closing idle connection to node {}", id);
-                it.remove();
-                selector.close(id);
-                connectionStates.remove(id);
-                apiVersions.remove(id);
-                sessions.remove(id);
-            }
-        }
-        // A connection kept open past its deadline (busy, or not ready) keeps this at or below now: scanned again.
-        nextIdleScanMs = earliestDeadline;
-    }
-
-    private void touch(String id, long nowMs) {
-        long[] lastActive = lastActivityMs.get(id);
-        if (lastActive == null) {
-            lastActivityMs.put(id, new long[] {nowMs});
-        } else {
-            lastActive[0] = nowMs;
-        }
-    }
-
-    private static long saturatedSum(long a, long b) {
-        long sum = a + b;
-        if (((a ^ sum) & (b ^ sum)) < 0) {
-            return b > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
-        }
-        return sum;
     }
 
     /** Closes, without backoff, connections whose authenticated session is over and that have nothing in flight. */
@@ -517,13 +477,18 @@ public final class NetworkClient implements KafkaClient {
             String id = expired.get(i);
             if (inFlightRequests.count(id) == 0) {
                 log.debug("Closing the connection to node {}: its SASL session is about to expire", id);
-                selector.close(id);
-                connectionStates.remove(id);
-                apiVersions.remove(id);
-                lastActivityMs.remove(id);
-                sessions.remove(id);
+                closeWithoutBackoff(id);
             }
         }
+    }
+
+    /** Closes a healthy connection on purpose (idle, or its session is over): the next connect may start at once. */
+    private void closeWithoutBackoff(String id) {
+        selector.close(id);
+        connectionStates.remove(id);
+        apiVersions.remove(id);
+        idleConnections.remove(id);
+        sessions.remove(id);
     }
 
     /** Cleans up after a lost connection: backoff, versions forgotten, in-flight requests failed. */
@@ -538,7 +503,7 @@ public final class NetworkClient implements KafkaClient {
         }
         connectionStates.disconnected(id, nowMs);
         apiVersions.remove(id);
-        lastActivityMs.remove(id);
+        idleConnections.remove(id);
         sessions.remove(id);
         for (InFlight request : inFlightRequests.clearAll(id)) {
             failRequest(request, responses, nowMs, timedOut);
