@@ -3,7 +3,6 @@ package dev.courier.producer.internals.network;
 import dev.courier.producer.errors.AuthenticationException;
 import dev.courier.producer.errors.SaslAuthenticationException;
 import dev.courier.producer.errors.UnsupportedVersionException;
-import dev.courier.producer.internals.metadata.Cluster;
 import dev.courier.producer.internals.events.EngineEvents;
 import dev.courier.producer.internals.metadata.Metadata;
 import dev.courier.producer.internals.metadata.Node;
@@ -70,10 +69,8 @@ public final class NetworkClient implements KafkaClient {
     private boolean closed;
     /** A request that completes once written (acks=0) was sent since the last poll, which then must not wait. */
     private boolean sentRequestWithoutResponse;
-    /** Connection states for other threads (health checks): replaced, never mutated, by the sender thread. */
-    private volatile List<NodeConnection> publishedConnections = List.of();
-    private long publishedVersion = -1;
-    private Cluster publishedCluster;
+    /** Connection states for other threads (health checks). */
+    private final PublishedConnections publishedConnections;
 
     public NetworkClient(Selector selector, Metadata metadata, NetworkClientConfig config, Time time) {
         this(selector, metadata, config, time, Authenticator.Factory.NONE);
@@ -93,6 +90,7 @@ public final class NetworkClient implements KafkaClient {
         this.metadataUpdater = new MetadataUpdater(this, metadata, config);
         this.apiVersions = new ApiVersionsNegotiation(this, selector, inFlightRequests, config);
         this.idleConnections = new IdleConnections(config.connectionsMaxIdleMs(), inFlightRequests, connectionStates);
+        this.publishedConnections = new PublishedConnections(connectionStates, metadata);
     }
 
     /**
@@ -268,31 +266,18 @@ public final class NetworkClient implements KafkaClient {
         handleTimedOutRequests(responses, updatedNow);
         closeIdleConnections(updatedNow);
         retireExpiredSessions(updatedNow);
-        publishConnections();
+        publishedConnections.update();
         completeResponses(responses);
         return responses;
     }
 
     /**
-     * The snapshot published at the end of the sender thread's latest poll; safe from any thread. It covers the
-     * nodes of the current metadata only (the brokers, or the bootstrap addresses before the first response and
-     * after falling back to them), so a connection of the other kind, left over, is not reported.
+     * The snapshot published at the end of the sender thread's latest poll, for the nodes of the current metadata
+     * only (see {@link PublishedConnections}); safe from any thread.
      */
     @Override
     public List<NodeConnection> connections() {
-        return publishedConnections;
-    }
-
-    /** Rebuilds the published snapshot when a connection state or the cluster changed since the last one. */
-    private void publishConnections() {
-        Cluster cluster = metadata.fetch();
-        if (connectionStates.version() == publishedVersion && cluster == publishedCluster) {
-            return;
-        }
-        publishedVersion = connectionStates.version();
-        publishedCluster = cluster;
-        publishedConnections = connectionStates.snapshot().stream()
-                .filter(connection -> cluster.nodeById(connection.nodeId()) != null).toList();
+        return publishedConnections.get();
     }
 
     private void handleCompletedSends(List<ClientResponse> responses, long nowMs) {
