@@ -22,7 +22,6 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -59,8 +58,7 @@ public final class NetworkClient implements KafkaClient {
     private final IdleConnections idleConnections;
     /** The list {@link #poll} returns, reused: valid until the next poll. */
     private final List<ClientResponse> polledResponses = new ArrayList<>();
-    /** Why each node's last authentication failed, until one succeeds; see {@link #authenticationFailure}. */
-    private final Map<String, RuntimeException> authenticationFailures = new HashMap<>();
+    private final AuthenticationFailures authenticationFailures;
     /** Connections closed during the current poll, so a second report of the same loss is ignored. */
     private final Set<String> disconnectedThisPoll = new HashSet<>();
     /** Told when connections become ready, are lost or fail; set once before use. */
@@ -91,6 +89,7 @@ public final class NetworkClient implements KafkaClient {
         this.apiVersions = new ApiVersionsNegotiation(this, selector, inFlightRequests, config);
         this.idleConnections = new IdleConnections(config.connectionsMaxIdleMs(), inFlightRequests, connectionStates);
         this.publishedConnections = new PublishedConnections(connectionStates, metadata);
+        this.authenticationFailures = new AuthenticationFailures(metadata);
     }
 
     /**
@@ -149,7 +148,7 @@ public final class NetworkClient implements KafkaClient {
 
     @Override
     public RuntimeException authenticationFailure(Node node) {
-        return authenticationFailures.isEmpty() ? null : authenticationFailures.get(NodeIds.of(node.id()));
+        return authenticationFailures.get(NodeIds.of(node.id()));
     }
 
     /** How long the sender may sleep before this node might become ready (no throttling support). */
@@ -372,7 +371,7 @@ public final class NetworkClient implements KafkaClient {
         @Override
         public void ready(String id) {
             connectionStates.ready(id, time.monotonicMs());
-            authenticationFailures.remove(id);
+            authenticationFailures.succeeded(id);
             log.debug("Node {} is ready", id);
             events.connected(id, connectionStates.address(id));
         }
@@ -389,8 +388,7 @@ public final class NetworkClient implements KafkaClient {
             events.authenticationFailed(id, connectionStates.address(id), e.getMessage());
             selector.close(id);
             processDisconnection(id, pendingCompletions, nowMs, false);
-            authenticationFailures.put(id, e);
-            metadata.authenticationFailed(e);
+            authenticationFailures.authenticatorFailed(id, e);
         }
     }
 
@@ -538,19 +536,10 @@ public final class NetworkClient implements KafkaClient {
         }
     }
 
-    /**
-     * The transport refused the node (TLS): remembered for {@link #authenticationFailure}, and given to the
-     * metadata so that records waiting for it fail instead of waiting for max.block.ms. Not retriable, but the
-     * client keeps reconnecting with backoff: certificates can be fixed on the broker side.
-     */
+    /** The transport refused the node (TLS); see {@link AuthenticationFailures} for what follows. */
     private void transportAuthenticationFailed(String id, AuthenticationException exception) {
         events.authenticationFailed(id, connectionStates.address(id), exception.getMessage());
-        if (authenticationFailures.put(id, exception) == null) {
-            log.error("Authentication to node {} failed: {}", id, exception.getMessage());
-        } else {
-            log.debug("Authentication to node {} failed again: {}", id, exception.getMessage());
-        }
-        metadata.authenticationFailed(exception);
+        authenticationFailures.transportFailed(id, exception);
     }
 
     /**
