@@ -18,14 +18,9 @@ import dev.courier.producer.internals.protocol.Responses;
 import dev.courier.producer.internals.security.Authenticator;
 import dev.courier.producer.internals.util.Time;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +31,13 @@ import org.slf4j.LoggerFactory;
  * connection, authenticates it when the security protocol asks for it (behind {@link Authenticator}),
  * tracks in-flight requests, matches responses to requests by correlation id, times
  * out requests and connection attempts, and keeps the cluster metadata fresh.
+ *
+ * <p>This class sends requests, matches what the selector reports to them and drives the parts that each own
+ * one piece of state: {@link ConnectionLifecycle} opens and ends connections (states and backoff in
+ * {@link ConnectionStates}), {@link ApiVersionsNegotiation}, {@link ConnectionSessions} (authentication),
+ * {@link InFlightRequests}, {@link IdleConnections}, {@link AuthenticationFailures}, {@link MetadataUpdater} and
+ * {@link PublishedConnections}. All of them are created with the client and used on the sender thread only,
+ * except the published snapshot, which any thread may read.
  *
  * <p>All {@code nowMs} values are monotonic milliseconds ({@link Time#monotonicMs()}). Completion
  * handlers run inside {@link #poll}, on the calling thread, after all I/O of that poll.
@@ -53,22 +55,19 @@ public final class NetworkClient implements KafkaClient {
     private final MetadataUpdater metadataUpdater;
     private final ConnectionSessions sessions;
     private final ApiVersionsNegotiation apiVersions;
+    private final IdleConnections idleConnections;
+    private final AuthenticationFailures authenticationFailures;
+    private final ConnectionLifecycle lifecycle;
+    /** Connection states for other threads (health checks). */
+    private final PublishedConnections publishedConnections;
     /** Completions produced outside poll (version mismatch, disconnect()); handed out by the next poll. */
     private final List<ClientResponse> pendingCompletions = new ArrayList<>();
-    private final IdleConnections idleConnections;
     /** The list {@link #poll} returns, reused: valid until the next poll. */
     private final List<ClientResponse> polledResponses = new ArrayList<>();
-    private final AuthenticationFailures authenticationFailures;
-    /** Connections closed during the current poll, so a second report of the same loss is ignored. */
-    private final Set<String> disconnectedThisPoll = new HashSet<>();
-    /** Told when connections become ready, are lost or fail; set once before use. */
-    private EngineEvents events = EngineEvents.NONE;
     private int correlationId;
     private boolean closed;
     /** A request that completes once written (acks=0) was sent since the last poll, which then must not wait. */
     private boolean sentRequestWithoutResponse;
-    /** Connection states for other threads (health checks). */
-    private final PublishedConnections publishedConnections;
 
     public NetworkClient(Selector selector, Metadata metadata, NetworkClientConfig config, Time time) {
         this(selector, metadata, config, time, Authenticator.Factory.NONE);
@@ -90,17 +89,19 @@ public final class NetworkClient implements KafkaClient {
         this.idleConnections = new IdleConnections(config.connectionsMaxIdleMs(), inFlightRequests, connectionStates);
         this.publishedConnections = new PublishedConnections(connectionStates, metadata);
         this.authenticationFailures = new AuthenticationFailures(metadata);
+        this.lifecycle = new ConnectionLifecycle(selector, connectionStates, inFlightRequests, apiVersions, sessions,
+                idleConnections, authenticationFailures, metadataUpdater);
+    }
+
+    @Override
+    public void events(EngineEvents events) {
+        lifecycle.events(events);
     }
 
     /**
      * True if a request can be sent to the node now. Otherwise starts connecting when the backoff
      * allows, and returns false.
      */
-    @Override
-    public void events(EngineEvents events) {
-        this.events = events;
-    }
-
     @Override
     public boolean ready(Node node, long nowMs) {
         if (node.host() == null || node.host().isEmpty()) {
@@ -110,7 +111,7 @@ public final class NetworkClient implements KafkaClient {
             return true;
         }
         if (connectionStates.canConnect(NodeIds.of(node.id()), nowMs)) {
-            initiateConnect(node, nowMs);
+            lifecycle.connect(node, nowMs);
         }
         return false;
     }
@@ -255,16 +256,16 @@ public final class NetworkClient implements KafkaClient {
             log.error("Unexpected I/O error while polling", e);
         }
         long updatedNow = time.monotonicMs();
-        disconnectedThisPoll.clear();
+        lifecycle.startPoll();
         handleCompletedSends(responses, updatedNow);
         handleCompletedReceives(responses, updatedNow);
-        handleDisconnections(responses, updatedNow);
-        handleConnections(updatedNow);
+        lifecycle.handleDisconnections(responses, updatedNow);
+        lifecycle.handleConnections(updatedNow);
         apiVersions.sendRequests(updatedNow);
-        handleTimedOutConnections(responses, updatedNow);
+        lifecycle.handleTimedOutConnections(responses, updatedNow);
         handleTimedOutRequests(responses, updatedNow);
-        closeIdleConnections(updatedNow);
-        retireExpiredSessions(updatedNow);
+        lifecycle.closeIdleConnections(updatedNow);
+        lifecycle.retireExpiredSessions(updatedNow);
         publishedConnections.update();
         completeResponses(responses);
         return responses;
@@ -298,7 +299,7 @@ public final class NetworkClient implements KafkaClient {
         for (int i = 0; i < receives.size(); i++) {
             NetworkReceive receive = receives.get(i);
             String id = receive.source();
-            if (disconnectedThisPoll.contains(id)) {
+            if (lifecycle.disconnectedThisPoll(id)) {
                 continue;
             }
             idleConnections.touch(id, nowMs);
@@ -326,10 +327,9 @@ public final class NetworkClient implements KafkaClient {
             } catch (RuntimeException e) {
                 log.warn("Protocol error on the connection to node {}; disconnecting: {}", id, e.toString());
                 if (request != null) {
-                    failRequest(request, responses, nowMs, false);
+                    lifecycle.failRequest(request, responses, nowMs, false);
                 }
-                selector.close(id);
-                processDisconnection(id, responses, nowMs, false);
+                lifecycle.close(id, responses, nowMs, false);
             }
         }
     }
@@ -339,10 +339,7 @@ public final class NetworkClient implements KafkaClient {
         String id = request.request.destination();
         switch (apiVersions.handleResponse(request, response)) {
             case NEGOTIATED -> sessions.start(id, connectionStates.host(id), nowMs);
-            case REFUSED -> {
-                selector.close(id);
-                processDisconnection(id, responses, nowMs, false);
-            }
+            case REFUSED -> lifecycle.close(id, responses, nowMs, false);
             case RETRYING -> { }
         }
     }
@@ -370,66 +367,12 @@ public final class NetworkClient implements KafkaClient {
 
         @Override
         public void ready(String id) {
-            connectionStates.ready(id, time.monotonicMs());
-            authenticationFailures.succeeded(id);
-            log.debug("Node {} is ready", id);
-            events.connected(id, connectionStates.address(id));
+            lifecycle.ready(id, time.monotonicMs());
         }
 
-        /**
-         * Not retriable like a lost connection: the records waiting for metadata fail with this error
-         * (through {@link Metadata#authenticationFailed}); reconnects continue with the usual backoff,
-         * in case the credentials become valid. Nothing of the caller's is in flight on a connection
-         * that is not READY, so the disconnection completes nothing.
-         */
         @Override
         public void failed(String id, AuthenticationException e, long nowMs) {
-            log.error("Closing the connection to node {}: {}", id, e.getMessage());
-            events.authenticationFailed(id, connectionStates.address(id), e.getMessage());
-            selector.close(id);
-            processDisconnection(id, pendingCompletions, nowMs, false);
-            authenticationFailures.authenticatorFailed(id, e);
-        }
-    }
-
-    private void handleDisconnections(List<ClientResponse> responses, long nowMs) {
-        if (selector.disconnected().isEmpty()) {
-            return;
-        }
-        for (Map.Entry<String, IOException> entry : selector.disconnected().entrySet()) {
-            if (disconnectedThisPoll.contains(entry.getKey())) {
-                continue;
-            }
-            if (entry.getValue() instanceof AuthenticationFailure failure) {
-                transportAuthenticationFailed(entry.getKey(), failure.exception());
-            } else if (sessions.lostBeforeFirstAnswer(entry.getKey())) {
-                log.warn("Node {} closed the connection on the first request after connection setup; if its listener "
-                        + "expects SASL or TLS, security.protocol does not match it", entry.getKey());
-            } else {
-                log.debug("Connection to node {} lost: {}", entry.getKey(), entry.getValue().toString());
-            }
-            processDisconnection(entry.getKey(), responses, nowMs, false);
-        }
-    }
-
-    private void handleConnections(long nowMs) {
-        List<String> connected = selector.connected();
-        for (int i = 0; i < connected.size(); i++) {
-            String id = connected.get(i);
-            log.debug("Connected to node {}", id);
-            idleConnections.touch(id, nowMs);
-            connectionStates.checkingApiVersions(id);
-            apiVersions.connected(id);
-        }
-    }
-
-    private void handleTimedOutConnections(List<ClientResponse> responses, long nowMs) {
-        List<String> timedOut = connectionStates.nodesWithSetupTimeout(nowMs);
-        for (int i = 0; i < timedOut.size(); i++) {
-            String id = timedOut.get(i);
-            log.info("Connection to node {} was not established within the setup timeout; disconnecting", id);
-            selector.close(id);
-            processDisconnection(id, responses, nowMs, false);
+            lifecycle.authenticationFailed(id, e, pendingCompletions, nowMs);
         }
     }
 
@@ -438,67 +381,7 @@ public final class NetworkClient implements KafkaClient {
         for (int i = 0; i < timedOut.size(); i++) {
             String id = timedOut.get(i);
             log.info("Disconnecting from node {} because a request timed out", id);
-            selector.close(id);
-            processDisconnection(id, responses, nowMs, true);
-        }
-    }
-
-    /** Closes connections with nothing in flight that were unused for connections.max.idle.ms. */
-    private void closeIdleConnections(long nowMs) {
-        List<String> idle = idleConnections.removeIdle(nowMs);
-        for (int i = 0; i < idle.size(); i++) {
-            String id = idle.get(i);
-            log.debug("Closing idle connection to node {}", id);
-            closeWithoutBackoff(id);
-        }
-    }
-
-    /** Closes, without backoff, connections whose authenticated session is over and that have nothing in flight. */
-    private void retireExpiredSessions(long nowMs) {
-        List<String> expired = sessions.expired(nowMs);
-        for (int i = 0; i < expired.size(); i++) {
-            String id = expired.get(i);
-            if (inFlightRequests.count(id) == 0) {
-                log.debug("Closing the connection to node {}: its SASL session is about to expire", id);
-                closeWithoutBackoff(id);
-            }
-        }
-    }
-
-    /** Closes a healthy connection on purpose (idle, or its session is over): the next connect may start at once. */
-    private void closeWithoutBackoff(String id) {
-        selector.close(id);
-        connectionStates.remove(id);
-        apiVersions.remove(id);
-        idleConnections.remove(id);
-        sessions.remove(id);
-    }
-
-    /** Cleans up after a lost connection: backoff, versions forgotten, in-flight requests failed. */
-    private void processDisconnection(String id, List<ClientResponse> responses, long nowMs, boolean timedOut) {
-        disconnectedThisPoll.add(id);
-        if (events.active()) {
-            if (connectionStates.isReady(id)) {
-                events.disconnected(id, connectionStates.address(id));
-            } else if (!connectionStates.isDisconnected(id)) {
-                events.connectionFailed(id, connectionStates.address(id));
-            }
-        }
-        connectionStates.disconnected(id, nowMs);
-        apiVersions.remove(id);
-        idleConnections.remove(id);
-        sessions.remove(id);
-        for (InFlight request : inFlightRequests.clearAll(id)) {
-            failRequest(request, responses, nowMs, timedOut);
-        }
-        metadataUpdater.handleServerDisconnect();
-    }
-
-    private void failRequest(InFlight request, List<ClientResponse> responses, long nowMs, boolean timedOut) {
-        switch (request.kind) {
-            case METADATA -> metadataUpdater.handleFailure(nowMs);
-            case API_VERSIONS, AUTHENTICATION -> { }
-            case USER -> responses.add(new ClientResponse(request.request, nowMs, true, timedOut, null, null));
+            lifecycle.close(id, responses, nowMs, true);
         }
     }
 
@@ -515,31 +398,7 @@ public final class NetworkClient implements KafkaClient {
 
     /** Starts a connection; a failure to even start puts the node into backoff. */
     void initiateConnect(Node node, long nowMs) {
-        String id = NodeIds.of(node.id());
-        try {
-            connectionStates.connecting(id, node.host() + ":" + node.port(), nowMs);
-            InetSocketAddress address = new InetSocketAddress(node.host(), node.port());
-            if (address.isUnresolved()) {
-                throw new UnknownHostException(node.host());
-            }
-            log.debug("Connecting to node {} at {}", node, address);
-            selector.connect(id, address);
-        } catch (IOException e) {
-            if (e instanceof AuthenticationFailure failure) {
-                transportAuthenticationFailed(id, failure.exception());
-            } else {
-                log.warn("Cannot connect to node {}: {}", node, e.toString());
-            }
-            events.connectionFailed(id, connectionStates.address(id));
-            connectionStates.disconnected(id, nowMs);
-            metadataUpdater.handleServerDisconnect();
-        }
-    }
-
-    /** The transport refused the node (TLS); see {@link AuthenticationFailures} for what follows. */
-    private void transportAuthenticationFailed(String id, AuthenticationException exception) {
-        events.authenticationFailed(id, connectionStates.address(id), exception.getMessage());
-        authenticationFailures.transportFailed(id, exception);
+        lifecycle.connect(node, nowMs);
     }
 
     /**
@@ -648,8 +507,7 @@ public final class NetworkClient implements KafkaClient {
         if (connectionStates.state(nodeId) == ConnectionStates.State.DISCONNECTED && !selector.isRegistered(nodeId)) {
             return;
         }
-        selector.close(nodeId);
-        processDisconnection(nodeId, pendingCompletions, time.monotonicMs(), false);
+        lifecycle.close(nodeId, pendingCompletions, time.monotonicMs(), false);
     }
 
     /** Makes a blocked {@link #poll} return; safe from any thread. */
