@@ -3,16 +3,13 @@ package dev.courier.producer.internals.network;
 import dev.courier.producer.errors.AuthenticationException;
 import dev.courier.producer.errors.SaslAuthenticationException;
 import dev.courier.producer.errors.UnsupportedVersionException;
-import dev.courier.producer.internals.metadata.Cluster;
 import dev.courier.producer.internals.events.EngineEvents;
 import dev.courier.producer.internals.metadata.Metadata;
 import dev.courier.producer.internals.metadata.Node;
 import dev.courier.producer.internals.network.InFlightRequests.InFlight;
 import dev.courier.producer.internals.network.InFlightRequests.Kind;
 import dev.courier.producer.internals.protocol.ApiKey;
-import dev.courier.producer.internals.protocol.ApiVersionsRequest;
 import dev.courier.producer.internals.protocol.ApiVersionsResponse;
-import dev.courier.producer.internals.protocol.Errors;
 import dev.courier.producer.internals.protocol.MetadataResponse;
 import dev.courier.producer.internals.protocol.RequestBody;
 import dev.courier.producer.internals.protocol.RequestHeader;
@@ -21,16 +18,9 @@ import dev.courier.producer.internals.protocol.Responses;
 import dev.courier.producer.internals.security.Authenticator;
 import dev.courier.producer.internals.util.Time;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +31,13 @@ import org.slf4j.LoggerFactory;
  * connection, authenticates it when the security protocol asks for it (behind {@link Authenticator}),
  * tracks in-flight requests, matches responses to requests by correlation id, times
  * out requests and connection attempts, and keeps the cluster metadata fresh.
+ *
+ * <p>This class sends requests, matches what the selector reports to them and drives the parts that each own
+ * one piece of state: {@link ConnectionLifecycle} opens and ends connections (states and backoff in
+ * {@link ConnectionStates}), {@link ApiVersionsNegotiation}, {@link ConnectionSessions} (authentication),
+ * {@link InFlightRequests}, {@link IdleConnections}, {@link AuthenticationFailures}, {@link MetadataUpdater} and
+ * {@link PublishedConnections}. All of them are created with the client and used on the sender thread only,
+ * except the published snapshot, which any thread may read.
  *
  * <p>All {@code nowMs} values are monotonic milliseconds ({@link Time#monotonicMs()}). Completion
  * handlers run inside {@link #poll}, on the calling thread, after all I/O of that poll.
@@ -57,36 +54,20 @@ public final class NetworkClient implements KafkaClient {
     private final InFlightRequests inFlightRequests;
     private final MetadataUpdater metadataUpdater;
     private final ConnectionSessions sessions;
-    /** Negotiated versions of READY connections. */
-    private final Map<String, NodeApiVersions> apiVersions = new HashMap<>();
-    /** Connected nodes waiting to send ApiVersions, with the version to send. */
-    private final Map<String, Short> apiVersionsToSend = new LinkedHashMap<>();
+    private final ApiVersionsNegotiation apiVersions;
+    private final IdleConnections idleConnections;
+    private final AuthenticationFailures authenticationFailures;
+    private final ConnectionLifecycle lifecycle;
+    /** Connection states for other threads (health checks). */
+    private final PublishedConnections publishedConnections;
     /** Completions produced outside poll (version mismatch, disconnect()); handed out by the next poll. */
     private final List<ClientResponse> pendingCompletions = new ArrayList<>();
-    /** Per connection, when it was last used: one-element arrays updated in place, not a boxed Long per send. */
-    private final Map<String, long[]> lastActivityMs = new HashMap<>();
-    /**
-     * No connection can become idle before this: the earliest last activity plus connections.max.idle.ms as of
-     * the latest scan. Activity only moves a connection's deadline later, and a new connection's is at least
-     * max.idle.ms away, so polls before it skip the scan (and its iterator) altogether.
-     */
-    private long nextIdleScanMs = Long.MIN_VALUE;
     /** The list {@link #poll} returns, reused: valid until the next poll. */
     private final List<ClientResponse> polledResponses = new ArrayList<>();
-    /** Why each node's last authentication failed, until one succeeds; see {@link #authenticationFailure}. */
-    private final Map<String, RuntimeException> authenticationFailures = new HashMap<>();
-    /** Connections closed during the current poll, so a second report of the same loss is ignored. */
-    private final Set<String> disconnectedThisPoll = new HashSet<>();
-    /** Told when connections become ready, are lost or fail; set once before use. */
-    private EngineEvents events = EngineEvents.NONE;
     private int correlationId;
     private boolean closed;
     /** A request that completes once written (acks=0) was sent since the last poll, which then must not wait. */
     private boolean sentRequestWithoutResponse;
-    /** Connection states for other threads (health checks): replaced, never mutated, by the sender thread. */
-    private volatile List<NodeConnection> publishedConnections = List.of();
-    private long publishedVersion = -1;
-    private Cluster publishedCluster;
 
     public NetworkClient(Selector selector, Metadata metadata, NetworkClientConfig config, Time time) {
         this(selector, metadata, config, time, Authenticator.Factory.NONE);
@@ -104,17 +85,23 @@ public final class NetworkClient implements KafkaClient {
                 config.socketConnectionSetupTimeoutMs(), config.socketConnectionSetupTimeoutMaxMs());
         this.inFlightRequests = new InFlightRequests(config.maxInFlightRequestsPerConnection());
         this.metadataUpdater = new MetadataUpdater(this, metadata, config);
+        this.apiVersions = new ApiVersionsNegotiation(this, selector, inFlightRequests, config);
+        this.idleConnections = new IdleConnections(config.connectionsMaxIdleMs(), inFlightRequests, connectionStates);
+        this.publishedConnections = new PublishedConnections(connectionStates, metadata);
+        this.authenticationFailures = new AuthenticationFailures(metadata);
+        this.lifecycle = new ConnectionLifecycle(selector, connectionStates, inFlightRequests, apiVersions, sessions,
+                idleConnections, authenticationFailures, metadataUpdater);
+    }
+
+    @Override
+    public void events(EngineEvents events) {
+        lifecycle.events(events);
     }
 
     /**
      * True if a request can be sent to the node now. Otherwise starts connecting when the backoff
      * allows, and returns false.
      */
-    @Override
-    public void events(EngineEvents events) {
-        this.events = events;
-    }
-
     @Override
     public boolean ready(Node node, long nowMs) {
         if (node.host() == null || node.host().isEmpty()) {
@@ -124,7 +111,7 @@ public final class NetworkClient implements KafkaClient {
             return true;
         }
         if (connectionStates.canConnect(NodeIds.of(node.id()), nowMs)) {
-            initiateConnect(node, nowMs);
+            lifecycle.connect(node, nowMs);
         }
         return false;
     }
@@ -162,7 +149,7 @@ public final class NetworkClient implements KafkaClient {
 
     @Override
     public RuntimeException authenticationFailure(Node node) {
-        return authenticationFailures.isEmpty() ? null : authenticationFailures.get(NodeIds.of(node.id()));
+        return authenticationFailures.get(NodeIds.of(node.id()));
     }
 
     /** How long the sender may sleep before this node might become ready (no throttling support). */
@@ -209,7 +196,8 @@ public final class NetworkClient implements KafkaClient {
         doSend(request, version, kind, nowMs);
     }
 
-    private void doSend(ClientRequest request, short version, Kind kind, long nowMs) {
+    /** Frames the request at {@code version}, tracks it in flight and hands it to the selector. */
+    void doSend(ClientRequest request, short version, Kind kind, long nowMs) {
         String id = request.destination();
         RequestHeader header = new RequestHeader(request.apiKey(), version, nextCorrelationId(), config.clientId());
         ByteBuffer[] frame;
@@ -268,41 +256,28 @@ public final class NetworkClient implements KafkaClient {
             log.error("Unexpected I/O error while polling", e);
         }
         long updatedNow = time.monotonicMs();
-        disconnectedThisPoll.clear();
+        lifecycle.startPoll();
         handleCompletedSends(responses, updatedNow);
         handleCompletedReceives(responses, updatedNow);
-        handleDisconnections(responses, updatedNow);
-        handleConnections(updatedNow);
-        sendApiVersionsRequests(updatedNow);
-        handleTimedOutConnections(responses, updatedNow);
+        lifecycle.handleDisconnections(responses, updatedNow);
+        lifecycle.handleConnections(updatedNow);
+        apiVersions.sendRequests(updatedNow);
+        lifecycle.handleTimedOutConnections(responses, updatedNow);
         handleTimedOutRequests(responses, updatedNow);
-        closeIdleConnections(updatedNow);
-        retireExpiredSessions(updatedNow);
-        publishConnections();
+        lifecycle.closeIdleConnections(updatedNow);
+        lifecycle.retireExpiredSessions(updatedNow);
+        publishedConnections.update();
         completeResponses(responses);
         return responses;
     }
 
     /**
-     * The snapshot published at the end of the sender thread's latest poll; safe from any thread. It covers the
-     * nodes of the current metadata only (the brokers, or the bootstrap addresses before the first response and
-     * after falling back to them), so a connection of the other kind, left over, is not reported.
+     * The snapshot published at the end of the sender thread's latest poll, for the nodes of the current metadata
+     * only (see {@link PublishedConnections}); safe from any thread.
      */
     @Override
     public List<NodeConnection> connections() {
-        return publishedConnections;
-    }
-
-    /** Rebuilds the published snapshot when a connection state or the cluster changed since the last one. */
-    private void publishConnections() {
-        Cluster cluster = metadata.fetch();
-        if (connectionStates.version() == publishedVersion && cluster == publishedCluster) {
-            return;
-        }
-        publishedVersion = connectionStates.version();
-        publishedCluster = cluster;
-        publishedConnections = connectionStates.snapshot().stream()
-                .filter(connection -> cluster.nodeById(connection.nodeId()) != null).toList();
+        return publishedConnections.get();
     }
 
     private void handleCompletedSends(List<ClientResponse> responses, long nowMs) {
@@ -310,7 +285,7 @@ public final class NetworkClient implements KafkaClient {
         for (int i = 0; i < sends.size(); i++) {
             NetworkSend send = sends.get(i);
             String id = send.destination();
-            touch(id, nowMs);
+            idleConnections.touch(id, nowMs);
             InFlight last = inFlightRequests.lastSent(id);
             if (last != null && last.send == send && !last.request.expectResponse()) {
                 inFlightRequests.completeLastSent(id);
@@ -324,10 +299,10 @@ public final class NetworkClient implements KafkaClient {
         for (int i = 0; i < receives.size(); i++) {
             NetworkReceive receive = receives.get(i);
             String id = receive.source();
-            if (disconnectedThisPoll.contains(id)) {
+            if (lifecycle.disconnectedThisPoll(id)) {
                 continue;
             }
-            touch(id, nowMs);
+            idleConnections.touch(id, nowMs);
             sessions.answered(id);
             InFlight request = inFlightRequests.completeNext(id);
             try {
@@ -352,10 +327,9 @@ public final class NetworkClient implements KafkaClient {
             } catch (RuntimeException e) {
                 log.warn("Protocol error on the connection to node {}; disconnecting: {}", id, e.toString());
                 if (request != null) {
-                    failRequest(request, responses, nowMs, false);
+                    lifecycle.failRequest(request, responses, nowMs, false);
                 }
-                selector.close(id);
-                processDisconnection(id, responses, nowMs, false);
+                lifecycle.close(id, responses, nowMs, false);
             }
         }
     }
@@ -363,26 +337,11 @@ public final class NetworkClient implements KafkaClient {
     private void handleApiVersionsResponse(InFlight request, ApiVersionsResponse response,
                                            List<ClientResponse> responses, long nowMs) {
         String id = request.request.destination();
-        short sentVersion = request.header.apiVersion();
-        Errors error = Errors.forCode(response.errorCode());
-        if (error == Errors.UNSUPPORTED_VERSION && sentVersion > 0) {
-            ApiVersionsResponse.ApiVersion own = response.find(ApiKey.API_VERSIONS);
-            short retry = own == null ? 0 : (short) Math.min(own.maxVersion(), ApiKey.API_VERSIONS.latestVersion);
-            if (retry >= sentVersion) {
-                retry = 0;
-            }
-            log.debug("Node {} does not speak ApiVersions v{}; retrying with v{}", id, sentVersion, retry);
-            apiVersionsToSend.put(id, retry);
-            return;
+        switch (apiVersions.handleResponse(request, response)) {
+            case NEGOTIATED -> sessions.start(id, connectionStates.host(id), nowMs);
+            case REFUSED -> lifecycle.close(id, responses, nowMs, false);
+            case RETRYING -> { }
         }
-        if (error != Errors.NONE) {
-            log.warn("Node {} answered ApiVersions with {}; disconnecting", id, error);
-            selector.close(id);
-            processDisconnection(id, responses, nowMs, false);
-            return;
-        }
-        apiVersions.put(id, new NodeApiVersions(response));
-        sessions.start(id, connectionStates.host(id), nowMs);
     }
 
     /** How the authenticators of new connections reach the wire and report their outcome. */
@@ -408,84 +367,12 @@ public final class NetworkClient implements KafkaClient {
 
         @Override
         public void ready(String id) {
-            connectionStates.ready(id, time.monotonicMs());
-            authenticationFailures.remove(id);
-            log.debug("Node {} is ready", id);
-            events.connected(id, connectionStates.address(id));
+            lifecycle.ready(id, time.monotonicMs());
         }
 
-        /**
-         * Not retriable like a lost connection: the records waiting for metadata fail with this error
-         * (through {@link Metadata#authenticationFailed}); reconnects continue with the usual backoff,
-         * in case the credentials become valid. Nothing of the caller's is in flight on a connection
-         * that is not READY, so the disconnection completes nothing.
-         */
         @Override
         public void failed(String id, AuthenticationException e, long nowMs) {
-            log.error("Closing the connection to node {}: {}", id, e.getMessage());
-            events.authenticationFailed(id, connectionStates.address(id), e.getMessage());
-            selector.close(id);
-            processDisconnection(id, pendingCompletions, nowMs, false);
-            authenticationFailures.put(id, e);
-            metadata.authenticationFailed(e);
-        }
-    }
-
-    private void handleDisconnections(List<ClientResponse> responses, long nowMs) {
-        if (selector.disconnected().isEmpty()) {
-            return;
-        }
-        for (Map.Entry<String, IOException> entry : selector.disconnected().entrySet()) {
-            if (disconnectedThisPoll.contains(entry.getKey())) {
-                continue;
-            }
-            if (entry.getValue() instanceof AuthenticationFailure failure) {
-                transportAuthenticationFailed(entry.getKey(), failure.exception());
-            } else if (sessions.lostBeforeFirstAnswer(entry.getKey())) {
-                log.warn("Node {} closed the connection on the first request after connection setup; if its listener "
-                        + "expects SASL or TLS, security.protocol does not match it", entry.getKey());
-            } else {
-                log.debug("Connection to node {} lost: {}", entry.getKey(), entry.getValue().toString());
-            }
-            processDisconnection(entry.getKey(), responses, nowMs, false);
-        }
-    }
-
-    private void handleConnections(long nowMs) {
-        List<String> connected = selector.connected();
-        for (int i = 0; i < connected.size(); i++) {
-            String id = connected.get(i);
-            log.debug("Connected to node {}", id);
-            touch(id, nowMs);
-            connectionStates.checkingApiVersions(id);
-            apiVersionsToSend.put(id, ApiKey.API_VERSIONS.latestVersion);
-        }
-    }
-
-    private void sendApiVersionsRequests(long nowMs) {
-        if (apiVersionsToSend.isEmpty()) {
-            return;
-        }
-        var it = apiVersionsToSend.entrySet().iterator();
-        while (it.hasNext()) {
-            Map.Entry<String, Short> entry = it.next();
-            String id = entry.getKey();
-            if (selector.isChannelReady(id) && inFlightRequests.canSendMore(id)) {
-                it.remove();
-                ClientRequest request = new ClientRequest(id, new ApiVersionsRequest(config.clientSoftwareName(),
-                        config.clientSoftwareVersion()), nowMs, true, config.requestTimeoutMs(), null);
-                doSend(request, entry.getValue(), Kind.API_VERSIONS, nowMs);
-            }
-        }
-    }
-
-    private void handleTimedOutConnections(List<ClientResponse> responses, long nowMs) {
-        List<String> timedOut = connectionStates.nodesWithSetupTimeout(nowMs);
-        for (int i = 0; i < timedOut.size(); i++) {
-            String id = timedOut.get(i);
-            log.info("Connection to node {} was not established within the setup timeout; disconnecting", id);
-            selector.close(id);
-            processDisconnection(id, responses, nowMs, false);
+            lifecycle.authenticationFailed(id, e, pendingCompletions, nowMs);
         }
     }
 
@@ -494,97 +381,7 @@ public final class NetworkClient implements KafkaClient {
         for (int i = 0; i < timedOut.size(); i++) {
             String id = timedOut.get(i);
             log.info("Disconnecting from node {} because a request timed out", id);
-            selector.close(id);
-            processDisconnection(id, responses, nowMs, true);
-        }
-    }
-
-    /** Closes connections with nothing in flight that were unused for connections.max.idle.ms. */
-    private void closeIdleConnections(long nowMs) {
-        if (nowMs <= nextIdleScanMs) {
-            return;
-        }
-        long maxIdleMs = config.connectionsMaxIdleMs();
-        long earliestDeadline = saturatedSum(nowMs, maxIdleMs); // for connections made after this scan
-        var it = lastActivityMs.entrySet().iterator();
-        while (it.hasNext()) {
-            Map.Entry<String, long[]> entry = it.next();
-            String id = entry.getKey();
-            long lastActive = entry.getValue()[0];
-            earliestDeadline = Math.min(earliestDeadline, saturatedSum(lastActive, maxIdleMs));
-            if (nowMs - lastActive > maxIdleMs && inFlightRequests.count(id) == 0
-                    && connectionStates.isReady(id)) {
-                log.debug("Closing idle connection to node {}", id);
-                it.remove();
-                selector.close(id);
-                connectionStates.remove(id);
-                apiVersions.remove(id);
-                sessions.remove(id);
-            }
-        }
-        // A connection kept open past its deadline (busy, or not ready) keeps this at or below now: scanned again.
-        nextIdleScanMs = earliestDeadline;
-    }
-
-    private void touch(String id, long nowMs) {
-        long[] lastActive = lastActivityMs.get(id);
-        if (lastActive == null) {
-            lastActivityMs.put(id, new long[] {nowMs});
-        } else {
-            lastActive[0] = nowMs;
-        }
-    }
-
-    private static long saturatedSum(long a, long b) {
-        long sum = a + b;
-        if (((a ^ sum) & (b ^ sum)) < 0) {
-            return b > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
-        }
-        return sum;
-    }
-
-    /** Closes, without backoff, connections whose authenticated session is over and that have nothing in flight. */
-    private void retireExpiredSessions(long nowMs) {
-        List<String> expired = sessions.expired(nowMs);
-        for (int i = 0; i < expired.size(); i++) {
-            String id = expired.get(i);
-            if (inFlightRequests.count(id) == 0) {
-                log.debug("Closing the connection to node {}: its SASL session is about to expire", id);
-                selector.close(id);
-                connectionStates.remove(id);
-                apiVersions.remove(id);
-                lastActivityMs.remove(id);
-                sessions.remove(id);
-            }
-        }
-    }
-
-    /** Cleans up after a lost connection: backoff, versions forgotten, in-flight requests failed. */
-    private void processDisconnection(String id, List<ClientResponse> responses, long nowMs, boolean timedOut) {
-        disconnectedThisPoll.add(id);
-        if (events.active()) {
-            if (connectionStates.isReady(id)) {
-                events.disconnected(id, connectionStates.address(id));
-            } else if (!connectionStates.isDisconnected(id)) {
-                events.connectionFailed(id, connectionStates.address(id));
-            }
-        }
-        connectionStates.disconnected(id, nowMs);
-        apiVersions.remove(id);
-        apiVersionsToSend.remove(id);
-        lastActivityMs.remove(id);
-        sessions.remove(id);
-        for (InFlight request : inFlightRequests.clearAll(id)) {
-            failRequest(request, responses, nowMs, timedOut);
-        }
-        metadataUpdater.handleServerDisconnect();
-    }
-
-    private void failRequest(InFlight request, List<ClientResponse> responses, long nowMs, boolean timedOut) {
-        switch (request.kind) {
-            case METADATA -> metadataUpdater.handleFailure(nowMs);
-            case API_VERSIONS, AUTHENTICATION -> { }
-            case USER -> responses.add(new ClientResponse(request.request, nowMs, true, timedOut, null, null));
+            lifecycle.close(id, responses, nowMs, true);
         }
     }
 
@@ -601,40 +398,7 @@ public final class NetworkClient implements KafkaClient {
 
     /** Starts a connection; a failure to even start puts the node into backoff. */
     void initiateConnect(Node node, long nowMs) {
-        String id = NodeIds.of(node.id());
-        try {
-            connectionStates.connecting(id, node.host() + ":" + node.port(), nowMs);
-            InetSocketAddress address = new InetSocketAddress(node.host(), node.port());
-            if (address.isUnresolved()) {
-                throw new UnknownHostException(node.host());
-            }
-            log.debug("Connecting to node {} at {}", node, address);
-            selector.connect(id, address);
-        } catch (IOException e) {
-            if (e instanceof AuthenticationFailure failure) {
-                transportAuthenticationFailed(id, failure.exception());
-            } else {
-                log.warn("Cannot connect to node {}: {}", node, e.toString());
-            }
-            events.connectionFailed(id, connectionStates.address(id));
-            connectionStates.disconnected(id, nowMs);
-            metadataUpdater.handleServerDisconnect();
-        }
-    }
-
-    /**
-     * The transport refused the node (TLS): remembered for {@link #authenticationFailure}, and given to the
-     * metadata so that records waiting for it fail instead of waiting for max.block.ms. Not retriable, but the
-     * client keeps reconnecting with backoff: certificates can be fixed on the broker side.
-     */
-    private void transportAuthenticationFailed(String id, AuthenticationException exception) {
-        events.authenticationFailed(id, connectionStates.address(id), exception.getMessage());
-        if (authenticationFailures.put(id, exception) == null) {
-            log.error("Authentication to node {} failed: {}", id, exception.getMessage());
-        } else {
-            log.debug("Authentication to node {} failed again: {}", id, exception.getMessage());
-        }
-        metadata.authenticationFailed(exception);
+        lifecycle.connect(node, nowMs);
     }
 
     /**
@@ -743,8 +507,7 @@ public final class NetworkClient implements KafkaClient {
         if (connectionStates.state(nodeId) == ConnectionStates.State.DISCONNECTED && !selector.isRegistered(nodeId)) {
             return;
         }
-        selector.close(nodeId);
-        processDisconnection(nodeId, pendingCompletions, time.monotonicMs(), false);
+        lifecycle.close(nodeId, pendingCompletions, time.monotonicMs(), false);
     }
 
     /** Makes a blocked {@link #poll} return; safe from any thread. */
