@@ -7,7 +7,6 @@ import dev.courier.producer.errors.TransactionAbortedException;
 import dev.courier.producer.errors.TransactionFatalException;
 import dev.courier.producer.internals.metadata.TopicPartition;
 import dev.courier.producer.internals.protocol.Errors;
-import dev.courier.producer.internals.protocol.FindCoordinatorRequest;
 import dev.courier.producer.internals.util.Time;
 import java.util.Map;
 import java.util.Set;
@@ -253,20 +252,20 @@ public final class TransactionManager {
     public synchronized void epochBumpRequired(String why) {
         bumpAfterAbort = true;
         if (state == TransactionState.IN_TRANSACTION || state == TransactionState.COMMITTING) {
-            abortableError(new TransactionAbortableException(why));
+            abortable(new TransactionAbortableException(why));
         }
     }
 
     /** A record batch of the transaction failed for good: the transaction cannot commit. */
     public synchronized void batchFailed(TopicPartition tp, String reason) {
         if (state == TransactionState.IN_TRANSACTION || state == TransactionState.COMMITTING) {
-            abortableError(new TransactionAbortableException("A send to " + tp + " failed: " + reason));
+            abortable(new TransactionAbortableException("A send to " + tp + " failed: " + reason));
         }
     }
 
     /** A partition leader answered INVALID_PRODUCER_EPOCH or PRODUCER_FENCED. */
     public synchronized void fencedByLeader(TopicPartition tp, Errors error) {
-        fatalError(fenced("producing to " + tp, error, true));
+        fatal(fenced("producing to " + tp, error, true));
     }
 
     /**
@@ -313,19 +312,13 @@ public final class TransactionManager {
 
     /** A coordinator request could not be sent at all (no usable version): nothing retrying can fix. */
     public synchronized void requestUnsupported(RuntimeException error) {
-        fatalError(new TransactionFatalException("The broker cannot take a transaction request: "
+        fatal(new TransactionFatalException("The broker cannot take a transaction request: "
                 + error.getMessage(), error));
     }
 
     /** FindCoordinator was refused for good (not authorized for the transactional id or the group). */
     public synchronized void coordinatorUnavailable(byte keyType, Errors error) {
-        RuntimeException e = new TransactionFatalException("Cannot find the " + (keyType == FindCoordinatorRequest.GROUP
-                ? "group" : "transaction") + " coordinator: " + error.exception(null).getMessage());
-        if (keyType == FindCoordinatorRequest.GROUP) {
-            abortableError(new TransactionAbortableException(e.getMessage(), e));
-        } else {
-            fatalError(e);
-        }
+        failWith(TransactionErrors.coordinatorNotFound(keyType, error));
     }
 
     // ---- what the answers change (see CoordinatorAnswers) -------------------------------------------------
@@ -424,19 +417,6 @@ public final class TransactionManager {
         return state == TransactionState.COMMITTING;
     }
 
-    synchronized void abortable(RuntimeException error) {
-        abortableError(error);
-    }
-
-    synchronized void fatal(RuntimeException error) {
-        fatalError(error);
-    }
-
-    /** A coordinator request failed with an error retrying cannot cure. */
-    synchronized void failed(String what, Errors error) {
-        failTransactionRequest(what, error);
-    }
-
     /** A {@code TransactionTimedOutException} if the transaction outlived its timeout, else {@code otherwise}. */
     synchronized RuntimeException timedOutOr(RuntimeException otherwise, String what, Errors error) {
         long openMs = transactionStartMs == 0 ? 0 : time.monotonicMs() - transactionStartMs;
@@ -447,12 +427,17 @@ public final class TransactionManager {
         return fenced(what, error, false);
     }
 
-    private void failTransactionRequest(String what, Errors error) {
-        RuntimeException failure = TransactionErrors.failure(what, error, () -> fenced(what, error, false));
+    /** A coordinator request failed with an error retrying cannot cure. */
+    synchronized void failed(String what, Errors error) {
+        failWith(TransactionErrors.failure(what, error, () -> fenced(what, error, false)));
+    }
+
+    /** Abortable or fatal, as {@link TransactionErrors} classified the failure. */
+    private void failWith(RuntimeException failure) {
         if (failure instanceof TransactionAbortableException) {
-            abortableError(failure);
+            abortable(failure);
         } else {
-            fatalError(failure);
+            fatal(failure);
         }
     }
 
@@ -484,7 +469,8 @@ public final class TransactionManager {
         }
     }
 
-    private void abortableError(RuntimeException error) {
+    /** The transaction must abort (ABORTABLE_ERROR): waiting offsets and a commit under way fail. */
+    synchronized void abortable(RuntimeException error) {
         if (state == TransactionState.FATAL_ERROR || state == TransactionState.ABORTING
                 || state == TransactionState.ABORTABLE_ERROR) {
             return; // an abort is under way or due anyway; the first error is the one to report
@@ -501,7 +487,8 @@ public final class TransactionManager {
         }
     }
 
-    private void fatalError(RuntimeException error) {
+    /** The producer cannot continue (FATAL_ERROR): everything waiting fails with {@code error}. */
+    synchronized void fatal(RuntimeException error) {
         if (state == TransactionState.FATAL_ERROR) {
             return;
         }
