@@ -53,7 +53,6 @@ import dev.courier.producer.errors.ConfigException;
 import dev.courier.producer.internals.security.SaslSettings;
 import dev.courier.producer.internals.security.SslFactory;
 import dev.courier.producer.internals.security.SslSettings;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,11 +77,6 @@ import org.slf4j.LoggerFactory;
 public final class ProducerSettings {
 
     private static final Logger log = LoggerFactory.getLogger(ProducerSettings.class);
-
-    /** As in Kafka 3+: on unless the user turns it off or sets acks/retries that contradict it. */
-    static final boolean DEFAULT_ENABLE_IDEMPOTENCE = true;
-    /** Kafka refuses idempotence with more in-flight requests than the broker tracks per producer. */
-    static final int MAX_IN_FLIGHT_FOR_IDEMPOTENCE = 5;
 
     static final String SNAPPY_CLASS = "org.xerial.snappy.Snappy";
     static final String ZSTD_CLASS = "com.github.luben.zstd.Zstd";
@@ -139,7 +133,6 @@ public final class ProducerSettings {
     private final long metadataMaxAgeMs;
     private final long metadataMaxIdleMs;
     private final boolean allowAutoCreateTopics;
-    private final boolean enableIdempotence;
     private final boolean partitionerIgnoreKeys;
     private final boolean partitionerAdaptivePartitioningEnable;
     private final boolean metadataRecoveryRebootstrap;
@@ -151,13 +144,13 @@ public final class ProducerSettings {
     private final List<Object> interceptorClasses;
     private final List<Object> eventListeners;
     private final boolean deliveryTimingsEnable;
-    private final String transactionalId;
-    private final int transactionTimeoutMs;
     private final String securityProtocol;
     /** Null unless security.protocol is SSL (or SASL_SSL). */
     private final SslFactory sslFactory;
     /** Null unless security.protocol is SASL_PLAINTEXT or SASL_SSL. */
     private final SaslSettings sasl;
+    /** enable.idempotence as resolved, transactional.id and transaction.timeout.ms. */
+    private final IdempotenceSettings idempotence;
 
     private ProducerSettings(Map<String, Object> originals, Predicate<String> classPresent) {
         this.originals = originals;
@@ -227,19 +220,7 @@ public final class ProducerSettings {
                 .withLoginTimeouts(v.longAtLeast(SASL_LOGIN_CONNECT_TIMEOUT_MS, 10_000L, 1),
                         v.longAtLeast(SASL_LOGIN_READ_TIMEOUT_MS, 10_000L, 1))
                 .withKerberosServiceName(v.rawValue(SASL_KERBEROS_SERVICE_NAME)) : null;
-        this.transactionalId = parseTransactionalId(v);
-        this.transactionTimeoutMs = v.intAtLeast(TRANSACTION_TIMEOUT_MS, 60_000, 1);
-        Boolean explicitIdempotence = v.explicitBool(ENABLE_IDEMPOTENCE);
-        if (transactionalId != null && Boolean.FALSE.equals(explicitIdempotence)) {
-            throw new ConfigException(ENABLE_IDEMPOTENCE, false, "a transactional producer (transactional.id is set)"
-                    + " is idempotent; set enable.idempotence=true or leave it unset");
-        }
-        if (transactionalId != null && acks != -1) {
-            throw new ConfigException(ACKS, v.rawValue(ACKS), "a transactional producer (transactional.id is set)"
-                    + " needs acks=all");
-        }
-        this.enableIdempotence = validateIdempotence(transactionalId != null ? Boolean.TRUE : explicitIdempotence,
-                acks, retries, maxInFlightRequestsPerConnection);
+        this.idempotence = IdempotenceSettings.resolve(v, acks, retries, maxInFlightRequestsPerConnection);
     }
 
     /**
@@ -412,53 +393,9 @@ public final class ProducerSettings {
         return protocol;
     }
 
-    /** Null when unset; an empty or blank id is refused rather than silently meaning "not transactional". */
-    private static String parseTransactionalId(ConfigValues v) {
-        if (!v.isSet(TRANSACTIONAL_ID)) {
-            return null;
-        }
-        String id = v.string(TRANSACTIONAL_ID, null);
-        if (id == null || id.isBlank()) {
-            throw new ConfigException(TRANSACTIONAL_ID, v.rawValue(TRANSACTIONAL_ID),
-                    "a non-empty string, or leave it unset for a non-transactional producer");
-        }
-        return id;
-    }
-
-    /**
-     * Decides whether the producer is idempotent, with Kafka 4.x's rules: an explicit request that
-     * conflicts with acks or retries is an error, while idempotence that is only on by default is
-     * quietly dropped; once idempotent, more than five requests in flight is an error either way
-     * (the broker remembers only the last five batches per partition for duplicate detection).
-     *
-     * @param explicit the user's enable.idempotence, or null when not set
-     */
+    /** See {@link IdempotenceSettings#validate}. */
     static boolean validateIdempotence(Boolean explicit, short acks, int retries, int maxInFlight) {
-        boolean wanted = explicit != null ? explicit : DEFAULT_ENABLE_IDEMPOTENCE;
-        if (!wanted) {
-            return false;
-        }
-        List<String> conflicts = new ArrayList<>(2);
-        if (acks != -1) {
-            conflicts.add("acks=" + acks + " (needs all)");
-        }
-        if (retries == 0) {
-            conflicts.add("retries=0 (needs at least 1)");
-        }
-        if (!conflicts.isEmpty()) {
-            if (explicit != null) {
-                throw new ConfigException(ENABLE_IDEMPOTENCE, explicit,
-                        "idempotence conflicts with " + String.join(" and ", conflicts));
-            }
-            log.info("Idempotence disabled because of {}", String.join(" and ", conflicts));
-            return false;
-        }
-        if (maxInFlight > MAX_IN_FLIGHT_FOR_IDEMPOTENCE) {
-            throw new ConfigException(MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, maxInFlight,
-                    "must be at most " + MAX_IN_FLIGHT_FOR_IDEMPOTENCE
-                            + " while idempotence is enabled; set enable.idempotence=false to allow more");
-        }
-        return true;
+        return IdempotenceSettings.validate(explicit, acks, retries, maxInFlight);
     }
 
     private static boolean classPresent(String className) {
@@ -559,7 +496,7 @@ public final class ProducerSettings {
     public long metadataRecoveryRebootstrapTriggerMs() { return metadataRecoveryRebootstrapTriggerMs; }
 
     /** Whether the producer is idempotent (after the acks/retries rules of {@link #validateIdempotence}). */
-    public boolean enableIdempotence() { return enableIdempotence; }
+    public boolean enableIdempotence() { return idempotence.enableIdempotence; }
 
     public boolean partitionerIgnoreKeys() { return partitionerIgnoreKeys; }
 
@@ -585,10 +522,10 @@ public final class ProducerSettings {
     public boolean deliveryTimingsEnable() { return deliveryTimingsEnable; }
 
     /** The transactional id, or null for a producer without transactions. */
-    public String transactionalId() { return transactionalId; }
+    public String transactionalId() { return idempotence.transactionalId; }
 
     /** How long the coordinator lets a transaction stay open before aborting it (Kafka's default 60 s). */
-    public int transactionTimeoutMs() { return transactionTimeoutMs; }
+    public int transactionTimeoutMs() { return idempotence.transactionTimeoutMs; }
 
     /** PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, upper case. */
     public String securityProtocol() { return securityProtocol; }
