@@ -144,11 +144,8 @@ public final class ProducerSettings {
     private final List<Object> interceptorClasses;
     private final List<Object> eventListeners;
     private final boolean deliveryTimingsEnable;
-    private final String securityProtocol;
-    /** Null unless security.protocol is SSL (or SASL_SSL). */
-    private final SslFactory sslFactory;
-    /** Null unless security.protocol is SASL_PLAINTEXT or SASL_SSL. */
-    private final SaslSettings sasl;
+    /** security.protocol with the TLS context and SASL settings it calls for. */
+    private final SecuritySettings security;
     /** enable.idempotence as resolved, transactional.id and transaction.timeout.ms. */
     private final IdempotenceSettings idempotence;
 
@@ -212,14 +209,7 @@ public final class ProducerSettings {
                 v.list(dev.courier.producer.ProducerConfig.EVENT_LISTENERS));
         this.deliveryTimingsEnable = v.bool(dev.courier.producer.ProducerConfig.DELIVERY_TIMINGS_ENABLE, false);
 
-        this.securityProtocol = parseSecurityProtocol(v);
-        this.sslFactory = securityProtocol.endsWith("SSL") ? SslFactory.create(SslSettings.from(originals),
-                SslFactory.contextProvider(originals)) : null;
-        this.sasl = securityProtocol.startsWith("SASL_") ? SaslSettings.parse(v.rawValue(SASL_MECHANISM),
-                v.rawValue(SASL_JAAS_CONFIG), v.rawValue(SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL))
-                .withLoginTimeouts(v.longAtLeast(SASL_LOGIN_CONNECT_TIMEOUT_MS, 10_000L, 1),
-                        v.longAtLeast(SASL_LOGIN_READ_TIMEOUT_MS, 10_000L, 1))
-                .withKerberosServiceName(v.rawValue(SASL_KERBEROS_SERVICE_NAME)) : null;
+        this.security = SecuritySettings.parse(v, originals);
         this.idempotence = IdempotenceSettings.resolve(v, acks, retries, maxInFlightRequestsPerConnection);
     }
 
@@ -253,9 +243,9 @@ public final class ProducerSettings {
         Map<String, Object> originals = Collections.unmodifiableMap(new LinkedHashMap<>(raw));
         ProducerSettings settings = new ProducerSettings(originals, classPresent);
         warnAboutUnknownKeys(originals);
-        Set<String> unused = securityKeysUnused(originals, settings.securityProtocol);
+        Set<String> unused = securityKeysUnused(originals, settings.securityProtocol());
         if (!unused.isEmpty()) {
-            log.warn("security.protocol is {}, so these keys have no effect: {}", settings.securityProtocol, unused);
+            log.warn("security.protocol is {}, so these keys have no effect: {}", settings.securityProtocol(), unused);
         }
         return settings;
     }
@@ -382,15 +372,6 @@ public final class ProducerSettings {
         }
         log.warn("{}={} is below {}={}: the value will not grow between attempts", maxKey, max, baseKey, base);
         return max;
-    }
-
-    private static String parseSecurityProtocol(ConfigValues v) {
-        String protocol = v.string(SECURITY_PROTOCOL, "PLAINTEXT").toUpperCase(Locale.ROOT);
-        if (!List.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL").contains(protocol)) {
-            throw new ConfigException(SECURITY_PROTOCOL, v.rawValue(SECURITY_PROTOCOL),
-                    "must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL");
-        }
-        return protocol;
     }
 
     /** See {@link IdempotenceSettings#validate}. */
@@ -528,11 +509,11 @@ public final class ProducerSettings {
     public int transactionTimeoutMs() { return idempotence.transactionTimeoutMs; }
 
     /** PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, upper case. */
-    public String securityProtocol() { return securityProtocol; }
+    public String securityProtocol() { return security.protocol; }
 
     /** The TLS context for SSL and SASL_SSL connections, built and checked at construction; else null. */
-    public SslFactory sslFactory() { return sslFactory; }
+    public SslFactory sslFactory() { return security.sslFactory; }
 
     /** The validated SASL settings for a SASL_* security protocol, else null. */
-    public SaslSettings sasl() { return sasl; }
+    public SaslSettings sasl() { return security.sasl; }
 }
