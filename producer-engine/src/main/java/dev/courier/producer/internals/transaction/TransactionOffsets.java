@@ -56,7 +56,7 @@ final class TransactionOffsets {
         }
     }
 
-    /** The transaction aborts or failed: every waiting caller fails with {@code error}'s exception, asked once each. */
+    /** The transaction aborts or failed: each waiting caller fails with an exception {@code error} gives it. */
     void failAll(Supplier<RuntimeException> error) {
         for (OffsetCommit commit : commits) {
             commit.result.fail(error.get());
