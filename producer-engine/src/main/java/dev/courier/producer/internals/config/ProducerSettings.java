@@ -12,7 +12,6 @@ import static dev.courier.producer.ProducerConfig.COMPRESSION_TYPE;
 import static dev.courier.producer.ProducerConfig.COMPRESSION_ZSTD_LEVEL;
 import static dev.courier.producer.ProducerConfig.CONNECTIONS_MAX_IDLE_MS;
 import static dev.courier.producer.ProducerConfig.DELIVERY_TIMEOUT_MS;
-import static dev.courier.producer.ProducerConfig.ENABLE_IDEMPOTENCE;
 import static dev.courier.producer.ProducerConfig.INTERCEPTOR_CLASSES;
 import static dev.courier.producer.ProducerConfig.KEY_SERIALIZER;
 import static dev.courier.producer.ProducerConfig.LINGER_MS;
@@ -36,24 +35,14 @@ import static dev.courier.producer.ProducerConfig.RETRIES;
 import static dev.courier.producer.ProducerConfig.RETRY_BACKOFF_MAX_MS;
 import static dev.courier.producer.ProducerConfig.RETRY_BACKOFF_MS;
 import static dev.courier.producer.ProducerConfig.SASL_JAAS_CONFIG;
-import static dev.courier.producer.ProducerConfig.SASL_KERBEROS_SERVICE_NAME;
-import static dev.courier.producer.ProducerConfig.SASL_LOGIN_CONNECT_TIMEOUT_MS;
-import static dev.courier.producer.ProducerConfig.SASL_LOGIN_READ_TIMEOUT_MS;
-import static dev.courier.producer.ProducerConfig.SASL_MECHANISM;
-import static dev.courier.producer.ProducerConfig.SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL;
-import static dev.courier.producer.ProducerConfig.SECURITY_PROTOCOL;
 import static dev.courier.producer.ProducerConfig.SEND_BUFFER_BYTES;
 import static dev.courier.producer.ProducerConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS;
 import static dev.courier.producer.ProducerConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS;
-import static dev.courier.producer.ProducerConfig.TRANSACTIONAL_ID;
-import static dev.courier.producer.ProducerConfig.TRANSACTION_TIMEOUT_MS;
 import static dev.courier.producer.ProducerConfig.VALUE_SERIALIZER;
 
 import dev.courier.producer.errors.ConfigException;
 import dev.courier.producer.internals.security.SaslSettings;
 import dev.courier.producer.internals.security.SslFactory;
-import dev.courier.producer.internals.security.SslSettings;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,7 +50,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -73,41 +61,20 @@ import org.slf4j.LoggerFactory;
  * configuration carries over, security included (PLAINTEXT, SSL, SASL_PLAINTEXT and SASL_SSL; SASL with PLAIN,
  * SCRAM, OAUTHBEARER and GSSAPI).
  *
+ * <p>Settings that are parsed and checked together live in their own classes, held here and exposed through
+ * this class's accessors: {@link SecuritySettings} and {@link IdempotenceSettings}; {@link UnusedKeys} names the
+ * keys that have no effect.
+ *
  * <p>Immutable and therefore safe to share between threads.
  */
 public final class ProducerSettings {
 
     private static final Logger log = LoggerFactory.getLogger(ProducerSettings.class);
 
-    /** As in Kafka 3+: on unless the user turns it off or sets acks/retries that contradict it. */
-    static final boolean DEFAULT_ENABLE_IDEMPOTENCE = true;
-    /** Kafka refuses idempotence with more in-flight requests than the broker tracks per producer. */
-    static final int MAX_IN_FLIGHT_FOR_IDEMPOTENCE = 5;
-
     static final String SNAPPY_CLASS = "org.xerial.snappy.Snappy";
     static final String ZSTD_CLASS = "com.github.luben.zstd.Zstd";
 
     private static final List<String> COMPRESSION_TYPES = List.of("none", "gzip", "snappy", "lz4", "zstd");
-    private static final Set<String> KNOWN_KEYS = Set.of(BOOTSTRAP_SERVERS, CLIENT_ID, ACKS, LINGER_MS,
-            BATCH_SIZE, BUFFER_MEMORY, COMPRESSION_TYPE, COMPRESSION_GZIP_LEVEL, COMPRESSION_LZ4_LEVEL,
-            COMPRESSION_ZSTD_LEVEL, MAX_BLOCK_MS, REQUEST_TIMEOUT_MS, DELIVERY_TIMEOUT_MS, RETRIES,
-            RETRY_BACKOFF_MS, RETRY_BACKOFF_MAX_MS, RECONNECT_BACKOFF_MS, RECONNECT_BACKOFF_MAX_MS,
-            SOCKET_CONNECTION_SETUP_TIMEOUT_MS, SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS, CONNECTIONS_MAX_IDLE_MS,
-            SEND_BUFFER_BYTES, RECEIVE_BUFFER_BYTES, MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, MAX_REQUEST_SIZE,
-            METADATA_MAX_AGE_MS, METADATA_MAX_IDLE_MS, ENABLE_IDEMPOTENCE, ALLOW_AUTO_CREATE_TOPICS,
-            METADATA_RECOVERY_STRATEGY, METADATA_RECOVERY_REBOOTSTRAP_TRIGGER_MS,
-            KEY_SERIALIZER, VALUE_SERIALIZER, PARTITIONER_CLASS, PARTITIONER_IGNORE_KEYS,
-            PARTITIONER_ADAPTIVE_PARTITIONING_ENABLE, PARTITIONER_AVAILABILITY_TIMEOUT_MS, INTERCEPTOR_CLASSES,
-            TRANSACTIONAL_ID, TRANSACTION_TIMEOUT_MS, SECURITY_PROTOCOL, SASL_MECHANISM, SASL_JAAS_CONFIG,
-            SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL, SASL_LOGIN_CONNECT_TIMEOUT_MS, SASL_LOGIN_READ_TIMEOUT_MS,
-            SASL_KERBEROS_SERVICE_NAME);
-
-    /** Keys of Courier's own, beyond Kafka's. */
-    private static final Set<String> COURIER_KEYS = Set.of(MAX_BUFFERED_RECORDS,
-            dev.courier.producer.ProducerConfig.EVENT_LISTENERS,
-            dev.courier.producer.ProducerConfig.DELIVERY_TIMINGS_ENABLE,
-            dev.courier.producer.ProducerConfig.SSL_CONTEXT_PROVIDER);
-
     /** Numbers the generated client ids, like Kafka's "producer-N". */
     private static final AtomicInteger CLIENT_ID_SEQUENCE = new AtomicInteger(1);
 
@@ -139,7 +106,6 @@ public final class ProducerSettings {
     private final long metadataMaxAgeMs;
     private final long metadataMaxIdleMs;
     private final boolean allowAutoCreateTopics;
-    private final boolean enableIdempotence;
     private final boolean partitionerIgnoreKeys;
     private final boolean partitionerAdaptivePartitioningEnable;
     private final boolean metadataRecoveryRebootstrap;
@@ -151,13 +117,10 @@ public final class ProducerSettings {
     private final List<Object> interceptorClasses;
     private final List<Object> eventListeners;
     private final boolean deliveryTimingsEnable;
-    private final String transactionalId;
-    private final int transactionTimeoutMs;
-    private final String securityProtocol;
-    /** Null unless security.protocol is SSL (or SASL_SSL). */
-    private final SslFactory sslFactory;
-    /** Null unless security.protocol is SASL_PLAINTEXT or SASL_SSL. */
-    private final SaslSettings sasl;
+    /** security.protocol with the TLS context and SASL settings it calls for. */
+    private final SecuritySettings security;
+    /** enable.idempotence as resolved, transactional.id and transaction.timeout.ms. */
+    private final IdempotenceSettings idempotence;
 
     private ProducerSettings(Map<String, Object> originals, Predicate<String> classPresent) {
         this.originals = originals;
@@ -219,27 +182,8 @@ public final class ProducerSettings {
                 v.list(dev.courier.producer.ProducerConfig.EVENT_LISTENERS));
         this.deliveryTimingsEnable = v.bool(dev.courier.producer.ProducerConfig.DELIVERY_TIMINGS_ENABLE, false);
 
-        this.securityProtocol = parseSecurityProtocol(v);
-        this.sslFactory = securityProtocol.endsWith("SSL") ? SslFactory.create(SslSettings.from(originals),
-                SslFactory.contextProvider(originals)) : null;
-        this.sasl = securityProtocol.startsWith("SASL_") ? SaslSettings.parse(v.rawValue(SASL_MECHANISM),
-                v.rawValue(SASL_JAAS_CONFIG), v.rawValue(SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL))
-                .withLoginTimeouts(v.longAtLeast(SASL_LOGIN_CONNECT_TIMEOUT_MS, 10_000L, 1),
-                        v.longAtLeast(SASL_LOGIN_READ_TIMEOUT_MS, 10_000L, 1))
-                .withKerberosServiceName(v.rawValue(SASL_KERBEROS_SERVICE_NAME)) : null;
-        this.transactionalId = parseTransactionalId(v);
-        this.transactionTimeoutMs = v.intAtLeast(TRANSACTION_TIMEOUT_MS, 60_000, 1);
-        Boolean explicitIdempotence = v.explicitBool(ENABLE_IDEMPOTENCE);
-        if (transactionalId != null && Boolean.FALSE.equals(explicitIdempotence)) {
-            throw new ConfigException(ENABLE_IDEMPOTENCE, false, "a transactional producer (transactional.id is set)"
-                    + " is idempotent; set enable.idempotence=true or leave it unset");
-        }
-        if (transactionalId != null && acks != -1) {
-            throw new ConfigException(ACKS, v.rawValue(ACKS), "a transactional producer (transactional.id is set)"
-                    + " needs acks=all");
-        }
-        this.enableIdempotence = validateIdempotence(transactionalId != null ? Boolean.TRUE : explicitIdempotence,
-                acks, retries, maxInFlightRequestsPerConnection);
+        this.security = SecuritySettings.parse(v, originals);
+        this.idempotence = IdempotenceSettings.resolve(v, acks, retries, maxInFlightRequestsPerConnection);
     }
 
     /**
@@ -271,41 +215,13 @@ public final class ProducerSettings {
         }
         Map<String, Object> originals = Collections.unmodifiableMap(new LinkedHashMap<>(raw));
         ProducerSettings settings = new ProducerSettings(originals, classPresent);
-        warnAboutUnknownKeys(originals);
-        Set<String> unused = securityKeysUnused(originals, settings.securityProtocol);
-        if (!unused.isEmpty()) {
-            log.warn("security.protocol is {}, so these keys have no effect: {}", settings.securityProtocol, unused);
-        }
+        UnusedKeys.warn(originals, settings.securityProtocol());
         return settings;
     }
 
-    /**
-     * The {@code sasl.*} keys set without a SASL protocol, and the {@code ssl.*} keys without SSL: most often a
-     * forgotten {@code security.protocol}, which would otherwise only show as a broker refusing the connection.
-     * Key names only: their values may be secrets.
-     */
+    /** See {@link UnusedKeys#securityKeysUnused}. */
     static Set<String> securityKeysUnused(Map<String, Object> originals, String securityProtocol) {
-        Set<String> unused = new TreeSet<>();
-        for (String key : originals.keySet()) {
-            if ((key.startsWith("sasl.") && !securityProtocol.startsWith("SASL_"))
-                    || (SslSettings.KEYS.contains(key) && !securityProtocol.endsWith("SSL"))) {
-                unused.add(key);
-            }
-        }
-        return unused;
-    }
-
-    private static void warnAboutUnknownKeys(Map<String, Object> originals) {
-        Set<String> unknown = new TreeSet<>();
-        for (String key : originals.keySet()) {
-            if (!KNOWN_KEYS.contains(key) && !SslSettings.KEYS.contains(key) && !COURIER_KEYS.contains(key)) {
-                unknown.add(key);
-            }
-        }
-        if (!unknown.isEmpty()) {
-            log.warn("Ignoring configuration keys the producer does not know: {} (they are still passed to plug-ins)",
-                    unknown);
-        }
+        return UnusedKeys.securityKeysUnused(originals, securityProtocol);
     }
 
     private static short parseAcks(ConfigValues v) {
@@ -403,62 +319,9 @@ public final class ProducerSettings {
         return max;
     }
 
-    private static String parseSecurityProtocol(ConfigValues v) {
-        String protocol = v.string(SECURITY_PROTOCOL, "PLAINTEXT").toUpperCase(Locale.ROOT);
-        if (!List.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL").contains(protocol)) {
-            throw new ConfigException(SECURITY_PROTOCOL, v.rawValue(SECURITY_PROTOCOL),
-                    "must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL");
-        }
-        return protocol;
-    }
-
-    /** Null when unset; an empty or blank id is refused rather than silently meaning "not transactional". */
-    private static String parseTransactionalId(ConfigValues v) {
-        if (!v.isSet(TRANSACTIONAL_ID)) {
-            return null;
-        }
-        String id = v.string(TRANSACTIONAL_ID, null);
-        if (id == null || id.isBlank()) {
-            throw new ConfigException(TRANSACTIONAL_ID, v.rawValue(TRANSACTIONAL_ID),
-                    "a non-empty string, or leave it unset for a non-transactional producer");
-        }
-        return id;
-    }
-
-    /**
-     * Decides whether the producer is idempotent, with Kafka 4.x's rules: an explicit request that
-     * conflicts with acks or retries is an error, while idempotence that is only on by default is
-     * quietly dropped; once idempotent, more than five requests in flight is an error either way
-     * (the broker remembers only the last five batches per partition for duplicate detection).
-     *
-     * @param explicit the user's enable.idempotence, or null when not set
-     */
+    /** See {@link IdempotenceSettings#validate}. */
     static boolean validateIdempotence(Boolean explicit, short acks, int retries, int maxInFlight) {
-        boolean wanted = explicit != null ? explicit : DEFAULT_ENABLE_IDEMPOTENCE;
-        if (!wanted) {
-            return false;
-        }
-        List<String> conflicts = new ArrayList<>(2);
-        if (acks != -1) {
-            conflicts.add("acks=" + acks + " (needs all)");
-        }
-        if (retries == 0) {
-            conflicts.add("retries=0 (needs at least 1)");
-        }
-        if (!conflicts.isEmpty()) {
-            if (explicit != null) {
-                throw new ConfigException(ENABLE_IDEMPOTENCE, explicit,
-                        "idempotence conflicts with " + String.join(" and ", conflicts));
-            }
-            log.info("Idempotence disabled because of {}", String.join(" and ", conflicts));
-            return false;
-        }
-        if (maxInFlight > MAX_IN_FLIGHT_FOR_IDEMPOTENCE) {
-            throw new ConfigException(MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, maxInFlight,
-                    "must be at most " + MAX_IN_FLIGHT_FOR_IDEMPOTENCE
-                            + " while idempotence is enabled; set enable.idempotence=false to allow more");
-        }
-        return true;
+        return IdempotenceSettings.validate(explicit, acks, retries, maxInFlight);
     }
 
     private static boolean classPresent(String className) {
@@ -559,7 +422,7 @@ public final class ProducerSettings {
     public long metadataRecoveryRebootstrapTriggerMs() { return metadataRecoveryRebootstrapTriggerMs; }
 
     /** Whether the producer is idempotent (after the acks/retries rules of {@link #validateIdempotence}). */
-    public boolean enableIdempotence() { return enableIdempotence; }
+    public boolean enableIdempotence() { return idempotence.enableIdempotence; }
 
     public boolean partitionerIgnoreKeys() { return partitionerIgnoreKeys; }
 
@@ -585,17 +448,17 @@ public final class ProducerSettings {
     public boolean deliveryTimingsEnable() { return deliveryTimingsEnable; }
 
     /** The transactional id, or null for a producer without transactions. */
-    public String transactionalId() { return transactionalId; }
+    public String transactionalId() { return idempotence.transactionalId; }
 
     /** How long the coordinator lets a transaction stay open before aborting it (Kafka's default 60 s). */
-    public int transactionTimeoutMs() { return transactionTimeoutMs; }
+    public int transactionTimeoutMs() { return idempotence.transactionTimeoutMs; }
 
     /** PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, upper case. */
-    public String securityProtocol() { return securityProtocol; }
+    public String securityProtocol() { return security.protocol; }
 
     /** The TLS context for SSL and SASL_SSL connections, built and checked at construction; else null. */
-    public SslFactory sslFactory() { return sslFactory; }
+    public SslFactory sslFactory() { return security.sslFactory; }
 
     /** The validated SASL settings for a SASL_* security protocol, else null. */
-    public SaslSettings sasl() { return sasl; }
+    public SaslSettings sasl() { return security.sasl; }
 }

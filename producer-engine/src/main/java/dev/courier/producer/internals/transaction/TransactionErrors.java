@@ -6,6 +6,7 @@ import dev.courier.producer.errors.TransactionAbortableException;
 import dev.courier.producer.errors.TransactionFatalException;
 import dev.courier.producer.errors.TransactionTimedOutException;
 import dev.courier.producer.internals.protocol.Errors;
+import dev.courier.producer.internals.protocol.FindCoordinatorRequest;
 import dev.courier.producer.internals.transaction.CoordinatorRequest.Outcome;
 import java.util.function.Supplier;
 
@@ -39,6 +40,16 @@ final class TransactionErrors {
                     new TransactionAbortableException(what + " failed: " + error.exception(null).getMessage());
             default -> new TransactionFatalException(what + " failed: " + error.exception(null).getMessage());
         };
+    }
+
+    /**
+     * FindCoordinator was refused for good: without the group's coordinator the transaction must abort
+     * ({@link TransactionAbortableException}), without the transaction coordinator the producer cannot go on.
+     */
+    static RuntimeException coordinatorNotFound(byte keyType, Errors error) {
+        RuntimeException e = new TransactionFatalException("Cannot find the " + (keyType == FindCoordinatorRequest.GROUP
+                ? "group" : "transaction") + " coordinator: " + error.exception(null).getMessage());
+        return keyType == FindCoordinatorRequest.GROUP ? new TransactionAbortableException(e.getMessage(), e) : e;
     }
 
     /**

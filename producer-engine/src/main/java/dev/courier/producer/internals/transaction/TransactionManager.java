@@ -6,22 +6,8 @@ import dev.courier.producer.errors.TransactionAbortableException;
 import dev.courier.producer.errors.TransactionAbortedException;
 import dev.courier.producer.errors.TransactionFatalException;
 import dev.courier.producer.internals.metadata.TopicPartition;
-import dev.courier.producer.internals.protocol.AddOffsetsToTxnRequest;
-import dev.courier.producer.internals.protocol.AddPartitionsToTxnRequest;
-import dev.courier.producer.internals.protocol.DescribeTransactionsRequest;
-import dev.courier.producer.internals.protocol.EndTxnRequest;
 import dev.courier.producer.internals.protocol.Errors;
-import dev.courier.producer.internals.protocol.FindCoordinatorRequest;
-import dev.courier.producer.internals.protocol.InitProducerIdRequest;
-import dev.courier.producer.internals.protocol.TxnOffsetCommitRequest;
 import dev.courier.producer.internals.util.Time;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -38,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * AddPartitionsToTxn for partitions the drain gate met for the first time in this transaction,
  * AddOffsetsToTxn then TxnOffsetCommit, EndTxn once every record of the transaction is complete), and
  * its answer comes back to a handler here. Requests are worked out afresh from the state each time, so
- * a retry is just asking again.
+ * a retry is just asking again. {@link CoordinatorRequests} builds them and {@link CoordinatorAnswers}
+ * reads the answers; what the open transaction holds is kept in {@link TransactionPartitions} and
+ * {@link TransactionOffsets}, owned by this manager and guarded by its lock.
  *
  * <p>Transactions v2 (KIP-890) when the coordinator's broker finalizes {@code transaction.version} 2 or
  * more, decided as each transaction begins: no AddPartitionsToTxn (Produce v12+ adds the partition) and
@@ -66,7 +54,7 @@ public final class TransactionManager {
     private final String transactionalId;
     private final int transactionTimeoutMs;
     private final Time time;
-    private final CoordinatorAnswers answers = new CoordinatorAnswers(this);
+    private final CoordinatorRequests requests;
     /** Transactions v2: the next transaction's batches wait for the previous one's markers (see there). */
     private final MarkerWait markerWait = new MarkerWait();
     private ProducerIdListener listener = (id, epoch) -> { };
@@ -85,10 +73,8 @@ public final class TransactionManager {
     private TransactionResult initResult;
     private TransactionResult endResult;
 
-    private final Set<TopicPartition> partitions = new HashSet<>();
-    private final Set<TopicPartition> newPartitions = new LinkedHashSet<>();
-    private final Set<TopicPartition> addingPartitions = new LinkedHashSet<>();
-    private final Deque<OffsetCommit> offsetCommits = new ArrayDeque<>();
+    private final TransactionPartitions partitions = new TransactionPartitions();
+    private final TransactionOffsets offsetCommits = new TransactionOffsets();
     /** Whether the coordinator knows of the transaction (a partition or the offsets were added). */
     private boolean transactionStarted;
     private long transactionStartMs;
@@ -97,6 +83,7 @@ public final class TransactionManager {
         this.transactionalId = transactionalId;
         this.transactionTimeoutMs = transactionTimeoutMs;
         this.time = time;
+        this.requests = new CoordinatorRequests(this, transactionalId, transactionTimeoutMs);
     }
 
     public String transactionalId() {
@@ -164,17 +151,7 @@ public final class TransactionManager {
     public synchronized TransactionResult sendOffsets(Map<dev.courier.producer.TopicPartition, OffsetAndMetadata> offsets,
                                                       ConsumerGroupMetadata group) {
         requireUsable("sendOffsetsToTransaction()");
-        Map<String, List<TxnOffsetCommitRequest.PartitionOffset>> byTopic = new LinkedHashMap<>();
-        offsets.forEach((tp, offset) -> byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>())
-                .add(new TxnOffsetCommitRequest.PartitionOffset(tp.partition(), offset.offset(), offset.metadata())));
-        OffsetCommit commit = new OffsetCommit(group, byTopic);
-        commit.added = v2; // transactions v2: TxnOffsetCommit adds the offsets to the transaction itself
-        if (byTopic.isEmpty()) {
-            commit.result.succeed();
-        } else {
-            offsetCommits.addLast(commit);
-        }
-        return commit.result;
+        return offsetCommits.add(offsets, group, v2);
     }
 
     /**
@@ -205,11 +182,8 @@ public final class TransactionManager {
         state = TransactionState.ABORTING;
         endResult = new TransactionResult("abortTransaction");
         TransactionAbortedException aborted = new TransactionAbortedException("The transaction was aborted");
-        for (OffsetCommit commit : offsetCommits) {
-            commit.result.fail(aborted);
-        }
-        offsetCommits.clear();
-        newPartitions.clear();
+        offsetCommits.failAll(() -> aborted);
+        partitions.dropQueued();
         return endResult;
     }
 
@@ -247,15 +221,15 @@ public final class TransactionManager {
         if (markerWait.active() && markerWait.holds(time.monotonicMs())) {
             return false;
         }
-        if (partitions.contains(tp)) {
+        if (partitions.isAdded(tp)) {
             return true;
         }
         if (v2) {
-            partitions.add(tp); // transactions v2: the produce request adds the partition to the transaction
+            partitions.added(tp); // transactions v2: the produce request adds the partition to the transaction
             markStarted();
             return true;
         }
-        if (!addingPartitions.contains(tp) && newPartitions.add(tp)) {
+        if (partitions.queue(tp)) {
             newlyQueued[0] = true;
         }
         return false;
@@ -278,20 +252,20 @@ public final class TransactionManager {
     public synchronized void epochBumpRequired(String why) {
         bumpAfterAbort = true;
         if (state == TransactionState.IN_TRANSACTION || state == TransactionState.COMMITTING) {
-            abortableError(new TransactionAbortableException(why));
+            abortable(new TransactionAbortableException(why));
         }
     }
 
     /** A record batch of the transaction failed for good: the transaction cannot commit. */
     public synchronized void batchFailed(TopicPartition tp, String reason) {
         if (state == TransactionState.IN_TRANSACTION || state == TransactionState.COMMITTING) {
-            abortableError(new TransactionAbortableException("A send to " + tp + " failed: " + reason));
+            abortable(new TransactionAbortableException("A send to " + tp + " failed: " + reason));
         }
     }
 
     /** A partition leader answered INVALID_PRODUCER_EPOCH or PRODUCER_FENCED. */
     public synchronized void fencedByLeader(TopicPartition tp, Errors error) {
-        fatalError(fenced("producing to " + tp, error, true));
+        fatal(fenced("producing to " + tp, error, true));
     }
 
     /**
@@ -300,23 +274,19 @@ public final class TransactionManager {
      */
     public synchronized CoordinatorRequest nextRequest(boolean recordsOutstanding) {
         if (initPending) {
-            return new CoordinatorRequest(FindCoordinatorRequest.TRANSACTION, transactionalId,
-                    new InitProducerIdRequest(transactionalId, transactionTimeoutMs, producerId, epoch),
-                    answers::initProducerId, () -> { });
+            return requests.initProducerId(producerId, epoch);
         }
         if (markerWait.active() && markerWait.askDue(time.monotonicMs())) {
-            return describeRequest();
+            return requests.describeTransactions(markerWait);
         }
         if (state == TransactionState.IN_TRANSACTION || state == TransactionState.COMMITTING) {
-            if (!newPartitions.isEmpty()) {
-                return addPartitionsRequest();
+            if (partitions.anyQueued()) {
+                return requests.addPartitions(partitions, producerId, epoch);
             }
-            OffsetCommit commit = offsetCommits.peekFirst();
+            OffsetCommit commit = offsetCommits.first();
             if (commit != null) {
-                return commit.added ? offsetCommitRequest(commit) : new CoordinatorRequest(
-                        FindCoordinatorRequest.TRANSACTION, transactionalId,
-                        new AddOffsetsToTxnRequest(transactionalId, producerId, epoch, commit.group.groupId()),
-                        response -> answers.addOffsets(commit, response), () -> { });
+                return commit.added ? requests.txnOffsetCommit(commit, producerId, epoch, v2)
+                        : requests.addOffsets(commit, producerId, epoch);
             }
         }
         boolean ending = state == TransactionState.COMMITTING || state == TransactionState.ABORTING;
@@ -332,9 +302,7 @@ public final class TransactionManager {
             completeTransaction(); // nothing reached the coordinator: nothing to end
             return null;
         }
-        return new CoordinatorRequest(FindCoordinatorRequest.TRANSACTION, transactionalId,
-                new EndTxnRequest(transactionalId, producerId, epoch, commit, v2 ? (short) 5 : (short) 4),
-                answers::endTxn, () -> { });
+        return requests.endTxn(producerId, epoch, commit, v2);
     }
 
     /** How long until {@link #nextRequest} may have something that is not due yet; MAX_VALUE for nothing. */
@@ -342,75 +310,15 @@ public final class TransactionManager {
         return markerWait.delayMs(nowMs);
     }
 
-    private CoordinatorRequest describeRequest() {
-        return new CoordinatorRequest(FindCoordinatorRequest.TRANSACTION, transactionalId,
-                new DescribeTransactionsRequest(transactionalId), answers::describeTransactions, () -> {
-                    synchronized (this) {
-                        markerWait.release(false);
-                    }
-                }) {
-            @Override
-            void sent() {
-                synchronized (TransactionManager.this) {
-                    markerWait.sent();
-                }
-            }
-
-            @Override
-            boolean optional() {
-                return true;
-            }
-        };
-    }
-
-    private CoordinatorRequest addPartitionsRequest() {
-        Map<String, List<Integer>> byTopic = new LinkedHashMap<>();
-        for (TopicPartition tp : newPartitions) {
-            byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(tp.partition());
-        }
-        Set<TopicPartition> adding = new LinkedHashSet<>(newPartitions);
-        return new CoordinatorRequest(FindCoordinatorRequest.TRANSACTION, transactionalId,
-                new AddPartitionsToTxnRequest(transactionalId, producerId, epoch, byTopic),
-                response -> answers.addPartitions(adding, response), () -> {
-                    synchronized (this) {
-                        addingPartitions.removeAll(adding);
-                        newPartitions.addAll(adding);
-                    }
-                }) {
-            @Override
-            void sent() {
-                synchronized (TransactionManager.this) {
-                    newPartitions.removeAll(adding);
-                    addingPartitions.addAll(adding);
-                }
-            }
-        };
-    }
-
-    private CoordinatorRequest offsetCommitRequest(OffsetCommit commit) {
-        ConsumerGroupMetadata group = commit.group;
-        return new CoordinatorRequest(FindCoordinatorRequest.GROUP, group.groupId(),
-                new TxnOffsetCommitRequest(transactionalId, group.groupId(), producerId, epoch, group.generationId(),
-                        group.memberId(), group.groupInstanceId().orElse(null), commit.offsets,
-                        v2 ? (short) 5 : (short) 4),
-                response -> answers.txnOffsetCommit(commit, response), () -> { });
-    }
-
     /** A coordinator request could not be sent at all (no usable version): nothing retrying can fix. */
     public synchronized void requestUnsupported(RuntimeException error) {
-        fatalError(new TransactionFatalException("The broker cannot take a transaction request: "
+        fatal(new TransactionFatalException("The broker cannot take a transaction request: "
                 + error.getMessage(), error));
     }
 
     /** FindCoordinator was refused for good (not authorized for the transactional id or the group). */
     public synchronized void coordinatorUnavailable(byte keyType, Errors error) {
-        RuntimeException e = new TransactionFatalException("Cannot find the " + (keyType == FindCoordinatorRequest.GROUP
-                ? "group" : "transaction") + " coordinator: " + error.exception(null).getMessage());
-        if (keyType == FindCoordinatorRequest.GROUP) {
-            abortableError(new TransactionAbortableException(e.getMessage(), e));
-        } else {
-            fatalError(e);
-        }
+        failWith(TransactionErrors.coordinatorNotFound(keyType, error));
     }
 
     // ---- what the answers change (see CoordinatorAnswers) -------------------------------------------------
@@ -433,17 +341,17 @@ public final class TransactionManager {
 
     /** The answer to AddPartitionsToTxn for {@code adding} arrived; each partition follows as added or retried. */
     synchronized void partitionsAnswered(Set<TopicPartition> adding) {
-        addingPartitions.removeAll(adding);
+        partitions.answered(adding);
     }
 
     synchronized void partitionAdded(TopicPartition tp) {
-        partitions.add(tp);
+        partitions.added(tp);
         markStarted();
     }
 
     synchronized void partitionToRetry(TopicPartition tp) {
         if (state == TransactionState.IN_TRANSACTION || state == TransactionState.COMMITTING) {
-            newPartitions.add(tp);
+            partitions.retry(tp);
         }
     }
 
@@ -454,10 +362,7 @@ public final class TransactionManager {
 
     synchronized void offsetsCommitted(OffsetCommit commit) {
         markStarted(); // under transactions v2 this is when the coordinator learns of the transaction
-        if (offsetCommits.peekFirst() == commit) {
-            offsetCommits.pollFirst();
-            commit.result.succeed();
-        }
+        offsetCommits.committed(commit);
     }
 
     /**
@@ -512,19 +417,6 @@ public final class TransactionManager {
         return state == TransactionState.COMMITTING;
     }
 
-    synchronized void abortable(RuntimeException error) {
-        abortableError(error);
-    }
-
-    synchronized void fatal(RuntimeException error) {
-        fatalError(error);
-    }
-
-    /** A coordinator request failed with an error retrying cannot cure. */
-    synchronized void failed(String what, Errors error) {
-        failTransactionRequest(what, error);
-    }
-
     /** A {@code TransactionTimedOutException} if the transaction outlived its timeout, else {@code otherwise}. */
     synchronized RuntimeException timedOutOr(RuntimeException otherwise, String what, Errors error) {
         long openMs = transactionStartMs == 0 ? 0 : time.monotonicMs() - transactionStartMs;
@@ -535,12 +427,17 @@ public final class TransactionManager {
         return fenced(what, error, false);
     }
 
-    private void failTransactionRequest(String what, Errors error) {
-        RuntimeException failure = TransactionErrors.failure(what, error, () -> fenced(what, error, false));
+    /** A coordinator request failed with an error retrying cannot cure. */
+    synchronized void failed(String what, Errors error) {
+        failWith(TransactionErrors.failure(what, error, () -> fenced(what, error, false)));
+    }
+
+    /** Abortable or fatal, as {@link TransactionErrors} classified the failure. */
+    private void failWith(RuntimeException failure) {
         if (failure instanceof TransactionAbortableException) {
-            abortableError(failure);
+            abortable(failure);
         } else {
-            fatalError(failure);
+            fatal(failure);
         }
     }
 
@@ -560,8 +457,6 @@ public final class TransactionManager {
     private void completeTransaction() {
         boolean committed = state == TransactionState.COMMITTING;
         partitions.clear();
-        newPartitions.clear();
-        addingPartitions.clear();
         offsetCommits.clear();
         transactionStarted = false;
         transactionStartMs = 0;
@@ -574,7 +469,8 @@ public final class TransactionManager {
         }
     }
 
-    private void abortableError(RuntimeException error) {
+    /** The transaction must abort (ABORTABLE_ERROR): waiting offsets and a commit under way fail. */
+    synchronized void abortable(RuntimeException error) {
         if (state == TransactionState.FATAL_ERROR || state == TransactionState.ABORTING
                 || state == TransactionState.ABORTABLE_ERROR) {
             return; // an abort is under way or due anyway; the first error is the one to report
@@ -583,18 +479,16 @@ public final class TransactionManager {
         boolean committing = state == TransactionState.COMMITTING;
         lastError = error;
         state = TransactionState.ABORTABLE_ERROR;
-        for (OffsetCommit commit : offsetCommits) {
-            commit.result.fail(abortableErrorForCaller("failed"));
-        }
-        offsetCommits.clear();
-        newPartitions.clear();
+        offsetCommits.failAll(() -> abortableErrorForCaller("failed"));
+        partitions.dropQueued();
         if (committing && endResult != null) {
             endResult.fail(abortableErrorForCaller("cannot commit; call abortTransaction()"));
             endResult = null;
         }
     }
 
-    private void fatalError(RuntimeException error) {
+    /** The producer cannot continue (FATAL_ERROR): everything waiting fails with {@code error}. */
+    synchronized void fatal(RuntimeException error) {
         if (state == TransactionState.FATAL_ERROR) {
             return;
         }
@@ -602,11 +496,8 @@ public final class TransactionManager {
         lastError = error;
         state = TransactionState.FATAL_ERROR;
         initPending = false;
-        for (OffsetCommit commit : offsetCommits) {
-            commit.result.fail(error);
-        }
-        offsetCommits.clear();
-        newPartitions.clear();
+        offsetCommits.failAll(() -> error);
+        partitions.dropQueued();
         for (TransactionResult result : new TransactionResult[] {initResult, endResult}) {
             if (result != null && !result.isDone()) {
                 result.fail(error);
