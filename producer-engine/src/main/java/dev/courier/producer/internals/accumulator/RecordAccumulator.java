@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -51,14 +50,8 @@ public final class RecordAccumulator {
     /** Read only when a batch is created: most appends join an open batch and need no clock. */
     private final Time time;
 
-    private final ConcurrentMap<TopicPartition, PartitionQueue> batches = new ConcurrentHashMap<>();
-    /**
-     * The values of {@link #batches} (never removed), for the sender's scans of every partition several times a
-     * request: an array walks without the map's iterator and entry objects. Replaced, under {@link #batches}'s
-     * creation lock, when a partition gets its queue.
-     */
-    private volatile PartitionQueue[] queues = new PartitionQueue[0];
-    private final Object queueCreation = new Object();
+    /** Every partition's queue: the appends here, and the sender's ready check, drain and removals, use it. */
+    private final PartitionQueues queues = new PartitionQueues();
     private final Set<ProducerBatch> incomplete = ConcurrentHashMap.newKeySet();
     private final AtomicInteger flushesInProgress = new AtomicInteger();
     private volatile boolean closed;
@@ -116,7 +109,7 @@ public final class RecordAccumulator {
     public AppendResult append(TopicPartition tp, long timestamp, byte[] key, byte[] value, List<Header> headers,
                                CompletableFuture<RecordMetadata> future, Callback callback, long maxBlockMs)
             throws InterruptedException {
-        PartitionQueue deque = dequeFor(tp);
+        PartitionQueue deque = queues.getOrCreate(tp);
         synchronized (deque) {
             rejectIfClosed();
             AppendResult result = tryAppendLocked(deque, timestamp, key, value, headers, future, callback, 0);
@@ -146,7 +139,7 @@ public final class RecordAccumulator {
     public boolean appendReserved(TopicPartition tp, long timestamp, byte[] key, byte[] value, List<Header> headers,
                                   CompletableFuture<RecordMetadata> future, Callback callback, int reservedBytes,
                                   long nowMs, long metadataWaitMs) {
-        PartitionQueue deque = dequeFor(tp);
+        PartitionQueue deque = queues.getOrCreate(tp);
         synchronized (deque) {
             if (tryAppendLocked(deque, timestamp, key, value, headers, future, callback, metadataWaitMs) != null) {
                 pool.release(reservedBytes);
@@ -237,27 +230,6 @@ public final class RecordAccumulator {
         }
     }
 
-    private PartitionQueue dequeFor(TopicPartition tp) {
-        PartitionQueue deque = batches.get(tp);
-        return deque != null ? deque : newQueue(tp);
-    }
-
-    private PartitionQueue newQueue(TopicPartition tp) {
-        synchronized (queueCreation) {
-            PartitionQueue deque = batches.get(tp);
-            if (deque == null) {
-                deque = new PartitionQueue(tp);
-                // Into the map before the array: the sender finds queues through the array, and a queue it finds
-                // there must be complete everywhere (it was once published first, and a drain met it missing).
-                batches.put(tp, deque);
-                PartitionQueue[] grown = Arrays.copyOf(queues, queues.length + 1);
-                grown[grown.length - 1] = deque;
-                queues = grown;
-            }
-            return deque;
-        }
-    }
-
     /**
      * Which leaders have sendable data, and when to look again. {@code readyNodes} is the caller's to trim
      * until the next check (a mutable set that the next check reuses, or an empty immutable one).
@@ -281,7 +253,7 @@ public final class RecordAccumulator {
         long nextReadyCheckDelayMs = Long.MAX_VALUE;
         boolean exhausted = pool.queued() > 0;
         boolean flushing = flushesInProgress.get() > 0 || closed;
-        for (PartitionQueue deque : queues) {
+        for (PartitionQueue deque : queues.all()) {
             TopicPartition tp = deque.topicPartition();
             boolean full;
             long waitedMs;
@@ -352,7 +324,7 @@ public final class RecordAccumulator {
         for (List<PartitionQueue> nodeQueues : queuesByNode.values()) {
             nodeQueues.clear();
         }
-        for (PartitionQueue queue : queues) {
+        for (PartitionQueue queue : queues.all()) {
             Node leader = cluster.leaderFor(queue.topicPartition());
             if (leader != null && readyNodes.contains(leader)) {
                 queuesByNode.computeIfAbsent(leader.id(), id -> new ArrayList<>()).add(queue);
@@ -465,7 +437,7 @@ public final class RecordAccumulator {
      * producer must resend them in order.
      */
     public void reenqueue(ProducerBatch batch) {
-        Deque<ProducerBatch> deque = dequeFor(batch.topicPartition());
+        Deque<ProducerBatch> deque = queues.getOrCreate(batch.topicPartition());
         synchronized (deque) {
             if (!batch.hasSequence()) {
                 deque.addFirst(batch);
@@ -502,7 +474,7 @@ public final class RecordAccumulator {
             }
             return parts.size();
         }
-        Deque<ProducerBatch> deque = dequeFor(batch.topicPartition());
+        Deque<ProducerBatch> deque = queues.getOrCreate(batch.topicPartition());
         synchronized (deque) {
             for (int i = parts.size() - 1; i >= 0; i--) {
                 deque.addFirst(parts.get(i));
@@ -521,7 +493,7 @@ public final class RecordAccumulator {
     /** Removes and returns queued batches older than {@code delivery.timeout.ms} (sender thread). */
     public List<ProducerBatch> expiredBatches(long nowMs) {
         List<ProducerBatch> expired = null;
-        for (PartitionQueue deque : queues) {
+        for (PartitionQueue deque : queues.all()) {
             synchronized (deque) {
                 ProducerBatch first = deque.peekFirst();
                 if (first == null || nowMs - first.createdMs() < deliveryTimeoutMs) {
@@ -550,12 +522,11 @@ public final class RecordAccumulator {
      */
     public List<ProducerBatch> removeBatchesLedBy(Cluster cluster, int leader) {
         List<ProducerBatch> removed = new ArrayList<>();
-        for (Map.Entry<TopicPartition, PartitionQueue> entry : batches.entrySet()) {
-            Node node = cluster.leaderFor(entry.getKey());
+        for (PartitionQueue deque : queues.values()) {
+            Node node = cluster.leaderFor(deque.topicPartition());
             if (node == null || node.id() != leader) {
                 continue;
             }
-            Deque<ProducerBatch> deque = entry.getValue();
             synchronized (deque) {
                 removed.addAll(deque);
                 deque.clear();
@@ -575,7 +546,7 @@ public final class RecordAccumulator {
      */
     public List<ProducerBatch> removeUnsent() {
         List<ProducerBatch> unsent = new ArrayList<>();
-        for (Deque<ProducerBatch> deque : batches.values()) {
+        for (Deque<ProducerBatch> deque : queues.values()) {
             synchronized (deque) {
                 for (Iterator<ProducerBatch> it = deque.iterator(); it.hasNext(); ) {
                     ProducerBatch batch = it.next();
@@ -592,7 +563,7 @@ public final class RecordAccumulator {
     /** Removes every queued batch (forced close; sender thread). */
     public List<ProducerBatch> drainAll() {
         List<ProducerBatch> all = new ArrayList<>();
-        for (Deque<ProducerBatch> deque : batches.values()) {
+        for (Deque<ProducerBatch> deque : queues.values()) {
             synchronized (deque) {
                 all.addAll(deque);
                 deque.clear();
@@ -633,7 +604,7 @@ public final class RecordAccumulator {
 
     /** Whether any batch is still queued (not yet drained). */
     public boolean hasUndrained() {
-        for (Deque<ProducerBatch> deque : batches.values()) {
+        for (Deque<ProducerBatch> deque : queues.values()) {
             synchronized (deque) {
                 if (!deque.isEmpty()) {
                     return true;
@@ -654,7 +625,7 @@ public final class RecordAccumulator {
 
     /** Number of queued batches per partition, for the adaptive partitioner. */
     public int queueSize(TopicPartition tp) {
-        Deque<ProducerBatch> deque = batches.get(tp);
+        Deque<ProducerBatch> deque = queues.get(tp);
         if (deque == null) {
             return 0;
         }
