@@ -18,7 +18,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +40,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RecordAccumulator {
 
     private final int batchSize;
-    private final long lingerMs;
     private final long deliveryTimeoutMs;
     private final Compression compression;
     private final BufferPool pool;
@@ -57,11 +55,11 @@ public final class RecordAccumulator {
     private volatile boolean closed;
 
     // sender thread only
+    private final ReadyChecker readyChecker;
     private final Map<Integer, Integer> drainIndexByNode = new HashMap<>();
     /** Node id -> its partitions with batches, refilled by every drain: kept to spare a map per loop. */
     private final Map<Integer, List<PartitionQueue>> drainScratch = new HashMap<>();
-    /** The set {@link #ready} returns when it finds a node, and the map {@link #drain} returns: reused. */
-    private final Set<Node> readyScratch = new HashSet<>();
+    /** The map {@link #drain} returns: reused. */
     private final Map<Integer, List<ProducerBatch>> drainedScratch = new HashMap<>();
     /** Whether the last drain left a batch behind in a partition of a node it drained for. */
     private boolean drainLeftBatches;
@@ -81,13 +79,13 @@ public final class RecordAccumulator {
     public RecordAccumulator(int batchSize, long lingerMs, long deliveryTimeoutMs, Compression compression,
                              BufferPool pool, int maxRequestSize, Time time) {
         this.batchSize = Math.max(1, batchSize);
-        this.lingerMs = lingerMs;
         this.deliveryTimeoutMs = deliveryTimeoutMs;
         this.compression = compression;
         this.pool = pool;
         this.time = time;
         this.sizer = new BatchSizer(this.batchSize, compression.type(), pool, maxRequestSize);
         this.splitter = new BatchSplitter(pool, compression);
+        this.readyChecker = new ReadyChecker(queues, this.batchSize, lingerMs, deliveryTimeoutMs);
     }
 
     /** What an append did, so the caller knows whether to wake the sender. */
@@ -247,58 +245,9 @@ public final class RecordAccumulator {
 
     /** As {@link #ready(Cluster, long)}, skipping partitions whose head batch {@code gate} holds back. */
     public ReadyCheck ready(Cluster cluster, long nowMs, DrainGate gate) {
-        // Both made only when needed: the sender checks several times per request, mostly finding nothing.
-        Set<Node> readyNodes = null;
-        Set<String> unknownLeaderTopics = null;
-        long nextReadyCheckDelayMs = Long.MAX_VALUE;
         boolean exhausted = pool.queued() > 0;
         boolean flushing = flushesInProgress.get() > 0 || closed;
-        for (PartitionQueue deque : queues.all()) {
-            TopicPartition tp = deque.topicPartition();
-            boolean full;
-            long waitedMs;
-            long timeToWaitMs;
-            boolean backingOff;
-            Node leader = cluster.leaderFor(tp);
-            synchronized (deque) {
-                ProducerBatch first = deque.peekFirst();
-                if (first == null) {
-                    continue;
-                }
-                if (leader != null && !gate.mayDrain(first, leader.id())) {
-                    // The gate opens on a response, which wakes the sender; look again by the batch's expiry.
-                    nextReadyCheckDelayMs = Math.min(nextReadyCheckDelayMs,
-                            Math.max(0, first.createdMs() + deliveryTimeoutMs - nowMs));
-                    continue;
-                }
-                full = deque.size() > 1 || first.isFull(batchSize);
-                backingOff = first.attempts() > 0 && first.isBackingOff(nowMs);
-                waitedMs = nowMs - first.createdMs();
-                timeToWaitMs = backingOff ? first.retryNotBeforeMs() - nowMs : lingerMs - waitedMs;
-            }
-            if (leader == null) {
-                if (unknownLeaderTopics == null) {
-                    unknownLeaderTopics = new HashSet<>();
-                }
-                unknownLeaderTopics.add(tp.topic());
-                continue;
-            }
-            if (readyNodes != null && readyNodes.contains(leader)) {
-                continue;
-            }
-            boolean sendable = full || timeToWaitMs <= 0 || exhausted || flushing;
-            if (sendable && !backingOff) {
-                if (readyNodes == null) {
-                    readyNodes = readyScratch;
-                    readyNodes.clear();
-                }
-                readyNodes.add(leader);
-            } else {
-                nextReadyCheckDelayMs = Math.min(nextReadyCheckDelayMs, Math.max(timeToWaitMs, 0));
-            }
-        }
-        return new ReadyCheck(readyNodes == null ? Set.of() : readyNodes, nextReadyCheckDelayMs,
-                unknownLeaderTopics == null ? Set.of() : unknownLeaderTopics);
+        return readyChecker.check(cluster, nowMs, gate, exhausted, flushing);
     }
 
     /**
