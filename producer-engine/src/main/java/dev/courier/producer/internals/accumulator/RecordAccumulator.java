@@ -15,9 +15,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Locking: each partition's deque is its own monitor, held only for deque operations and appends
  * (never for I/O, compression or buffer allocation). Memory comes from the {@link BufferPool}, which a
- * caller may wait on <em>outside</em> every deque monitor. {@code drainIndexByNode} belongs to the sender
- * thread; which partitions may be drained is the sender's {@link DrainGate}'s to say.
+ * caller may wait on <em>outside</em> every deque monitor. The drain's round-robin position belongs to the
+ * sender thread; which partitions may be drained is the sender's {@link DrainGate}'s to say.
  */
 public final class RecordAccumulator {
 
@@ -56,13 +54,7 @@ public final class RecordAccumulator {
 
     // sender thread only
     private final ReadyChecker readyChecker;
-    private final Map<Integer, Integer> drainIndexByNode = new HashMap<>();
-    /** Node id -> its partitions with batches, refilled by every drain: kept to spare a map per loop. */
-    private final Map<Integer, List<PartitionQueue>> drainScratch = new HashMap<>();
-    /** The map {@link #drain} returns: reused. */
-    private final Map<Integer, List<ProducerBatch>> drainedScratch = new HashMap<>();
-    /** Whether the last drain left a batch behind in a partition of a node it drained for. */
-    private boolean drainLeftBatches;
+    private final BatchDrainer drainer;
     /** Buffers on their way back to the pool in {@link #deallocate(ProducerBatch[], int)}; always cleared. */
     private ByteBuffer[] releasing = new ByteBuffer[8];
 
@@ -86,6 +78,7 @@ public final class RecordAccumulator {
         this.sizer = new BatchSizer(this.batchSize, compression.type(), pool, maxRequestSize);
         this.splitter = new BatchSplitter(pool, compression);
         this.readyChecker = new ReadyChecker(queues, this.batchSize, lingerMs, deliveryTimeoutMs);
+        this.drainer = new BatchDrainer(queues, sizer, this);
     }
 
     /** What an append did, so the caller knows whether to wake the sender. */
@@ -264,47 +257,7 @@ public final class RecordAccumulator {
     /** As {@link #drain(Cluster, Set, int, long)}, asking {@code gate} about and preparing each batch. */
     public Map<Integer, List<ProducerBatch>> drain(Cluster cluster, Set<Node> readyNodes, int maxRequestSize,
                                                    long nowMs, DrainGate gate) {
-        drainLeftBatches = false;
-        if (readyNodes.isEmpty()) {
-            return Collections.emptyMap();
-        }
-        // The queues themselves, not their partitions: a drain never looks a queue up again by partition.
-        Map<Integer, List<PartitionQueue>> queuesByNode = drainScratch;
-        for (List<PartitionQueue> nodeQueues : queuesByNode.values()) {
-            nodeQueues.clear();
-        }
-        for (PartitionQueue queue : queues.all()) {
-            Node leader = cluster.leaderFor(queue.topicPartition());
-            if (leader != null && readyNodes.contains(leader)) {
-                queuesByNode.computeIfAbsent(leader.id(), id -> new ArrayList<>()).add(queue);
-            }
-        }
-        Map<Integer, List<ProducerBatch>> drained = null;
-        List<ProducerBatch> forNode = null;
-        try {
-            for (Map.Entry<Integer, List<PartitionQueue>> entry : queuesByNode.entrySet()) {
-                if (entry.getValue().isEmpty()) {
-                    continue;
-                }
-                forNode = new ArrayList<>();
-                drainForNode(entry.getKey(), entry.getValue(), maxRequestSize, nowMs, gate, forNode);
-                if (!forNode.isEmpty()) {
-                    if (drained == null) {
-                        drained = drainedScratch;
-                        drained.clear();
-                    }
-                    drained.put(entry.getKey(), forNode);
-                }
-                forNode = null;
-            }
-        } catch (RuntimeException | Error e) {
-            putBack(drained, forNode);
-            throw e;
-        }
-        if (queuesByNode.size() > 64) {
-            queuesByNode.clear(); // brokers come and go; do not keep lists for every one ever seen
-        }
-        return drained == null ? Collections.emptyMap() : drained;
+        return drainer.drain(cluster, readyNodes, maxRequestSize, nowMs, gate);
     }
 
     /**
@@ -314,69 +267,7 @@ public final class RecordAccumulator {
      * since it skips the other partitions of a node it already found ready.
      */
     public boolean drainLeftBatches() {
-        return drainLeftBatches;
-    }
-
-    /**
-     * A drain that fails half-way (a bug: nothing in it should throw) gives back what it took, so that those
-     * batches are sent by a later drain or expire, instead of leaving their futures incomplete forever. Each
-     * partition gave at most one batch, so putting them back at the heads of their queues keeps the order.
-     */
-    private void putBack(Map<Integer, List<ProducerBatch>> drained, List<ProducerBatch> partial) {
-        if (drained != null) {
-            for (List<ProducerBatch> taken : drained.values()) {
-                taken.forEach(this::reenqueue);
-            }
-            drained.clear();
-        }
-        if (partial != null) {
-            partial.forEach(this::reenqueue);
-        }
-    }
-
-    /** Adds to {@code ready} the batches to send to {@code nodeId}, as they are taken (see {@link #putBack}). */
-    private void drainForNode(int nodeId, List<PartitionQueue> nodeQueues, int maxRequestSize, long nowMs,
-                              DrainGate gate, List<ProducerBatch> ready) {
-        int size = 0;
-        int count = nodeQueues.size();
-        int start = drainIndexByNode.getOrDefault(nodeId, 0) % count;
-        // The next drain starts just after the last partition drained now, so a partition that did not
-        // fit this request goes first in the next one.
-        int nextStart = start;
-        for (int step = 0; step < count; step++) {
-            int index = (start + step) % count;
-            PartitionQueue deque = nodeQueues.get(index);
-            ProducerBatch batch;
-            synchronized (deque) {
-                ProducerBatch first = deque.peekFirst();
-                if (first == null) {
-                    continue;
-                }
-                if ((first.attempts() > 0 && first.isBackingOff(nowMs)) || !gate.mayDrain(first, nodeId)) {
-                    drainLeftBatches = true;
-                    continue;
-                }
-                int estimate = first.isClosed() ? first.encodedSizeInBytes() : sizer.estimatedEncodedSize(first);
-                if (!ready.isEmpty() && size + estimate > maxRequestSize) {
-                    drainLeftBatches = true;
-                    break;
-                }
-                batch = deque.pollFirst();
-                deque.batchEnded(batch);
-                if (!deque.isEmpty()) {
-                    drainLeftBatches = true;
-                }
-            }
-            ready.add(batch);
-            gate.prepare(batch);
-            if (!batch.isClosed()) {
-                batch.close();
-                sizer.learn(batch);
-            }
-            size += batch.encodedSizeInBytes();
-            nextStart = (index + 1) % count;
-        }
-        drainIndexByNode.put(nodeId, nextStart);
+        return drainer.drainLeftBatches();
     }
 
     /**
