@@ -12,11 +12,9 @@ import dev.courier.producer.internals.record.RecordBatchBuilder;
 import dev.courier.producer.internals.record.Sequences;
 import dev.courier.producer.internals.util.Time;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,11 +32,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (never for I/O, compression or buffer allocation). Memory comes from the {@link BufferPool}, which a
  * caller may wait on <em>outside</em> every deque monitor. The drain's round-robin position belongs to the
  * sender thread; which partitions may be drained is the sender's {@link DrainGate}'s to say.
+ *
+ * <p>This class appends, re-queues and keeps the flush, close and completion bookkeeping; it owns and
+ * delegates to the {@link PartitionQueues}, the {@link ReadyChecker}, the {@link BatchDrainer} and the
+ * {@link BatchRemover}.
  */
 public final class RecordAccumulator {
 
     private final int batchSize;
-    private final long deliveryTimeoutMs;
     private final Compression compression;
     private final BufferPool pool;
     private final BatchSizer sizer;
@@ -55,6 +56,7 @@ public final class RecordAccumulator {
     // sender thread only
     private final ReadyChecker readyChecker;
     private final BatchDrainer drainer;
+    private final BatchRemover remover;
     /** Buffers on their way back to the pool in {@link #deallocate(ProducerBatch[], int)}; always cleared. */
     private ByteBuffer[] releasing = new ByteBuffer[8];
 
@@ -71,7 +73,6 @@ public final class RecordAccumulator {
     public RecordAccumulator(int batchSize, long lingerMs, long deliveryTimeoutMs, Compression compression,
                              BufferPool pool, int maxRequestSize, Time time) {
         this.batchSize = Math.max(1, batchSize);
-        this.deliveryTimeoutMs = deliveryTimeoutMs;
         this.compression = compression;
         this.pool = pool;
         this.time = time;
@@ -79,6 +80,7 @@ public final class RecordAccumulator {
         this.splitter = new BatchSplitter(pool, compression);
         this.readyChecker = new ReadyChecker(queues, this.batchSize, lingerMs, deliveryTimeoutMs);
         this.drainer = new BatchDrainer(queues, sizer, this);
+        this.remover = new BatchRemover(queues, deliveryTimeoutMs);
     }
 
     /** What an append did, so the caller knows whether to wake the sender. */
@@ -332,28 +334,7 @@ public final class RecordAccumulator {
 
     /** Removes and returns queued batches older than {@code delivery.timeout.ms} (sender thread). */
     public List<ProducerBatch> expiredBatches(long nowMs) {
-        List<ProducerBatch> expired = null;
-        for (PartitionQueue deque : queues.all()) {
-            synchronized (deque) {
-                ProducerBatch first = deque.peekFirst();
-                if (first == null || nowMs - first.createdMs() < deliveryTimeoutMs) {
-                    continue; // the usual case, without an iterator
-                }
-                if (expired == null) {
-                    expired = new ArrayList<>();
-                }
-                Iterator<ProducerBatch> it = deque.iterator();
-                while (it.hasNext()) {
-                    ProducerBatch batch = it.next();
-                    if (nowMs - batch.createdMs() < deliveryTimeoutMs) {
-                        break;
-                    }
-                    it.remove();
-                    expired.add(batch);
-                }
-            }
-        }
-        return expired == null ? List.of() : expired;
+        return remover.expiredBatches(nowMs);
     }
 
     /**
@@ -361,55 +342,20 @@ public final class RecordAccumulator {
      * (sender thread), e.g. because the client cannot authenticate to it.
      */
     public List<ProducerBatch> removeBatchesLedBy(Cluster cluster, int leader) {
-        List<ProducerBatch> removed = new ArrayList<>();
-        for (PartitionQueue deque : queues.values()) {
-            Node node = cluster.leaderFor(deque.topicPartition());
-            if (node == null || node.id() != leader) {
-                continue;
-            }
-            synchronized (deque) {
-                removed.addAll(deque);
-                deque.clear();
-            }
-        }
-        return removed;
+        return remover.removeBatchesLedBy(cluster, leader);
     }
 
     /**
-     * Removes every queued batch that was never sent (purge; sender thread): never drained, so no attempt and
-     * no sequence number (a retry is re-queued only after {@link ProducerBatch#backOff}, which counts an
-     * attempt). Retries stay where they are; never-sent batches queued behind them go too.
-     *
-     * <p>Why this is safe: like {@link #expiredBatches}, it removes under each deque's monitor on the sender
-     * thread, the only thread that drains. A caller appending concurrently either appended before (its record
-     * is purged) or finds the deque without that batch and opens a new one (its record is kept).
+     * Removes every queued batch that was never sent (purge; sender thread); retries stay. See
+     * {@link BatchRemover#removeUnsent()} for why this is safe against concurrent appends.
      */
     public List<ProducerBatch> removeUnsent() {
-        List<ProducerBatch> unsent = new ArrayList<>();
-        for (Deque<ProducerBatch> deque : queues.values()) {
-            synchronized (deque) {
-                for (Iterator<ProducerBatch> it = deque.iterator(); it.hasNext(); ) {
-                    ProducerBatch batch = it.next();
-                    if (batch.attempts() == 0 && !batch.hasSequence()) {
-                        it.remove();
-                        unsent.add(batch);
-                    }
-                }
-            }
-        }
-        return unsent;
+        return remover.removeUnsent();
     }
 
     /** Removes every queued batch (forced close; sender thread). */
     public List<ProducerBatch> drainAll() {
-        List<ProducerBatch> all = new ArrayList<>();
-        for (Deque<ProducerBatch> deque : queues.values()) {
-            synchronized (deque) {
-                all.addAll(deque);
-                deque.clear();
-            }
-        }
-        return all;
+        return remover.removeAll();
     }
 
     /**
