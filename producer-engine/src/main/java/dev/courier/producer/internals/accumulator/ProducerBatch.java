@@ -50,7 +50,7 @@ public final class ProducerBatch {
     /**
      * Small on purpose: at low rates and linger 0 most batches hold one record, and the slot arrays were
      * a third of a batch's allocation. A batch that keeps filling grows once to the records likely to fit
-     * ({@link #grownCapacity()}); the accumulator starts a partition's later batches at what its recent ones
+     * ({@link RecordSlots#grownCapacity}); the accumulator starts a partition's later batches at what its recent ones
      * held.
      */
     static final int INITIAL_RECORD_SLOTS = 4;
@@ -152,26 +152,12 @@ public final class ProducerBatch {
         }
         lastRecordBytes = builder.sizeInBytes() - sizeBefore;
         if (slots.isFull()) {
-            slots.grow(grownCapacity());
+            int size = builder.sizeInBytes();
+            slots.grow(slots.grownCapacity(size - RecordBatchBuilder.BATCH_HEADER_SIZE,
+                    Math.max(0, pooledBuffer.capacity() - size)));
         }
         slots.add(future, callback, timestamp, metadataWaitMs);
         return true;
-    }
-
-    /**
-     * Room for the records still likely to fit, judged by the average size so far, instead of doubling
-     * blindly: a batch of small records then grows its slot arrays once rather than three or four times
-     * (each growth copies three arrays). Never less than half again, so a run of smaller records cannot
-     * make it grow by one slot at a time.
-     */
-    private int grownCapacity() {
-        int written = builder.sizeInBytes() - RecordBatchBuilder.BATCH_HEADER_SIZE;
-        int recordCount = slots.count();
-        int averageRecordBytes = Math.max(1, written / Math.max(1, recordCount));
-        long room = Math.max(0, pooledBuffer.capacity() - builder.sizeInBytes());
-        long likely = recordCount + 1 + room / averageRecordBytes;
-        long atLeast = recordCount + Math.max(1, recordCount / 2);
-        return (int) Math.min(Integer.MAX_VALUE - 8, Math.max(likely, atLeast));
     }
 
     /**
