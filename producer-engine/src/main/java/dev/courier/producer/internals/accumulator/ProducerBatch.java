@@ -35,13 +35,11 @@ public final class ProducerBatch {
     public enum FinalState { SUCCEEDED, FAILED, SPLIT }
 
     private static final VarHandle FINAL_STATE;
-    private static final VarHandle COMPLETION;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             FINAL_STATE = lookup.findVarHandle(ProducerBatch.class, "finalState", FinalState.class);
-            COMPLETION = lookup.findVarHandle(ProducerBatch.class, "completion", CompletableFuture.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -50,7 +48,7 @@ public final class ProducerBatch {
     /**
      * Small on purpose: at low rates and linger 0 most batches hold one record, and the slot arrays were
      * a third of a batch's allocation. A batch that keeps filling grows once to the records likely to fit
-     * ({@link #grownCapacity()}); the accumulator starts a partition's later batches at what its recent ones
+     * ({@link RecordSlots#grownCapacity}); the accumulator starts a partition's later batches at what its recent ones
      * held.
      */
     static final int INITIAL_RECORD_SLOTS = 4;
@@ -62,7 +60,8 @@ public final class ProducerBatch {
     /** Uncompressed bytes at which the batch counts as full, beyond batch.size (compressed batches), or 0. */
     private final int fullAtBytes;
 
-    // guarded by the owning deque's monitor while open; read-only once closed
+    // guarded by the owning deque's monitor while open; read-only once closed, but for what completion does
+    // (see RecordSlots), which also holds the completion that flush waits on
     private final RecordSlots slots;
     /** Encoded bytes of the latest record: what {@link #isFull} expects the next one to need. */
     private int lastRecordBytes;
@@ -93,13 +92,6 @@ public final class ProducerBatch {
     private boolean sentBeforeAbort;
     /** Null unless delivery timings are on and the batch succeeded. */
     private DeliveryTimings timings;
-
-    /**
-     * Made on first demand ({@link #completion()}): only a flush, a close or a split waits on a batch, and most
-     * batches complete before anyone asks. {@link #completed} tells a late asker that it is already done.
-     */
-    private volatile CompletableFuture<Void> completion;
-    private volatile boolean completed;
     /** See {@link #hashCode()}. */
     private final int hash = ThreadLocalRandom.current().nextInt();
 
@@ -152,26 +144,12 @@ public final class ProducerBatch {
         }
         lastRecordBytes = builder.sizeInBytes() - sizeBefore;
         if (slots.isFull()) {
-            slots.grow(grownCapacity());
+            int size = builder.sizeInBytes();
+            slots.grow(slots.grownCapacity(size - RecordBatchBuilder.BATCH_HEADER_SIZE,
+                    Math.max(0, pooledBuffer.capacity() - size)));
         }
         slots.add(future, callback, timestamp, metadataWaitMs);
         return true;
-    }
-
-    /**
-     * Room for the records still likely to fit, judged by the average size so far, instead of doubling
-     * blindly: a batch of small records then grows its slot arrays once rather than three or four times
-     * (each growth copies three arrays). Never less than half again, so a run of smaller records cannot
-     * make it grow by one slot at a time.
-     */
-    private int grownCapacity() {
-        int written = builder.sizeInBytes() - RecordBatchBuilder.BATCH_HEADER_SIZE;
-        int recordCount = slots.count();
-        int averageRecordBytes = Math.max(1, written / Math.max(1, recordCount));
-        long room = Math.max(0, pooledBuffer.capacity() - builder.sizeInBytes());
-        long likely = recordCount + 1 + room / averageRecordBytes;
-        long atLeast = recordCount + Math.max(1, recordCount / 2);
-        return (int) Math.min(Integer.MAX_VALUE - 8, Math.max(likely, atLeast));
     }
 
     /**
@@ -410,7 +388,7 @@ public final class ProducerBatch {
         for (int i = 0; i < completions.length; i++) {
             completions[i] = parts.get(i).completion();
         }
-        CompletableFuture.allOf(completions).whenComplete((ignored, error) -> markCompleted());
+        CompletableFuture.allOf(completions).whenComplete((ignored, error) -> slots.markCompleted());
         return true;
     }
 
@@ -486,55 +464,12 @@ public final class ProducerBatch {
      * future sees the callback's effects.
      */
     public void completeRecords(RecordCompletionListener listener) {
-        try {
-            for (int i = 0; i < slots.count(); i++) {
-                if (error == null) {
-                    long offset = baseOffset < 0 ? -1 : baseOffset + i;
-                    long timestamp = logAppendTimeMs >= 0 ? logAppendTimeMs : slots.timestamp(i);
-                    RecordMetadata metadata = new RecordMetadata(topicPartition.topic(), topicPartition.partition(),
-                            offset, timestamp, timings == null || !slots.hasMetadataWaits()
-                                    ? timings : timings.withMetadataWait(slots.metadataWait(i)));
-                    listener.onRecordCompleted(metadata, null, slots.callback(i));
-                    slots.future(i).complete(metadata);
-                } else {
-                    listener.onRecordCompleted(null, error, slots.callback(i));
-                    slots.future(i).completeExceptionally(error);
-                }
-                slots.releaseCallback(i);
-            }
-        } finally {
-            markCompleted();
-        }
+        slots.complete(topicPartition, baseOffset, logAppendTimeMs, timings, error, listener);
     }
 
     /** Completes once every callback of the batch has run and every future is complete. */
-    @SuppressWarnings("unchecked")
     public CompletableFuture<Void> completion() {
-        CompletableFuture<Void> existing = completion;
-        if (existing != null) {
-            return existing;
-        }
-        CompletableFuture<Void> fresh = new CompletableFuture<>();
-        existing = (CompletableFuture<Void>) COMPLETION.compareAndExchange(this, null, fresh);
-        if (existing != null) {
-            return existing;
-        }
-        if (completed) {
-            fresh.complete(null); // the batch completed before anyone asked
-        }
-        return fresh;
-    }
-
-    /**
-     * Both sides write, then read what the other wrote (volatile): either this sees the future someone asked for,
-     * or the asker sees {@link #completed}, so no future made on demand is left incomplete.
-     */
-    private void markCompleted() {
-        completed = true;
-        CompletableFuture<Void> waiting = completion;
-        if (waiting != null) {
-            waiting.complete(null);
-        }
+        return slots.completion();
     }
 
     @Override

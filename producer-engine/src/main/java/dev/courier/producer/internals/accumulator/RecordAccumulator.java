@@ -12,20 +12,14 @@ import dev.courier.producer.internals.record.RecordBatchBuilder;
 import dev.courier.producer.internals.record.Sequences;
 import dev.courier.producer.internals.util.Time;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -36,14 +30,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Locking: each partition's deque is its own monitor, held only for deque operations and appends
  * (never for I/O, compression or buffer allocation). Memory comes from the {@link BufferPool}, which a
- * caller may wait on <em>outside</em> every deque monitor. {@code drainIndexByNode} belongs to the sender
- * thread; which partitions may be drained is the sender's {@link DrainGate}'s to say.
+ * caller may wait on <em>outside</em> every deque monitor. The drain's round-robin position belongs to the
+ * sender thread; which partitions may be drained is the sender's {@link DrainGate}'s to say.
+ *
+ * <p>This class appends, re-queues and keeps the flush, close and completion bookkeeping; it owns and
+ * delegates to the {@link PartitionQueues}, the {@link ReadyChecker}, the {@link BatchDrainer} and the
+ * {@link BatchRemover}.
  */
 public final class RecordAccumulator {
 
     private final int batchSize;
-    private final long lingerMs;
-    private final long deliveryTimeoutMs;
     private final Compression compression;
     private final BufferPool pool;
     private final BatchSizer sizer;
@@ -51,27 +47,16 @@ public final class RecordAccumulator {
     /** Read only when a batch is created: most appends join an open batch and need no clock. */
     private final Time time;
 
-    private final ConcurrentMap<TopicPartition, PartitionQueue> batches = new ConcurrentHashMap<>();
-    /**
-     * The values of {@link #batches} (never removed), for the sender's scans of every partition several times a
-     * request: an array walks without the map's iterator and entry objects. Replaced, under {@link #batches}'s
-     * creation lock, when a partition gets its queue.
-     */
-    private volatile PartitionQueue[] queues = new PartitionQueue[0];
-    private final Object queueCreation = new Object();
+    /** Every partition's queue: the appends here, and the sender's ready check, drain and removals, use it. */
+    private final PartitionQueues queues = new PartitionQueues();
     private final Set<ProducerBatch> incomplete = ConcurrentHashMap.newKeySet();
     private final AtomicInteger flushesInProgress = new AtomicInteger();
     private volatile boolean closed;
 
     // sender thread only
-    private final Map<Integer, Integer> drainIndexByNode = new HashMap<>();
-    /** Node id -> its partitions with batches, refilled by every drain: kept to spare a map per loop. */
-    private final Map<Integer, List<PartitionQueue>> drainScratch = new HashMap<>();
-    /** The set {@link #ready} returns when it finds a node, and the map {@link #drain} returns: reused. */
-    private final Set<Node> readyScratch = new HashSet<>();
-    private final Map<Integer, List<ProducerBatch>> drainedScratch = new HashMap<>();
-    /** Whether the last drain left a batch behind in a partition of a node it drained for. */
-    private boolean drainLeftBatches;
+    private final ReadyChecker readyChecker;
+    private final BatchDrainer drainer;
+    private final BatchRemover remover;
     /** Buffers on their way back to the pool in {@link #deallocate(ProducerBatch[], int)}; always cleared. */
     private ByteBuffer[] releasing = new ByteBuffer[8];
 
@@ -88,13 +73,14 @@ public final class RecordAccumulator {
     public RecordAccumulator(int batchSize, long lingerMs, long deliveryTimeoutMs, Compression compression,
                              BufferPool pool, int maxRequestSize, Time time) {
         this.batchSize = Math.max(1, batchSize);
-        this.lingerMs = lingerMs;
-        this.deliveryTimeoutMs = deliveryTimeoutMs;
         this.compression = compression;
         this.pool = pool;
         this.time = time;
         this.sizer = new BatchSizer(this.batchSize, compression.type(), pool, maxRequestSize);
         this.splitter = new BatchSplitter(pool, compression);
+        this.readyChecker = new ReadyChecker(queues, this.batchSize, lingerMs, deliveryTimeoutMs);
+        this.drainer = new BatchDrainer(queues, sizer, this);
+        this.remover = new BatchRemover(queues, deliveryTimeoutMs);
     }
 
     /** What an append did, so the caller knows whether to wake the sender. */
@@ -116,7 +102,7 @@ public final class RecordAccumulator {
     public AppendResult append(TopicPartition tp, long timestamp, byte[] key, byte[] value, List<Header> headers,
                                CompletableFuture<RecordMetadata> future, Callback callback, long maxBlockMs)
             throws InterruptedException {
-        PartitionQueue deque = dequeFor(tp);
+        PartitionQueue deque = queues.getOrCreate(tp);
         synchronized (deque) {
             rejectIfClosed();
             AppendResult result = tryAppendLocked(deque, timestamp, key, value, headers, future, callback, 0);
@@ -146,7 +132,7 @@ public final class RecordAccumulator {
     public boolean appendReserved(TopicPartition tp, long timestamp, byte[] key, byte[] value, List<Header> headers,
                                   CompletableFuture<RecordMetadata> future, Callback callback, int reservedBytes,
                                   long nowMs, long metadataWaitMs) {
-        PartitionQueue deque = dequeFor(tp);
+        PartitionQueue deque = queues.getOrCreate(tp);
         synchronized (deque) {
             if (tryAppendLocked(deque, timestamp, key, value, headers, future, callback, metadataWaitMs) != null) {
                 pool.release(reservedBytes);
@@ -237,27 +223,6 @@ public final class RecordAccumulator {
         }
     }
 
-    private PartitionQueue dequeFor(TopicPartition tp) {
-        PartitionQueue deque = batches.get(tp);
-        return deque != null ? deque : newQueue(tp);
-    }
-
-    private PartitionQueue newQueue(TopicPartition tp) {
-        synchronized (queueCreation) {
-            PartitionQueue deque = batches.get(tp);
-            if (deque == null) {
-                deque = new PartitionQueue(tp);
-                // Into the map before the array: the sender finds queues through the array, and a queue it finds
-                // there must be complete everywhere (it was once published first, and a drain met it missing).
-                batches.put(tp, deque);
-                PartitionQueue[] grown = Arrays.copyOf(queues, queues.length + 1);
-                grown[grown.length - 1] = deque;
-                queues = grown;
-            }
-            return deque;
-        }
-    }
-
     /**
      * Which leaders have sendable data, and when to look again. {@code readyNodes} is the caller's to trim
      * until the next check (a mutable set that the next check reuses, or an empty immutable one).
@@ -275,58 +240,9 @@ public final class RecordAccumulator {
 
     /** As {@link #ready(Cluster, long)}, skipping partitions whose head batch {@code gate} holds back. */
     public ReadyCheck ready(Cluster cluster, long nowMs, DrainGate gate) {
-        // Both made only when needed: the sender checks several times per request, mostly finding nothing.
-        Set<Node> readyNodes = null;
-        Set<String> unknownLeaderTopics = null;
-        long nextReadyCheckDelayMs = Long.MAX_VALUE;
         boolean exhausted = pool.queued() > 0;
         boolean flushing = flushesInProgress.get() > 0 || closed;
-        for (PartitionQueue deque : queues) {
-            TopicPartition tp = deque.topicPartition();
-            boolean full;
-            long waitedMs;
-            long timeToWaitMs;
-            boolean backingOff;
-            Node leader = cluster.leaderFor(tp);
-            synchronized (deque) {
-                ProducerBatch first = deque.peekFirst();
-                if (first == null) {
-                    continue;
-                }
-                if (leader != null && !gate.mayDrain(first, leader.id())) {
-                    // The gate opens on a response, which wakes the sender; look again by the batch's expiry.
-                    nextReadyCheckDelayMs = Math.min(nextReadyCheckDelayMs,
-                            Math.max(0, first.createdMs() + deliveryTimeoutMs - nowMs));
-                    continue;
-                }
-                full = deque.size() > 1 || first.isFull(batchSize);
-                backingOff = first.attempts() > 0 && first.isBackingOff(nowMs);
-                waitedMs = nowMs - first.createdMs();
-                timeToWaitMs = backingOff ? first.retryNotBeforeMs() - nowMs : lingerMs - waitedMs;
-            }
-            if (leader == null) {
-                if (unknownLeaderTopics == null) {
-                    unknownLeaderTopics = new HashSet<>();
-                }
-                unknownLeaderTopics.add(tp.topic());
-                continue;
-            }
-            if (readyNodes != null && readyNodes.contains(leader)) {
-                continue;
-            }
-            boolean sendable = full || timeToWaitMs <= 0 || exhausted || flushing;
-            if (sendable && !backingOff) {
-                if (readyNodes == null) {
-                    readyNodes = readyScratch;
-                    readyNodes.clear();
-                }
-                readyNodes.add(leader);
-            } else {
-                nextReadyCheckDelayMs = Math.min(nextReadyCheckDelayMs, Math.max(timeToWaitMs, 0));
-            }
-        }
-        return new ReadyCheck(readyNodes == null ? Set.of() : readyNodes, nextReadyCheckDelayMs,
-                unknownLeaderTopics == null ? Set.of() : unknownLeaderTopics);
+        return readyChecker.check(cluster, nowMs, gate, exhausted, flushing);
     }
 
     /**
@@ -343,47 +259,7 @@ public final class RecordAccumulator {
     /** As {@link #drain(Cluster, Set, int, long)}, asking {@code gate} about and preparing each batch. */
     public Map<Integer, List<ProducerBatch>> drain(Cluster cluster, Set<Node> readyNodes, int maxRequestSize,
                                                    long nowMs, DrainGate gate) {
-        drainLeftBatches = false;
-        if (readyNodes.isEmpty()) {
-            return Collections.emptyMap();
-        }
-        // The queues themselves, not their partitions: a drain never looks a queue up again by partition.
-        Map<Integer, List<PartitionQueue>> queuesByNode = drainScratch;
-        for (List<PartitionQueue> nodeQueues : queuesByNode.values()) {
-            nodeQueues.clear();
-        }
-        for (PartitionQueue queue : queues) {
-            Node leader = cluster.leaderFor(queue.topicPartition());
-            if (leader != null && readyNodes.contains(leader)) {
-                queuesByNode.computeIfAbsent(leader.id(), id -> new ArrayList<>()).add(queue);
-            }
-        }
-        Map<Integer, List<ProducerBatch>> drained = null;
-        List<ProducerBatch> forNode = null;
-        try {
-            for (Map.Entry<Integer, List<PartitionQueue>> entry : queuesByNode.entrySet()) {
-                if (entry.getValue().isEmpty()) {
-                    continue;
-                }
-                forNode = new ArrayList<>();
-                drainForNode(entry.getKey(), entry.getValue(), maxRequestSize, nowMs, gate, forNode);
-                if (!forNode.isEmpty()) {
-                    if (drained == null) {
-                        drained = drainedScratch;
-                        drained.clear();
-                    }
-                    drained.put(entry.getKey(), forNode);
-                }
-                forNode = null;
-            }
-        } catch (RuntimeException | Error e) {
-            putBack(drained, forNode);
-            throw e;
-        }
-        if (queuesByNode.size() > 64) {
-            queuesByNode.clear(); // brokers come and go; do not keep lists for every one ever seen
-        }
-        return drained == null ? Collections.emptyMap() : drained;
+        return drainer.drain(cluster, readyNodes, maxRequestSize, nowMs, gate);
     }
 
     /**
@@ -393,69 +269,7 @@ public final class RecordAccumulator {
      * since it skips the other partitions of a node it already found ready.
      */
     public boolean drainLeftBatches() {
-        return drainLeftBatches;
-    }
-
-    /**
-     * A drain that fails half-way (a bug: nothing in it should throw) gives back what it took, so that those
-     * batches are sent by a later drain or expire, instead of leaving their futures incomplete forever. Each
-     * partition gave at most one batch, so putting them back at the heads of their queues keeps the order.
-     */
-    private void putBack(Map<Integer, List<ProducerBatch>> drained, List<ProducerBatch> partial) {
-        if (drained != null) {
-            for (List<ProducerBatch> taken : drained.values()) {
-                taken.forEach(this::reenqueue);
-            }
-            drained.clear();
-        }
-        if (partial != null) {
-            partial.forEach(this::reenqueue);
-        }
-    }
-
-    /** Adds to {@code ready} the batches to send to {@code nodeId}, as they are taken (see {@link #putBack}). */
-    private void drainForNode(int nodeId, List<PartitionQueue> nodeQueues, int maxRequestSize, long nowMs,
-                              DrainGate gate, List<ProducerBatch> ready) {
-        int size = 0;
-        int count = nodeQueues.size();
-        int start = drainIndexByNode.getOrDefault(nodeId, 0) % count;
-        // The next drain starts just after the last partition drained now, so a partition that did not
-        // fit this request goes first in the next one.
-        int nextStart = start;
-        for (int step = 0; step < count; step++) {
-            int index = (start + step) % count;
-            PartitionQueue deque = nodeQueues.get(index);
-            ProducerBatch batch;
-            synchronized (deque) {
-                ProducerBatch first = deque.peekFirst();
-                if (first == null) {
-                    continue;
-                }
-                if ((first.attempts() > 0 && first.isBackingOff(nowMs)) || !gate.mayDrain(first, nodeId)) {
-                    drainLeftBatches = true;
-                    continue;
-                }
-                int estimate = first.isClosed() ? first.encodedSizeInBytes() : sizer.estimatedEncodedSize(first);
-                if (!ready.isEmpty() && size + estimate > maxRequestSize) {
-                    drainLeftBatches = true;
-                    break;
-                }
-                batch = deque.pollFirst();
-                deque.batchEnded(batch);
-                if (!deque.isEmpty()) {
-                    drainLeftBatches = true;
-                }
-            }
-            ready.add(batch);
-            gate.prepare(batch);
-            if (!batch.isClosed()) {
-                batch.close();
-                sizer.learn(batch);
-            }
-            size += batch.encodedSizeInBytes();
-            nextStart = (index + 1) % count;
-        }
-        drainIndexByNode.put(nodeId, nextStart);
+        return drainer.drainLeftBatches();
     }
 
     /**
@@ -465,7 +279,7 @@ public final class RecordAccumulator {
      * producer must resend them in order.
      */
     public void reenqueue(ProducerBatch batch) {
-        Deque<ProducerBatch> deque = dequeFor(batch.topicPartition());
+        Deque<ProducerBatch> deque = queues.getOrCreate(batch.topicPartition());
         synchronized (deque) {
             if (!batch.hasSequence()) {
                 deque.addFirst(batch);
@@ -502,7 +316,7 @@ public final class RecordAccumulator {
             }
             return parts.size();
         }
-        Deque<ProducerBatch> deque = dequeFor(batch.topicPartition());
+        Deque<ProducerBatch> deque = queues.getOrCreate(batch.topicPartition());
         synchronized (deque) {
             for (int i = parts.size() - 1; i >= 0; i--) {
                 deque.addFirst(parts.get(i));
@@ -520,28 +334,7 @@ public final class RecordAccumulator {
 
     /** Removes and returns queued batches older than {@code delivery.timeout.ms} (sender thread). */
     public List<ProducerBatch> expiredBatches(long nowMs) {
-        List<ProducerBatch> expired = null;
-        for (PartitionQueue deque : queues) {
-            synchronized (deque) {
-                ProducerBatch first = deque.peekFirst();
-                if (first == null || nowMs - first.createdMs() < deliveryTimeoutMs) {
-                    continue; // the usual case, without an iterator
-                }
-                if (expired == null) {
-                    expired = new ArrayList<>();
-                }
-                Iterator<ProducerBatch> it = deque.iterator();
-                while (it.hasNext()) {
-                    ProducerBatch batch = it.next();
-                    if (nowMs - batch.createdMs() < deliveryTimeoutMs) {
-                        break;
-                    }
-                    it.remove();
-                    expired.add(batch);
-                }
-            }
-        }
-        return expired == null ? List.of() : expired;
+        return remover.expiredBatches(nowMs);
     }
 
     /**
@@ -549,56 +342,20 @@ public final class RecordAccumulator {
      * (sender thread), e.g. because the client cannot authenticate to it.
      */
     public List<ProducerBatch> removeBatchesLedBy(Cluster cluster, int leader) {
-        List<ProducerBatch> removed = new ArrayList<>();
-        for (Map.Entry<TopicPartition, PartitionQueue> entry : batches.entrySet()) {
-            Node node = cluster.leaderFor(entry.getKey());
-            if (node == null || node.id() != leader) {
-                continue;
-            }
-            Deque<ProducerBatch> deque = entry.getValue();
-            synchronized (deque) {
-                removed.addAll(deque);
-                deque.clear();
-            }
-        }
-        return removed;
+        return remover.removeBatchesLedBy(cluster, leader);
     }
 
     /**
-     * Removes every queued batch that was never sent (purge; sender thread): never drained, so no attempt and
-     * no sequence number (a retry is re-queued only after {@link ProducerBatch#backOff}, which counts an
-     * attempt). Retries stay where they are; never-sent batches queued behind them go too.
-     *
-     * <p>Why this is safe: like {@link #expiredBatches}, it removes under each deque's monitor on the sender
-     * thread, the only thread that drains. A caller appending concurrently either appended before (its record
-     * is purged) or finds the deque without that batch and opens a new one (its record is kept).
+     * Removes every queued batch that was never sent (purge; sender thread); retries stay. See
+     * {@link BatchRemover#removeUnsent()} for why this is safe against concurrent appends.
      */
     public List<ProducerBatch> removeUnsent() {
-        List<ProducerBatch> unsent = new ArrayList<>();
-        for (Deque<ProducerBatch> deque : batches.values()) {
-            synchronized (deque) {
-                for (Iterator<ProducerBatch> it = deque.iterator(); it.hasNext(); ) {
-                    ProducerBatch batch = it.next();
-                    if (batch.attempts() == 0 && !batch.hasSequence()) {
-                        it.remove();
-                        unsent.add(batch);
-                    }
-                }
-            }
-        }
-        return unsent;
+        return remover.removeUnsent();
     }
 
     /** Removes every queued batch (forced close; sender thread). */
     public List<ProducerBatch> drainAll() {
-        List<ProducerBatch> all = new ArrayList<>();
-        for (Deque<ProducerBatch> deque : batches.values()) {
-            synchronized (deque) {
-                all.addAll(deque);
-                deque.clear();
-            }
-        }
-        return all;
+        return remover.removeAll();
     }
 
     /**
@@ -633,7 +390,7 @@ public final class RecordAccumulator {
 
     /** Whether any batch is still queued (not yet drained). */
     public boolean hasUndrained() {
-        for (Deque<ProducerBatch> deque : batches.values()) {
+        for (Deque<ProducerBatch> deque : queues.values()) {
             synchronized (deque) {
                 if (!deque.isEmpty()) {
                     return true;
@@ -654,7 +411,7 @@ public final class RecordAccumulator {
 
     /** Number of queued batches per partition, for the adaptive partitioner. */
     public int queueSize(TopicPartition tp) {
-        Deque<ProducerBatch> deque = batches.get(tp);
+        Deque<ProducerBatch> deque = queues.get(tp);
         if (deque == null) {
             return 0;
         }
