@@ -26,7 +26,7 @@ final class BatchDrainer {
     private final RecordAccumulator accumulator;
 
     private final Map<Integer, Integer> drainIndexByNode = new HashMap<>();
-    /** Node id -> its partitions with batches, refilled by every drain: kept to spare a map per loop. */
+    /** Node id -> the queues of its partitions, refilled by every drain: kept to spare a map per loop. */
     private final Map<Integer, List<PartitionQueue>> drainScratch = new HashMap<>();
     /** The map {@link #drain} returns: reused. */
     private final Map<Integer, List<ProducerBatch>> drainedScratch = new HashMap<>();
